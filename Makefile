@@ -1,0 +1,35 @@
+# Quickstart: `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLES ?= examples/articles
+
+.PHONY: install demo test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@$(BIN)/briefings ingest $(EXAMPLES) || true
+	@$(BIN)/briefings articles
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] && [ -x $(BIN)/briefbot ]; then $(BIN)/briefbot; fi
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check briefings bot tests benchmarks
+	$(BIN)/ruff format --check briefings bot tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

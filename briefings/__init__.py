@@ -1,0 +1,1 @@
+"""Briefings: news articles on one beat turned into briefings."""

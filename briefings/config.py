@@ -1,0 +1,135 @@
+"""Configuration: one pydantic-settings ``Settings``, built in the entry point and passed down.
+
+Every setting is read from the environment or a ``.env`` file; ``.env.example`` documents them.
+A bad value raises :class:`~briefings.errors.ConfigError` with one line naming the setting.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from briefings.errors import ConfigError
+
+DEFAULT_DATA_DIR = Path("data")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _split_list(value: object) -> object:
+    """Accept comma- or whitespace-separated strings for list settings."""
+    if isinstance(value, str):
+        return [part for part in re.split(r"[,\s]+", value.strip()) if part]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # Storage
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias="BRIEFINGS_DATA_DIR")
+    database_url: str = Field(default="", validation_alias="BRIEFINGS_DATABASE_URL")
+
+    # Telegram
+    telegram_bot_token: str = Field(default="", validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_base_url: str = Field(
+        default="https://api.telegram.org/bot", validation_alias="TELEGRAM_BASE_URL"
+    )
+    telegram_base_file_url: str = Field(
+        default="https://api.telegram.org/file/bot", validation_alias="TELEGRAM_BASE_FILE_URL"
+    )
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, validation_alias="BRIEFINGS_ADMIN_IDS"
+    )
+    channel_id: str = Field(default="", validation_alias="BRIEFINGS_CHANNEL_ID")
+
+    # Beat and schedule
+    timezone: str = Field(default="UTC", validation_alias="BRIEFINGS_TIMEZONE")
+    digest_time: str = Field(default="08:00", validation_alias="BRIEFINGS_DIGEST_TIME")
+    sources: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="BRIEFINGS_SOURCES"
+    )
+    topics_file: Path | None = Field(default=None, validation_alias="BRIEFINGS_TOPICS_FILE")
+    ingest_interval_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, validation_alias="BRIEFINGS_INGEST_INTERVAL_MINUTES"
+    )
+
+    # Limits
+    max_article_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, validation_alias="BRIEFINGS_MAX_ARTICLE_BYTES"
+    )
+    fetch_timeout: float = Field(default=15.0, gt=0, le=300, validation_alias="BRIEFINGS_FETCH_TIMEOUT")
+    allow_private_urls: bool = Field(default=False, validation_alias="BRIEFINGS_ALLOW_PRIVATE_URLS")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        return _split_list(value)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _sources(cls, value: object) -> object:
+        return _split_list(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Kolkata)") from exc
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        if not _HHMM.match(value.strip()):
+            raise ValueError(f"{value!r} is not a time of day HH:MM")
+        return value.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
+            raise ValueError("must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("telegram_base_url", "telegram_base_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or a SQLite file under the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'briefings.db').as_posix()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment; one-line :class:`ConfigError` on a bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err.get("loc") or ("?",)
+        field = str(loc[0])
+        env = _env_name(field)
+        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        raise ConfigError(f"{env}: {msg}") from None
+
+
+def _env_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    return str(alias) if isinstance(alias, str) else field.upper()

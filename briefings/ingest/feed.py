@@ -1,0 +1,74 @@
+"""RSS and Atom feeds: each entry becomes an article, from its full content or its fetched page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import feedparser
+
+from briefings.ingest.clean import clean_text
+from briefings.ingest.html import fragment_to_text
+
+# An entry whose content holds at least this many characters of text is taken as the full story.
+FULL_CONTENT_CHARS = 600
+
+
+class NotAFeed(ValueError):
+    """The document is not an RSS or Atom feed."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    title: str
+    link: str | None
+    guid: str | None
+    published: dt.date | None
+    text: str | None  # full story text when the feed carries it
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str | None
+    entries: list[FeedEntry]
+
+
+def parse_feed(data: bytes) -> Feed:
+    parsed: Any = feedparser.parse(data)
+    if not parsed.get("version"):
+        raise NotAFeed("not an RSS or Atom feed")
+    feed_title = str(parsed.feed.get("title") or "").strip() or None
+    return Feed(title=feed_title, entries=[_entry(e) for e in parsed.entries])
+
+
+def _entry(entry: Any) -> FeedEntry:
+    published = None
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    if stamp:
+        published = dt.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+    text = None
+    for content in entry.get("content") or []:
+        candidate = fragment_to_text(str(content.get("value") or ""))
+        if len(candidate) >= FULL_CONTENT_CHARS:
+            text = candidate
+            break
+    if text is None:
+        summary = fragment_to_text(str(entry.get("summary") or ""))
+        if len(summary) >= FULL_CONTENT_CHARS:
+            text = summary
+    link = str(entry.get("link") or "").strip() or None
+    return FeedEntry(
+        title=str(entry.get("title") or "").strip(),
+        link=link,
+        guid=str(entry.get("id") or "").strip() or None,
+        published=published,
+        text=text,
+    )
+
+
+def entry_article_text(entry: FeedEntry) -> str | None:
+    """Clean text of an entry that carries its full story, else None (its page must be fetched)."""
+    if entry.text is None:
+        return None
+    return clean_text(entry.text, fallback_title=entry.title or None).text

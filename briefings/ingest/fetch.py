@@ -1,0 +1,100 @@
+"""A safe HTTP fetch: http/https only, timeouts, a size cap enforced while streaming, redirects re-checked."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from briefings.errors import FetchError
+
+USER_AGENT = "briefings/0.1 (+https://github.com/; news briefing bot)"
+MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  # the final URL after redirects
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    timeout: float = 15.0
+    max_bytes: int = 5 * 1024 * 1024
+    allow_private: bool = False
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    """Refuse URLs that are not http(s), and (unless allowed) those that resolve to private addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"only http and https URLs are fetched, not {parts.scheme or 'a bare path'}")
+    if not parts.hostname:
+        raise FetchError("the URL has no host")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve host {parts.hostname}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise FetchError(f"refused: {parts.hostname} is a private or local address")
+
+
+def fetch(url: str, policy: FetchPolicy, client: httpx.Client | None = None) -> Fetched:
+    """GET a URL under the policy; raise :class:`FetchError` with a one-line reason."""
+    owns = client is None
+    http = client or httpx.Client(
+        timeout=httpx.Timeout(policy.timeout), follow_redirects=False, headers={"User-Agent": USER_AGENT}
+    )
+    try:
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(current, allow_private=policy.allow_private)
+            result = _get_once(http, current, policy)
+            if isinstance(result, Fetched):
+                return result
+            current = result
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+    finally:
+        if owns:
+            http.close()
+
+
+def _get_once(http: httpx.Client, url: str, policy: FetchPolicy) -> Fetched | str:
+    """Fetch once: the body, or the next URL when redirected."""
+    try:
+        with http.stream("GET", url, timeout=policy.timeout) as response:
+            if response.is_redirect:
+                location = response.headers.get("location")
+                if not location:
+                    raise FetchError(f"redirect ({response.status_code}) without a Location")
+                return str(urljoin(url, location))
+            if response.status_code >= 400:
+                raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > policy.max_bytes:
+                raise FetchError(f"too large ({int(declared)} bytes; the limit is {policy.max_bytes})")
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body.extend(chunk)
+                if len(body) > policy.max_bytes:
+                    raise FetchError(f"too large (over the {policy.max_bytes}-byte limit)")
+            return Fetched(
+                url=str(response.url),
+                content=bytes(body),
+                content_type=response.headers.get("content-type", ""),
+            )
+    except httpx.TimeoutException as exc:
+        raise FetchError(f"timed out after {policy.timeout:g} s") from exc
+    except httpx.TooManyRedirects as exc:
+        raise FetchError("too many redirects") from exc
+    except httpx.HTTPError as exc:
+        raise FetchError(f"unreachable ({type(exc).__name__})") from exc

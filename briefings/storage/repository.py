@@ -1,0 +1,133 @@
+"""A small repository API over the tables. It never commits: the caller owns the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from briefings.models import CleanArticle
+from briefings.storage.tables import Article, ArticleSource, Fact, Outlet
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+
+
+def content_hash(text: str) -> str:
+    """A hash of the story that ignores case, whitespace and typographic quote styles."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    folded = re.sub(r"\s+", " ", folded).strip()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def article_by_hash(session: Session, digest: str) -> Article | None:
+    return session.scalar(select(Article).where(Article.content_hash == digest))
+
+
+def existing_hashes(session: Session, digests: Iterable[str]) -> dict[str, int]:
+    """Which of these content hashes are stored already, mapped to their article ids."""
+    wanted = list(set(digests))
+    found: dict[str, int] = {}
+    for i in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(Article.content_hash, Article.id).where(Article.content_hash.in_(wanted[i : i + 500]))
+        )
+        found.update({digest: ident for digest, ident in rows})
+    return found
+
+
+def outlet_named(session: Session, name: str) -> Outlet:
+    outlet = session.scalar(select(Outlet).where(Outlet.name == name))
+    if outlet is None:
+        outlet = Outlet(name=name)
+        try:
+            with session.begin_nested():
+                session.add(outlet)
+        except IntegrityError:
+            outlet = session.scalars(select(Outlet).where(Outlet.name == name)).one()
+    return outlet
+
+
+def add_article(session: Session, article: CleanArticle, source: str, digest: str) -> tuple[Article, bool]:
+    """Store an article with its first source; (article, created). An existing story gets the source."""
+    existing = article_by_hash(session, digest)
+    if existing is not None:
+        add_source(session, existing, source)
+        return existing, False
+    row = Article(
+        title=article.title[:500],
+        published=article.published,
+        outlet=outlet_named(session, article.outlet[:200]) if article.outlet else None,
+        text=article.text,
+        content_hash=digest,
+        word_count=len(article.text.split()),
+    )
+    row.sources.append(ArticleSource(source=source[:2048]))
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # another process stored the same story meanwhile
+        session.expunge(row) if row in session else None
+        existing = article_by_hash(session, digest)
+        if existing is None:
+            raise
+        add_source(session, existing, source)
+        return existing, False
+    return row, True
+
+
+def add_source(session: Session, article: Article, source: str) -> bool:
+    """Record one more place the article was found; False when it was known."""
+    source = source[:2048]
+    known = session.scalar(
+        select(ArticleSource.id).where(ArticleSource.article_id == article.id, ArticleSource.source == source)
+    )
+    if known is not None:
+        return False
+    article.sources.append(ArticleSource(source=source))
+    session.flush()
+    return True
+
+
+def list_articles(session: Session, *, limit: int | None = None) -> Sequence[Article]:
+    query = select(Article).order_by(Article.published.is_(None), Article.published, Article.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return session.scalars(query).all()
+
+
+def get_article(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id)
+
+
+def count_articles(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Article)) or 0
+
+
+def replace_facts(session: Session, article: Article, facts: Iterable[Fact], *, version: str) -> None:
+    """Swap an article's extracted facts for new ones (in the caller's transaction)."""
+    session.execute(delete(Fact).where(Fact.article_id == article.id))
+    for fact in facts:
+        fact.article_id = article.id
+        session.add(fact)
+    article.extracted_at = dt.datetime.now(dt.UTC)
+    article.extractor_version = version
+
+
+def facts_of(session: Session, *, kind: str | None = None, article_id: int | None = None) -> Sequence[Fact]:
+    query = select(Fact).order_by(Fact.article_id, Fact.id)
+    if kind is not None:
+        query = query.where(Fact.kind == kind)
+    if article_id is not None:
+        query = query.where(Fact.article_id == article_id)
+    return session.scalars(query).all()
+
+
+def fact(kind: str, payload: dict[str, Any], *, key: str = "", start: int = 0, end: int = 0) -> Fact:
+    return Fact(kind=kind, key=key[:200], payload=payload, span_start=start, span_end=end)

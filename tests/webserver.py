@@ -1,0 +1,82 @@
+"""A small threaded HTTP server on 127.0.0.1 serving pages, feeds and misbehaving endpoints for tests."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class LocalServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, str, bytes]] = {}
+        self.hits: dict[str, int] = {}
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def add(
+        self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", status: int = 200
+    ) -> str:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = (status, content_type, data)
+        return self.url(path)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:  # quiet
+                return
+
+            def do_GET(self) -> None:
+                path = self.path
+                server.hits[path] = server.hits.get(path, 0) + 1
+                if path.startswith("/slow"):
+                    time.sleep(3)
+                if path.startswith("/endless"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain")
+                    self.end_headers()
+                    chunk = b"word " * 2000
+                    try:
+                        for _ in range(10_000):
+                            self.wfile.write(chunk)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return
+                if path.startswith("/redirect/"):
+                    self.send_response(302)
+                    self.send_header("Location", path.removeprefix("/redirect"))
+                    self.end_headers()
+                    return
+                if path == "/to-ftp":
+                    self.send_response(301)
+                    self.send_header("Location", "ftp://127.0.0.1/file.txt")
+                    self.end_headers()
+                    return
+                status, ctype, body = server.routes.get(path, (404, "text/plain", b"not found"))
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
+
+        return Handler
