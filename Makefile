@@ -15,10 +15,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+DEMO_PERSON ?= Misri
+
 demo: $(STAMP)
 	@$(BIN)/briefings ingest $(EXAMPLES) || true
 	@$(BIN)/briefings articles
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] && [ -x $(BIN)/briefbot ]; then $(BIN)/briefbot; fi
+	@echo
+	@$(BIN)/briefings brief
+	@echo
+	@$(BIN)/briefings who "$(DEMO_PERSON)" || true
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then echo; echo "starting the bot (Ctrl-C stops it)"; $(BIN)/briefbot; fi
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

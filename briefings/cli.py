@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import os
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from briefings import service
 from briefings.config import Settings, load_settings
 from briefings.errors import BriefingsError
+from briefings.models import ArticleSummary, Consolidated
 from briefings.storage.db import Database, upgrade
+
+if TYPE_CHECKING:
+    from briefings.extract import Extractor
+    from briefings.service.app import BriefingService
 
 app = typer.Typer(
     name="briefings",
@@ -35,6 +44,17 @@ PROGRESS_THRESHOLD = 20  # show a progress bar from this many sources on
 
 class ListFormat(StrEnum):
     table = "table"
+    json = "json"
+
+
+class ExtractFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+class ViewFormat(StrEnum):
+    text = "text"
+    telegram = "telegram"
     json = "json"
 
 
@@ -75,8 +95,14 @@ def ingest(
         def on_total(total: int) -> None:
             progress.update(task, total=total, visible=total >= PROGRESS_THRESHOLD)
 
-        report = service.ingest(
-            db, inputs, policy, on_total=on_total, on_source=lambda _s: progress.advance(task)
+        report = service.ingest_articles(
+            db,
+            inputs,
+            policy,
+            _extractor(settings),
+            n_process=_processes(),
+            on_total=on_total,
+            on_source=lambda _s: progress.advance(task),
         )
     for rejected in report.rejected:
         err.print(f"rejected {rejected.line()}", markup=False, highlight=False)
@@ -84,6 +110,96 @@ def ingest(
     db.dispose()
     if report.rejected:
         raise typer.Exit(1)
+
+
+def _extractor(settings: Settings) -> Extractor:
+    from briefings.extract import Extractor
+
+    return Extractor.load(settings.topics_file)
+
+
+def _processes() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+@app.command()
+def extract(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Article files or folders (pages and feeds too).", metavar="PATH")
+    ],
+    fmt: Annotated[ExtractFormat, typer.Option("--format", help="json or table")] = ExtractFormat.table,
+    consolidate: Annotated[
+        bool, typer.Option("--consolidate", help="Merge the articles into one picture.")
+    ] = False,
+) -> None:
+    """Extract a structured summary of each article (no database); --consolidate merges them."""
+    settings = _settings()
+    loaded, rejected = service.load_articles(service.fetch_policy(settings, allow_private=True), inputs)
+    for item in rejected:
+        err.print(f"rejected {item.line()}", markup=False, highlight=False)
+    extractor = _extractor(settings)
+    items = [(service.article_name(item.source), item.article) for item in loaded]
+    processes = _processes() if len(items) >= 40 else 1
+    summaries = list(extractor.extract_many(items, n_process=processes))
+    if consolidate:
+        from briefings.consolidate import consolidate as merge
+
+        picture = merge(summaries)
+        if fmt is ExtractFormat.json:
+            sys.stdout.write(picture.model_dump_json(indent=2) + "\n")
+        else:
+            _print_picture(picture)
+    elif fmt is ExtractFormat.json:
+        payload = [s.model_dump(mode="json") for s in summaries]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for summary in summaries:
+            _print_summary(summary)
+    if rejected:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: ArticleSummary) -> None:
+    out.rule(
+        f"{summary.article}  {summary.published or summary.reference_date or ''}  {summary.outlet or ''}"
+    )
+    table = Table(show_header=True, box=None, pad_edge=False)
+    table.add_column("kind", style="bold")
+    table.add_column("fact", overflow="fold")
+    for o in summary.officials:
+        extra = f" (also {', '.join(o.aliases)})" if o.aliases else ""
+        table.add_row("official", f"{o.name}{extra} — {o.title or '?'}, {o.country or '?'}")
+    for a in summary.agreements:
+        table.add_row("agreement", f"[{a.topic or '-'}] {a.text}")
+    for i in summary.issues:
+        table.add_row("issue", f"{i.topic}: {i.status}")
+    for e in summary.events:
+        table.add_row("event", f"{e.date} {e.what}")
+    for q in summary.quotes:
+        table.add_row("quote", f"{q.speaker or '?'}: “{q.text}”")
+    for f in summary.figures:
+        table.add_row("figure", f"{f.value} — {f.what}")
+    out.print(table)
+
+
+def _print_picture(picture: Consolidated) -> None:
+    table = Table(show_header=True, box=None, pad_edge=False)
+    table.add_column("kind", style="bold")
+    table.add_column("record", overflow="fold")
+    for p in picture.officials:
+        table.add_row(
+            "person",
+            f"{p.name} — {', '.join(p.titles) or '?'}, {p.country or '?'} ({len(p.articles)} articles)",
+        )
+    for a in picture.agreements:
+        table.add_row("agreement", f"[{a.topic or '-'}] {a.text} ({len(a.articles)} articles)")
+    for i in picture.issues:
+        table.add_row("issue", f"{i.topic}: {i.status}")
+    for t in picture.timeline:
+        table.add_row("event", f"{t.date} {t.what}")
+    for d in picture.discrepancies:
+        table.add_row("disagree", f"{d.about}: " + "; ".join(f"{k}: {v}" for k, v in d.details.items()))
+    out.print(table)
 
 
 @app.command()
@@ -113,6 +229,90 @@ def articles(
     out.print(table)
 
 
+def _service(settings: Settings) -> BriefingService:
+    from briefings.service.app import BriefingService
+
+    return BriefingService(settings)
+
+
+def _parse_since(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise fail(f"--since {value!r}: not a date (use YYYY-MM-DD)") from None
+
+
+def _emit(name: str, view: BaseModel, fmt: ViewFormat) -> None:
+    from briefings import render
+
+    if fmt is ViewFormat.json:
+        sys.stdout.write(view.model_dump_json(indent=2) + "\n")
+    elif fmt is ViewFormat.telegram:
+        sys.stdout.write(json.dumps(render.render_telegram(name, view), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render.render_text(name, view))
+
+
+@app.command()
+def brief(
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="A topic slug (see 'briefings topics').")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only what happened on or after YYYY-MM-DD.")
+    ] = None,
+    fmt: Annotated[ViewFormat, typer.Option("--format", help="text, telegram or json")] = ViewFormat.text,
+) -> None:
+    """The brief: lead, key officials, agreements, issues, timeline, discrepancies, sources."""
+    settings = _settings()
+    svc = _service(settings)
+    try:
+        view = svc.brief(topic, _parse_since(since))
+    finally:
+        svc.close()
+    _emit("brief", view, fmt)
+
+
+@app.command()
+def who(
+    name: Annotated[str, typer.Argument(help="A name or alias, any case; fuzzy.")],
+    fmt: Annotated[ViewFormat, typer.Option("--format", help="text, telegram or json")] = ViewFormat.text,
+) -> None:
+    """A person's profile: titles seen, what they said and did."""
+    settings = _settings()
+    svc = _service(settings)
+    try:
+        result = svc.who(name)
+    finally:
+        svc.close()
+    if fmt is ViewFormat.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    if result.profile is not None:
+        _emit("profile", result.profile, fmt)
+    else:
+        _emit("who", result, fmt)
+        raise typer.Exit(1)
+
+
+@app.command()
+def topics(
+    fmt: Annotated[ListFormat, typer.Option("--format", help="table or json")] = ListFormat.table,
+) -> None:
+    """The topics of the beat (from BRIEFINGS_TOPICS_FILE or the bundled taxonomy)."""
+    from briefings.extract.topics import load_taxonomy
+
+    taxonomy = load_taxonomy(_settings().topics_file)
+    if fmt is ListFormat.json:
+        payload = [{"slug": t.slug, "label": t.label} for t in taxonomy.topics]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    for t in taxonomy.topics:
+        out.print(f"{t.slug:<26} {t.label}", markup=False, highlight=False)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or upgrade the database schema to the newest revision."""
@@ -131,6 +331,12 @@ def main() -> None:
         app()
     except BriefingsError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(2)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        err.print(
+            f"error: database: {reason[0] if reason else type(exc).__name__}", markup=False, highlight=False
+        )
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted", markup=False)

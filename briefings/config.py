@@ -48,8 +48,15 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias="BRIEFINGS_ADMIN_IDS"
     )
     channel_id: str = Field(default="", validation_alias="BRIEFINGS_CHANNEL_ID")
+    channel_post_time: str = Field(default="09:00", validation_alias="BRIEFINGS_CHANNEL_POST_TIME")
+    webhook_url: str = Field(default="", validation_alias="BRIEFINGS_WEBHOOK_URL")
+    webhook_secret: str = Field(default="", validation_alias="BRIEFINGS_WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="127.0.0.1", validation_alias="BRIEFINGS_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="BRIEFINGS_WEBHOOK_PORT")
+    webhook_path: str = Field(default="telegram", validation_alias="BRIEFINGS_WEBHOOK_PATH")
 
     # Beat and schedule
+    beat_name: str = Field(default="India–China briefing", validation_alias="BRIEFINGS_BEAT_NAME")
     timezone: str = Field(default="UTC", validation_alias="BRIEFINGS_TIMEZONE")
     digest_time: str = Field(default="08:00", validation_alias="BRIEFINGS_DIGEST_TIME")
     sources: Annotated[list[str], NoDecode] = Field(
@@ -86,12 +93,20 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Kolkata)") from exc
         return value
 
-    @field_validator("digest_time")
+    @field_validator("digest_time", "channel_post_time")
     @classmethod
     def _digest_time(cls, value: str) -> str:
-        if not _HHMM.match(value.strip()):
+        m = _HHMM.match(value.strip())
+        if not m:
             raise ValueError(f"{value!r} is not a time of day HH:MM")
-        return value.strip()
+        return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        if value and not re.match(r"^[A-Za-z0-9_-]{1,256}$", value):
+            raise ValueError("only A-Z, a-z, 0-9, _ and - are allowed, at most 256 characters")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -107,6 +122,21 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value
+
+    @field_validator("channel_id")
+    @classmethod
+    def _channel(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.match(r"^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+)$", value):
+            raise ValueError(f"{value!r} is neither @channelname nor a numeric chat id")
+        return value
+
+    @property
+    def channel_chat_id(self) -> int:
+        """Numeric chat id of the channel (delivery rows key on it); @names hash to a stable negative id."""
+        if re.match(r"^-?\d+$", self.channel_id):
+            return int(self.channel_id)
+        return -(int.from_bytes(self.channel_id.lower().encode()[:7], "big") % (10**12)) - 10**13
 
     @property
     def effective_database_url(self) -> str:

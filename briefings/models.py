@@ -137,6 +137,7 @@ class StatusChange(Model):
     article: str
     date: str | None = None
     status: IssueStatus
+    evidence: str = ""  # the sentence that gave the status, for "latest development"
 
 
 class IssueRecord(Model):

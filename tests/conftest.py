@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from briefings.extract import Extractor
 from briefings.storage.db import Database
 from tests.webserver import LocalServer
 
@@ -48,6 +49,12 @@ def db(db_url: str) -> Iterator[Database]:
     database = Database(db_url)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    """The real extractor, loaded once per test session."""
+    return Extractor.load()
 
 
 @pytest.fixture(scope="session")

@@ -14,14 +14,22 @@ import pytest
 from sqlalchemy import func, select
 
 from briefings import service
+from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
+from briefings.service import IngestReport
 from briefings.storage.db import Database
 from briefings.storage.tables import Article, ArticleSource
 from tests import samples
 from tests.webserver import LocalServer
 
+
+def ingest(db: Database, inputs: list[str], policy: FetchPolicy) -> IngestReport:
+    return service.ingest_articles(db, inputs, policy, EXTRACTOR)
+
+
 POLICY = FetchPolicy(timeout=1.0, max_bytes=64 * 1024, allow_private=True)
 REPO = Path(__file__).resolve().parents[1]
+EXTRACTOR = Extractor.load()
 
 
 def write(folder: Path, name: str, data: bytes | str) -> Path:
@@ -43,9 +51,9 @@ def test_folder_is_ingested_recursively_and_idempotently(db: Database, tmp_path:
     write(tmp_path, "a/wire.txt", samples.WIRE)
     write(tmp_path, "a/b/signoff.txt", samples.SIGNOFF)
     write(tmp_path, "captioned.txt", samples.CAPTIONED)
-    first = service.ingest(db, [str(tmp_path)], POLICY)
+    first = ingest(db, [str(tmp_path)], POLICY)
     assert (first.ingested, first.unchanged, first.rejected) == (3, 0, [])
-    second = service.ingest(db, [str(tmp_path)], POLICY)
+    second = ingest(db, [str(tmp_path)], POLICY)
     assert (second.ingested, second.unchanged, second.new_sources) == (0, 3, 0)
     assert counts(db) == (3, 3)
 
@@ -54,7 +62,7 @@ def test_same_story_under_two_names_is_stored_once_with_both_sources(db: Databas
     one = write(tmp_path, "one.txt", samples.SIGNOFF)
     # the same story with other whitespace and quote styles
     two = write(tmp_path, "two.txt", samples.SIGNOFF.replace("\n\n", "\n\n\n").replace("  ", " "))
-    report = service.ingest(db, [str(one), str(two)], POLICY)
+    report = ingest(db, [str(one), str(two)], POLICY)
     assert (report.ingested, report.unchanged, report.new_sources) == (1, 1, 1)
     rows = service.list_articles(db)
     assert len(rows) == 1
@@ -72,7 +80,7 @@ def test_same_story_under_two_names_is_stored_once_with_both_sources(db: Databas
     ],
 )
 def test_encodings(db: Database, tmp_path: Path, name: str, data: bytes) -> None:
-    report = service.ingest(db, [str(write(tmp_path, name, data))], POLICY)
+    report = ingest(db, [str(write(tmp_path, name, data))], POLICY)
     assert report.ingested == 1, report.rejected
     with db.transaction() as s:
         text = s.scalars(select(Article.text)).one()
@@ -104,7 +112,7 @@ def test_bad_file_is_rejected_with_a_reason_and_the_rest_ingested(
 ) -> None:
     good = write(tmp_path, "good.txt", samples.WIRE)
     bad = write(tmp_path, name, data)
-    report = service.ingest(db, [str(bad), str(good)], POLICY)
+    report = ingest(db, [str(bad), str(good)], POLICY)
     assert report.ingested == 1
     assert len(report.rejected) == 1
     line = report.rejected[0].line()
@@ -115,7 +123,7 @@ def test_bad_file_is_rejected_with_a_reason_and_the_rest_ingested(
 
 def test_oversized_and_missing(db: Database, tmp_path: Path) -> None:
     big = write(tmp_path, "big.txt", ("All quiet on the border today. " * 5000))
-    report = service.ingest(db, [str(big), str(tmp_path / "nope.txt")], POLICY)
+    report = ingest(db, [str(big), str(tmp_path / "nope.txt")], POLICY)
     reasons = [r.line() for r in report.rejected]
     assert any(r.startswith(str(big)) and "too large" in r for r in reasons)
     assert any("nope.txt: no such file or directory" in r for r in reasons)
@@ -159,7 +167,7 @@ def test_page_feed_redirect_and_network_failures(db: Database, web: LocalServer)
         "ftp://127.0.0.1/file.txt",
         "http://127.0.0.1:9/closed",
     ]
-    report = service.ingest(db, inputs, POLICY)
+    report = ingest(db, inputs, POLICY)
     assert report.ingested == 3, report.rejected  # the page, the feed's full entry, the linked page
     assert report.new_sources == 1  # the redirect found the same page again
     reasons = {r.source: r.reason for r in report.rejected}
@@ -183,7 +191,7 @@ def test_page_feed_redirect_and_network_failures(db: Database, web: LocalServer)
 def test_private_addresses_are_refused_unless_allowed(db: Database, web: LocalServer) -> None:
     page = web.add("/private.html", samples.html_page("Private", samples.PAGE_PARAGRAPHS))
     strict = FetchPolicy(timeout=1.0, max_bytes=64 * 1024, allow_private=False)
-    report = service.ingest(db, [page], strict)
+    report = ingest(db, [page], strict)
     assert report.ingested == 0
     assert "private or local address" in report.rejected[0].reason
 
@@ -230,9 +238,9 @@ def test_cli_bad_setting_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.skipif(not (REPO.parent / "shared" / "seeds").is_dir(), reason="../shared/seeds is not present")
 def test_seed_articles_dates_and_outlets(db: Database) -> None:
     seeds = REPO.parent / "shared" / "seeds"
-    report = service.ingest(db, [str(seeds)], POLICY)
+    report = ingest(db, [str(seeds)], POLICY)
     assert report.ingested == 5
     rows = {Path(r.sources[0]).name[:3]: r for r in service.list_articles(db)}
     assert rows["000"].published == "2025-06-13" and rows["001"].published == "2025-06-13"
     assert rows["001"].outlet == "Bloomberg" and rows["002"].outlet == "Rediff"
-    assert service.ingest(db, [str(seeds)], POLICY).ingested == 0
+    assert ingest(db, [str(seeds)], POLICY).ingested == 0

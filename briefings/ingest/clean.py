@@ -74,6 +74,7 @@ def normalise(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw.lstrip("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.replace("\xa0", " ").replace("\t", " ")
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
     lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

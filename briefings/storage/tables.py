@@ -53,6 +53,8 @@ class Article(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # the stated date, or one inferred from the text by extraction: what relative dates resolve to
+    reference_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -129,7 +131,22 @@ class Delivery(Base):
     due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sending, sent, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    parts_sent: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )  # messages of a split view already sent
     last_error: Mapped[str | None] = mapped_column(String(500))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Picture(Base):
+    """The consolidated picture of the beat, updated on ingest; `version` bumps on every change."""
+
+    __tablename__ = "pictures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a Consolidated, as JSON

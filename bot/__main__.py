@@ -1,0 +1,101 @@
+"""``briefbot``: run the bot (long polling, or --webhook), or ``briefbot send-due`` for cron and tests."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from bot.app import ALLOWED_UPDATES, build_application, quiet_http_logs
+from bot.context import SERVICE_KEY
+from bot.delivery import Sender
+from briefings.config import Settings, load_settings
+from briefings.errors import BriefingsError
+from briefings.service.app import BriefingService
+from briefings.service.clock import clock_from_env
+
+cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, invoke_without_command=True)
+log = logging.getLogger("briefbot")
+
+
+def _service() -> BriefingService:
+    settings = load_settings()
+    if not settings.telegram_bot_token:
+        raise BriefingsError("TELEGRAM_BOT_TOKEN: not set (get one from @BotFather)")
+    return BriefingService(settings, clock=clock_from_env())
+
+
+@cli.callback()
+def run(
+    ctx: typer.Context,
+    webhook: Annotated[
+        bool, typer.Option("--webhook", help="Receive updates by webhook instead of polling.")
+    ] = False,
+) -> None:
+    """Run the bot until interrupted."""
+    if ctx.invoked_subcommand is not None:
+        return
+    service = _service()
+    settings = service.settings
+    app = build_application(service)
+    log.info("briefbot starting (%s)", "webhook" if webhook else "long polling")
+    if webhook:
+        _check_webhook(settings)
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def _check_webhook(settings: Settings) -> None:
+    if not settings.webhook_url:
+        raise BriefingsError("BRIEFINGS_WEBHOOK_URL: required with --webhook")
+    if not settings.webhook_secret:
+        raise BriefingsError(
+            "BRIEFINGS_WEBHOOK_SECRET: required with --webhook (Telegram echoes it in a header)"
+        )
+
+
+@cli.command("send-due")
+def send_due() -> None:
+    """Plan what is due now, send it all, and exit (for cron, and for tests)."""
+    service = _service()
+    app = build_application(service, with_jobs=False)
+
+    async def once() -> None:
+        async with app:
+            planned = await asyncio.to_thread(service.plan_due)
+            sender = app.bot_data["sender"]
+            assert isinstance(sender, Sender)
+            report = await sender.drain()
+            typer.echo(
+                f"planned {planned}, sent {report.sent}, failed {report.failed}, deferred {report.deferred}"
+            )
+
+    try:
+        asyncio.run(once())
+    finally:
+        app.bot_data[SERVICE_KEY].close()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_http_logs()
+    try:
+        cli()
+    except BriefingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

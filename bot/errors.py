@@ -1,0 +1,35 @@
+"""The one error handler: domain errors become a short reply; anything else is logged, and the user told."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError
+
+from bot.context import BotContext
+from briefings.errors import BriefingsError
+
+log = logging.getLogger(__name__)
+SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    error = context.error
+    if isinstance(error, BriefingsError):
+        text = html.escape(str(error), quote=False)
+    elif isinstance(error, Forbidden):
+        log.info("cannot reply: %s", error)
+        return
+    elif isinstance(error, NetworkError):
+        log.warning("network error while handling an update: %s", error)
+        return
+    else:
+        log.error("unhandled error while handling an update", exc_info=error)
+        text = SORRY
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await update.effective_message.reply_html(text, do_quote=True)
+        except Exception:  # the reply is best effort; the error is logged above
+            log.warning("could not send the error reply", exc_info=True)

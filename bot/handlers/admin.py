@@ -1,0 +1,78 @@
+"""Admin commands (only for BRIEFINGS_ADMIN_IDS): /ingest <url>, /post [topic], /stats."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+from functools import wraps
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.calls import call
+from bot.context import BotContext
+from bot.delivery import Sender
+from bot.replies import reply_messages
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+REFUSAL = "Sorry, that command is for the bot's admins."
+
+
+def admin_only(handler: Handler) -> Handler:
+    @wraps(handler)
+    async def guarded(update: Update, context: BotContext) -> None:
+        user = update.effective_user
+        if user is None or user.id not in context.settings.admin_ids:
+            log.warning("refused admin command %s from user %s", handler.__name__, user.id if user else None)
+            await reply_messages(update, [REFUSAL])
+            return
+        await handler(update, context)
+
+    return guarded
+
+
+@admin_only
+async def ingest(update: Update, context: BotContext) -> None:
+    url = (context.args or [""])[0].strip()
+    if not url:
+        await reply_messages(update, ["Usage: /ingest &lt;url&gt; (a page or an RSS/Atom feed)"])
+        return
+    report = await call(context.service.ingest_url, url[:2048])
+    lines = [html.escape(report.summary())]
+    lines += [f"• {html.escape(r.line())}" for r in report.rejected[:10]]
+    await reply_messages(update, ["\n".join(lines)])
+
+
+@admin_only
+async def post(update: Update, context: BotContext) -> None:
+    channel = context.settings.channel_id
+    if not channel:
+        await reply_messages(update, ["No channel configured: set BRIEFINGS_CHANNEL_ID."])
+        return
+    topic = " ".join(context.args or []).strip() or None
+    messages = await call(context.service.channel_post_messages, topic)
+    sender: Sender = context.application.bot_data["sender"]
+    target: int | str = channel if channel.startswith("@") else int(channel)
+    await sender.send_now(target, messages)
+    await reply_messages(update, [f"Posted to {html.escape(channel)} ({len(messages)} message(s))."])
+
+
+@admin_only
+async def stats(update: Update, context: BotContext) -> None:
+    s = await call(context.service.stats)
+    text = (
+        "<b>Stats</b>\n"
+        f"articles: {s.articles}\nofficials: {s.officials}\nsubscribers: {s.subscribers}\n"
+        f"deliveries sent: {s.sent}\nfailed: {s.failed}\npending: {s.pending}"
+    )
+    await reply_messages(update, [text])
+
+
+HANDLERS: list[CommandHandler[BotContext, None]] = [
+    CommandHandler("ingest", ingest),
+    CommandHandler("post", post),
+    CommandHandler("stats", stats),
+]

@@ -1,0 +1,163 @@
+"""One record per agreement across outlets.
+
+Two agreements are one when they share a topic, their dates can be the same day, and their
+wording overlaps (content stems, see text.py). An agreement's date is its ``when``; without
+one, a new agreement is dated by the article (it was reached up to a few days before), and a
+prior one is undated: it then matches only other undated prior agreements. Prior and new
+agreements never merge unless both carry a ``when`` that agrees, so "resume flights (January)"
+stays apart from "expedite flights (June)".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from briefings.consolidate import dates
+from briefings.consolidate.text import Bag, bag, central, fold, similar
+from briefings.consolidate.unionfind import UnionFind
+from briefings.models import Agreement, AgreementRecord
+
+MentionKey = tuple[str, int]
+
+THRESHOLD = 0.4  # weighted overlap of content stems, within one topic and date
+DUPLICATE = 0.9  # two agreements of one article merge only when this close
+REPORT_LAG_DAYS = 3  # an undated new agreement was reached on the article's day or up to this many before
+
+
+@dataclass(frozen=True)
+class AgreementMention:
+    key: MentionKey
+    text: str
+    topic: str | None
+    when: str | None
+    prior: bool
+    reference: str | None
+
+    @property
+    def article(self) -> str:
+        return self.key[0]
+
+    @cached_property
+    def topic_key(self) -> str:
+        return fold(self.topic or "")
+
+    @cached_property
+    def stems(self) -> Bag:
+        return bag(self.text)
+
+    @property
+    def date(self) -> str | None:
+        return self.when or self.reference
+
+    @cached_property
+    def interval(self) -> tuple[int, int] | None:
+        if self.when:
+            return dates.interval(self.when)
+        day = dates.ordinal(self.reference)
+        if self.prior or day is None:
+            return None
+        return day - REPORT_LAG_DAYS, day
+
+    def buckets(self) -> list[str]:
+        """Where the mention is filed: the months its date covers, its year, or 'none'."""
+        if self.interval is None:
+            return ["none"]
+        if self.when and dates.precision(self.when) == 1:
+            return [self.when]
+        return _months(self.interval)
+
+    def lookups(self) -> list[str]:
+        """Where agreements that may share its date are filed."""
+        if self.interval is None:
+            return ["none"]
+        months = _months(self.interval)
+        return months + sorted({m[:4] for m in months})
+
+
+def _months(span: tuple[int, int]) -> list[str]:
+    first, last = (dt.date.fromordinal(d) for d in span)
+    out, (y, m) = [], (first.year, first.month)
+    while (y, m) <= (last.year, last.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def same_date(a: AgreementMention, b: AgreementMention) -> bool:
+    if a.prior != b.prior and (a.when is None or b.when is None):
+        return False
+    ia, ib = a.interval, b.interval
+    if ia is None or ib is None:
+        return ia is None and ib is None
+    return ia[0] <= ib[1] and ib[0] <= ia[1]
+
+
+def same_agreement(a: AgreementMention, b: AgreementMention) -> bool:
+    if a.topic_key != b.topic_key or not same_date(a, b):
+        return False
+    threshold = DUPLICATE if a.article == b.article else THRESHOLD
+    return similar(a.stems, b.stems, threshold) > 0
+
+
+class AgreementIndex:
+    def __init__(self) -> None:
+        self._mentions: dict[MentionKey, AgreementMention] = {}
+        self._uf: UnionFind[MentionKey] = UnionFind()
+        self._filed: dict[tuple[str, str], list[MentionKey]] = {}
+
+    def add(self, article: str, reference: str | None, agreements: Sequence[Agreement]) -> None:
+        for i, agreement in enumerate(agreements):
+            if not agreement.text.strip():
+                continue
+            mention = AgreementMention(
+                key=(article, i),
+                text=agreement.text.strip(),
+                topic=agreement.topic,
+                when=dates.normalize(agreement.when),
+                prior=agreement.prior,
+                reference=reference,
+            )
+            self._insert(mention)
+
+    def _insert(self, mention: AgreementMention) -> None:
+        self._mentions[mention.key] = mention
+        self._uf.add(mention.key)
+        seen: set[MentionKey] = set()
+        for bucket in mention.lookups():
+            for other in self._filed.get((mention.topic_key, bucket), []):
+                if other not in seen:
+                    seen.add(other)
+                    if same_agreement(mention, self._mentions[other]):
+                        self._uf.union(mention.key, other)
+        for bucket in mention.buckets():
+            self._filed.setdefault((mention.topic_key, bucket), []).append(mention.key)
+
+    def records(self) -> list[AgreementRecord]:
+        """The best corroborated first; among equals, the newest first."""
+        out = [record([self._mentions[k] for k in keys]) for keys in self._uf.groups().values()]
+        out.sort(key=lambda r: (r.topic or "", r.text, r.articles))
+        out.sort(key=lambda r: (len(r.articles), dates.sort_key(r.latest)), reverse=True)
+        return out
+
+
+def record(mentions: Sequence[AgreementMention]) -> AgreementRecord:
+    ms = sorted(mentions, key=lambda m: m.key)
+    rep = ms[central([m.stems for m in ms])]
+    topics = Counter(m.topic for m in ms if m.topic)
+    wording: dict[str, str] = {}
+    for m in ms:
+        if len(m.text) > len(wording.get(m.article, "")):
+            wording[m.article] = m.text
+    days = sorted(d for d in (m.date for m in ms) if d)
+    return AgreementRecord(
+        text=rep.text,
+        topic=min(topics, key=lambda t: (-topics[t], t)) if topics else None,
+        articles=sorted(wording),
+        first=days[0] if days else None,
+        latest=days[-1] if days else None,
+        wording=dict(sorted(wording.items())),
+    )

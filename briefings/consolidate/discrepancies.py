@@ -1,0 +1,234 @@
+"""Where articles disagree: flagged for the reader, never settled silently.
+
+Kinds:
+
+- ``title``: one person given roles that are not more or less specific forms of each other
+  ("Vice Foreign Minister" and "Deputy Foreign Minister"; but not "spokesperson" and
+  "Foreign Ministry spokesperson"), by articles within a month of each other (a title that
+  changes over months is a new post, not a disagreement). Former roles are not compared.
+- ``name``: one person named with an initial in one article and the full given name in
+  another, or spelt differently: the merge was an inference the reader can check.
+- ``country``: one person said to serve different states.
+- ``date``: one happening dated differently (see timeline.py).
+- ``status``: the articles of an issue's latest date give different statuses.
+- ``quote``: one speaker's statement worded differently (see quotes.py).
+- ``figure``: different values for the same thing (see figures.py).
+- ``spelling``: one named thing spelt differently (see spelling.py).
+
+``details`` maps each article to what it says; long lists are cut to ``MAX_DETAILS`` articles,
+keeping at least one article for each version.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
+
+from briefings.consolidate import dates
+from briefings.consolidate.figures import FigureMention
+from briefings.consolidate.names import NameForm, derivable, spelling_variants, titles_agree
+from briefings.consolidate.people import PersonCluster, PersonMention, country_key
+from briefings.consolidate.quotes import QuoteMention
+from briefings.consolidate.text import fold
+from briefings.consolidate.timeline import EntryGroup, EventMention
+from briefings.consolidate.unionfind import UnionFind
+from briefings.models import Discrepancy, IssueRecord
+
+MAX_DETAILS = 8
+TITLE_WINDOW_DAYS = 30
+
+
+def capped(versions: Mapping[str, str]) -> dict[str, str]:
+    """At most MAX_DETAILS articles, taking one article of each version in turn."""
+    by_version: dict[str, list[str]] = {}
+    for article in sorted(versions):
+        by_version.setdefault(fold(versions[article]), []).append(article)
+    queues = [by_version[v] for v in sorted(by_version)]
+    chosen: list[str] = []
+    while len(chosen) < MAX_DETAILS and any(queues):
+        for queue in queues:
+            if queue and len(chosen) < MAX_DETAILS:
+                chosen.append(queue.pop(0))
+    return {a: versions[a] for a in sorted(chosen)}
+
+
+def _flag(kind: str, about: str, versions: Mapping[str, str]) -> Discrepancy | None:
+    details = capped(versions)
+    return Discrepancy(about=about, kind=kind, details=details) if len(details) >= 2 else None
+
+
+# ---------------------------------------------------------------------------- people
+
+
+def person(cluster: PersonCluster) -> list[Discrepancy]:
+    found = (_title(cluster), _name(cluster), _country(cluster))
+    return [d for d in found if d is not None]
+
+
+def _near(a: list[int | None], b: list[int | None]) -> bool:
+    """True when some date of ``a`` is within the window of some date of ``b`` (unknown dates are near)."""
+    if None in a or None in b:
+        return True
+    sb = sorted(d for d in b if d is not None)
+    for d in a:
+        assert d is not None
+        i = bisect.bisect_left(sb, d - TITLE_WINDOW_DAYS)
+        if i < len(sb) and sb[i] <= d + TITLE_WINDOW_DAYS:
+            return True
+    return False
+
+
+def _title(cluster: PersonCluster) -> Discrepancy | None:
+    current = [m for m in cluster.mentions if m.role and m.title]
+    days: dict[frozenset[str], list[int | None]] = {}
+    for m in current:
+        days.setdefault(m.role, []).append(dates.ordinal(m.date))
+    clashing: set[frozenset[str]] = set()
+    for a, b in combinations(sorted(days, key=sorted), 2):
+        if not titles_agree(a, b) and _near(days[a], days[b]):
+            clashing |= {a, b}
+    if not clashing:
+        return None
+    versions = {m.article: m.title for m in sorted(current, key=lambda m: m.key) if m.role in clashing and m.title}
+    return _flag("title", f"title of {cluster.name}", versions)
+
+
+def _initial_for_full(a: NameForm, b: NameForm) -> bool:
+    short, full = (a, b) if a.specificity < b.specificity else (b, a)
+    return short.initials > 0 and len(short.tokens) > 1 and derivable(short, full)
+
+
+def _name(cluster: PersonCluster) -> Discrepancy | None:
+    primary: dict[tuple[str, ...], NameForm] = {}
+    for m in cluster.mentions:
+        primary.setdefault(m.forms[0].tokens, m.forms[0])
+    flagged: set[tuple[str, ...]] = set()
+    for a, b in combinations(sorted(primary), 2):
+        fa, fb = primary[a], primary[b]
+        if spelling_variants(fa, fb) or _initial_for_full(fa, fb):
+            flagged |= {a, b}
+    versions = {m.article: m.forms[0].raw for m in _by_key(cluster.mentions) if m.forms[0].tokens in flagged}
+    return _flag("name", f"name of {cluster.name}", versions) if flagged else None
+
+
+def _country(cluster: PersonCluster) -> Discrepancy | None:
+    given = [m for m in _by_key(cluster.mentions) if m.country and country_key(m.country)]
+    if len({country_key(m.country) for m in given}) < 2:
+        return None
+    return _flag("country", f"country of {cluster.name}", {m.article: m.country or "" for m in given})
+
+
+def _by_key(mentions: Iterable[PersonMention]) -> list[PersonMention]:
+    return sorted(mentions, key=lambda m: m.key)
+
+
+# ---------------------------------------------------------------------------- timeline
+
+
+def event_dates(groups: Sequence[EntryGroup], conflicts: Sequence[tuple[EventMention, EventMention]]) -> list[Discrepancy]:
+    """One discrepancy per set of timeline entries that date one happening differently."""
+    where = {m.key: i for i, g in enumerate(groups) for m in g.mentions}
+    uf: UnionFind[int] = UnionFind()
+    for a, b in conflicts:
+        uf.add(where[a.key])
+        uf.add(where[b.key])
+        uf.union(where[a.key], where[b.key])
+    out = []
+    for members in uf.groups().values():
+        entries = [groups[i] for i in sorted(members)]
+        main = max(entries, key=lambda g: len(g.entry.articles))
+        versions: dict[str, list[str]] = {}
+        for g in entries:
+            for m in g.mentions:
+                versions.setdefault(m.article, []).append(f"{m.date}: {m.what}")
+        flag = _flag("date", f"date of: {main.entry.what}", {a: "; ".join(v) for a, v in versions.items()})
+        if flag is not None:
+            out.append(flag)
+    return out
+
+
+# ---------------------------------------------------------------------------- issues
+
+
+def statuses(records: Iterable[IssueRecord]) -> list[Discrepancy]:
+    out = []
+    for record in records:
+        newest = dates.sort_key(record.history[-1].date)
+        latest = {c.article: c.status for c in record.history if dates.sort_key(c.date) == newest}
+        if len(set(latest.values())) > 1:
+            flag = _flag("status", f"status of {record.topic} on {record.history[-1].date or 'the latest date'}", latest)
+            if flag is not None:
+                out.append(flag)
+    return out
+
+
+# ---------------------------------------------------------------------------- quotes and figures
+
+
+def speaker_names(clusters: Iterable[PersonCluster]) -> dict[str, str]:
+    """Folded name form -> the person's record name, for forms that name only one person."""
+    owners: dict[str, set[str]] = {}
+    for c in clusters:
+        for m in c.mentions:
+            for f in m.forms:
+                owners.setdefault(fold(f.raw), set()).add(c.name)
+    return {form: next(iter(names)) for form, names in owners.items() if len(names) == 1}
+
+
+def quotes(pairs: Sequence[tuple[QuoteMention, QuoteMention]], speakers: Mapping[str, str]) -> list[Discrepancy]:
+    def who(q: QuoteMention) -> str:
+        key = fold(q.speaker)
+        return q.speaker if q.kind == "body" else speakers.get(key, q.speaker)
+
+    uf: UnionFind[tuple[str, int]] = UnionFind()
+    found: dict[tuple[str, int], QuoteMention] = {}
+    for a, b in pairs:
+        if fold(who(a)) == fold(who(b)):
+            for q in (a, b):
+                uf.add(q.key)
+                found[q.key] = q
+            uf.union(a.key, b.key)
+    out = []
+    for keys in uf.groups().values():
+        qs = sorted((found[k] for k in keys), key=lambda q: q.key)
+        versions: dict[str, list[str]] = {}
+        for q in qs:
+            versions.setdefault(q.article, []).append(q.text)
+        flag = _flag("quote", f"wording of a quote by {who(qs[0])}", {a: " / ".join(v) for a, v in versions.items()})
+        if flag is not None:
+            out.append(flag)
+    return out
+
+
+def figures(pairs: Sequence[tuple[FigureMention, FigureMention]]) -> list[Discrepancy]:
+    uf: UnionFind[tuple[str, int]] = UnionFind()
+    found: dict[tuple[str, int], FigureMention] = {}
+    for a, b in pairs:
+        for f in (a, b):
+            uf.add(f.key)
+            found[f.key] = f
+        uf.union(a.key, b.key)
+    out = []
+    for keys in uf.groups().values():
+        fs = sorted((found[k] for k in keys), key=lambda f: f.key)
+        versions: dict[str, list[str]] = {}
+        for f in fs:
+            versions.setdefault(f.article, []).append(f"{f.value} ({f.what})")
+        flag = _flag("figure", f"figure for: {fs[0].what}", {a: "; ".join(v) for a, v in versions.items()})
+        if flag is not None:
+            out.append(flag)
+    return out
+
+
+def spellings(groups: Iterable[tuple[list[str], dict[str, str]]]) -> list[Discrepancy]:
+    out = []
+    for names, versions in groups:
+        flag = _flag("spelling", f"spelling of {' / '.join(names)}", versions)
+        if flag is not None:
+            out.append(flag)
+    return out
+
+
+def ordered(found: Iterable[Discrepancy]) -> list[Discrepancy]:
+    return sorted(found, key=lambda d: (d.kind, d.about, sorted(d.details.items())))

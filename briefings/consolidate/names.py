@@ -1,0 +1,138 @@
+"""Name forms and titles of people, and how two forms or two titles relate.
+
+A *specific* form has two or more tokens and no initials ("Vikram Misri", "Charles III"); two
+equal specific forms name one person. A less specific form ("Misri", "S. Jaishankar",
+"Pradeep Rawat") is *derivable* from a fuller one when it keeps the surname and abbreviates or
+drops given names; it joins the fuller form only when that is unambiguous (see people.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+
+from rapidfuzz.distance import Indel
+
+from briefings.consolidate.text import STOPWORDS, fold
+
+# Words that precede a name without being part of it ("President", "Mr", "H.E.").
+HONORIFICS = frozenset(
+    ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "shri", "smt", "sri", "shrimati", "sheikh", "sheikha", "his", "her", "excellency", "hon", "honourable", "honorable", "rt", "right", "king", "queen", "prince", "princess", "emperor", "empress", "crown", "president", "premier", "prime", "minister", "chancellor", "ambassador", "envoy", "senator", "governor", "mayor", "general", "gen", "admiral", "adm", "colonel", "col", "lieutenant", "lt", "marshal", "commander", "chief", "secretary", "spokesperson", "spokesman", "spokeswoman", "foreign", "deputy", "vice", "state", "external", "affairs", "defence", "defense", "finance", "home", "interior", "the"]
+)
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "vi", "vii", "viii"})
+FUZZY_MIN_LEN = 5
+FUZZY_MIN_RATIO = 0.85
+
+# Title words that say the same thing in other spellings or abbreviations.
+_TITLE_WORDS: Mapping[str, str] = MappingProxyType({
+    "pm": "prime minister", "fm": "foreign minister", "nsa": "national security adviser",
+    "eam": "external affairs minister", "advisor": "adviser", "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson", "spokespersons": "spokesperson", "ministers": "minister",
+    "secy": "secretary", "gen": "general", "amb": "ambassador",
+})
+# Nationality adjectives say where a role is, not which role: "Chinese Vice Minister" is a Vice Minister.
+DEMONYMS = frozenset(
+    ["afghan", "albanian", "algerian", "american", "argentine", "argentinian", "armenian", "australian", "austrian", "azerbaijani", "bangladeshi", "belarusian", "belgian", "bhutanese", "bolivian", "brazilian", "british", "bulgarian", "burmese", "cambodian", "canadian", "chilean", "chinese", "colombian", "croatian", "cuban", "cypriot", "czech", "danish", "dutch", "egyptian", "emirati", "english", "estonian", "ethiopian", "european", "filipino", "finnish", "french", "georgian", "german", "ghanaian", "greek", "hungarian", "icelandic", "indian", "indonesian", "iranian", "iraqi", "irish", "israeli", "italian", "japanese", "jordanian", "kazakh", "kenyan", "korean", "kuwaiti", "kyrgyz", "laotian", "latvian", "lebanese", "libyan", "lithuanian", "malaysian", "maldivian", "mexican", "mongolian", "moroccan", "nepali", "nepalese", "nigerian", "norwegian", "omani", "pakistani", "palestinian", "peruvian", "polish", "portuguese", "qatari", "romanian", "russian", "saudi", "scottish", "serbian", "singaporean", "slovak", "slovenian", "somali", "spanish", "sudanese", "swedish", "swiss", "syrian", "taiwanese", "tajik", "thai", "tibetan", "tunisian", "turkish", "turkmen", "ugandan", "ukrainian", "uzbek", "venezuelan", "vietnamese", "welsh", "yemeni", "zimbabwean", "us", "usa", "uk", "eu", "un"]
+)
+TITLE_NOISE = STOPWORDS | {"former", "current", "then", "incumbent", "outgoing", "newly", "appointed"}
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """One way an article writes a name, as folded tokens without honorifics."""
+
+    raw: str
+    tokens: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, raw: str) -> NameForm | None:
+        toks = fold(raw).split()
+        if toks[:2] == ["h", "e"]:  # "H.E." (His or Her Excellency)
+            toks = toks[2:]
+        while len(toks) > 1 and toks[0] in HONORIFICS:
+            toks = toks[1:]
+        return cls(raw.strip(), tuple(toks)) if toks else None
+
+    @cached_property
+    def core(self) -> tuple[str, ...]:
+        """The tokens without a generational or regnal suffix ("Jr", "III")."""
+        if len(self.tokens) > 1 and self.tokens[-1] in SUFFIXES:
+            return self.tokens[:-1]
+        return self.tokens
+
+    @property
+    def surname(self) -> str:
+        return self.core[-1]
+
+    @property
+    def initials(self) -> int:
+        return sum(len(t) == 1 for t in self.tokens)
+
+    @property
+    def specific(self) -> bool:
+        return len(self.tokens) >= 2 and self.initials == 0
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """How much a form says: full tokens first, then all tokens."""
+        return len(self.tokens) - self.initials, len(self.tokens)
+
+    def wildcards(self) -> list[tuple[str, ...]]:
+        """Keys that a spelling variant in one token shares: that token as its first letter and '*'."""
+        return [self.tokens[:i] + (t[0] + "*",) + self.tokens[i + 1 :] for i, t in enumerate(self.tokens)]
+
+
+def _token_fits(short: str, full: str) -> bool:
+    return short == full or (len(short) == 1 and full.startswith(short))
+
+
+def derivable(short: NameForm, full: NameForm) -> bool:
+    """True when ``short`` abbreviates ``full``: "Misri", "S. Jaishankar", "Pradeep Rawat" (of "Pradeep Kumar Rawat")."""
+    if short.tokens == full.tokens or short.specificity >= full.specificity:
+        return False
+    if len(short.core) == 1:
+        return short.core[0] in (full.surname, full.core[0])
+    if short.surname != full.surname:
+        return False
+    given = iter(full.core[:-1])
+    return all(any(_token_fits(tok, cand) for cand in given) for tok in short.core[:-1])
+
+
+def spelling_variants(a: NameForm, b: NameForm) -> bool:
+    """Specific forms equal but for one token spelt slightly differently ("Zelensky", "Zelenskyy")."""
+    if len(a.tokens) != len(b.tokens) or a.tokens == b.tokens or not (a.specific and b.specific):
+        return False
+    diff = [(x, y) for x, y in zip(a.tokens, b.tokens, strict=True) if x != y]
+    if len(diff) != 1:
+        return False
+    x, y = diff[0]
+    return (
+        x[0] == y[0]
+        and min(len(x), len(y)) >= FUZZY_MIN_LEN
+        and Indel.normalized_similarity(x, y) >= FUZZY_MIN_RATIO
+    )
+
+
+def _country_words(country: str | None) -> set[str]:
+    words = set(fold(country or "").split())
+    return words | {w[:4] for w in words if len(w) >= 4}
+
+
+def title_words(title: str | None, country: str | None = None) -> frozenset[str]:
+    """The words that say which role a title is, abbreviations spelt out, places dropped."""
+    words = " ".join(_TITLE_WORDS.get(w, w) for w in fold(title or "").split()).split()
+    places = _country_words(country)
+    return frozenset(
+        w for w in words if w not in TITLE_NOISE and w not in DEMONYMS and w not in places and w[:4] not in places
+    )
+
+
+def titles_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Titles agree when one is a more specific form of the other ("spokesperson", "MEA spokesperson")."""
+    return a <= b or b <= a
+
+
+def is_former(title: str | None) -> bool:
+    return "former" in fold(title or "").split()

@@ -1,0 +1,308 @@
+"""One record per person across articles.
+
+Merging works in two tiers, so that the result depends only on the set of articles:
+
+1. When an article is added, mentions that share a specific form ("Vikram Misri"), or whose
+   specific forms differ by a small spelling variant in one token and whose countries agree,
+   are joined in a union-find. These links are pairwise, so the clusters are the connected
+   components of a graph and do not depend on the order of the articles.
+2. When the result is built, every cluster whose fullest form is less specific ("Misri",
+   "S. Jaishankar", "Pradeep Rawat") joins the one cluster it abbreviates within the same
+   country, choosing by title when several would fit. When it still fits several or none, it
+   stays apart; clusters of the same short form and country that stayed apart are one record.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from briefings.consolidate.dates import sort_key
+from briefings.consolidate.names import (
+    NameForm,
+    derivable,
+    is_former,
+    spelling_variants,
+    title_words,
+    titles_agree,
+)
+from briefings.consolidate.text import fold
+from briefings.consolidate.unionfind import UnionFind
+from briefings.models import DatedTitle, Official, PersonRecord
+
+MentionKey = tuple[str, int]
+
+
+def country_key(country: str | None) -> str | None:
+    key = fold(country or "")
+    return key or None
+
+
+def countries_agree(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    """One official as one article names them."""
+
+    key: MentionKey
+    date: str | None
+    forms: tuple[NameForm, ...]  # the article's fullest form first, then its aliases
+    title: str | None
+    other_titles: tuple[str, ...]
+    country: str | None
+    former: bool
+
+    @property
+    def article(self) -> str:
+        return self.key[0]
+
+    @cached_property
+    def country_key(self) -> str | None:
+        return country_key(self.country)
+
+    @cached_property
+    def best(self) -> NameForm:
+        return max(self.forms, key=lambda f: (f.specificity, f.tokens))
+
+    @cached_property
+    def role(self) -> frozenset[str]:
+        """The words of the current title (empty for a former role)."""
+        if self.former or is_former(self.title):
+            return frozenset()
+        return title_words(self.title, self.country)
+
+
+@dataclass
+class PersonCluster:
+    """Mentions of one person; the record and the facts discrepancies need are derived from them."""
+
+    mentions: list[PersonMention] = field(default_factory=list)
+
+    @cached_property
+    def best(self) -> NameForm:
+        return max((m.best for m in self.mentions), key=lambda f: (f.specificity, f.tokens))
+
+    @cached_property
+    def country(self) -> str | None:
+        return majority_country(self.mentions)
+
+    @cached_property
+    def roles(self) -> set[frozenset[str]]:
+        return {m.role for m in self.mentions if m.role}
+
+    @cached_property
+    def name(self) -> str:
+        return fullest_name(self.mentions)
+
+    def record(self) -> PersonRecord:
+        seen = titles_seen(self.mentions)
+        titles: dict[str, str] = {}
+        for t in seen:
+            titles.setdefault(fold(t.title), t.title)
+        name_key = fold(self.name)
+        aliases = {fold(f.raw): f.raw for m in sorted(self.mentions, key=lambda m: m.key) for f in m.forms}
+        return PersonRecord(
+            name=self.name,
+            aliases=sorted(raw for key, raw in aliases.items() if key != name_key),
+            titles=list(titles.values()),
+            titles_seen=seen,
+            country=self.country,
+            articles=sorted({m.article for m in self.mentions}),
+        )
+
+
+def majority_country(mentions: Iterable[PersonMention]) -> str | None:
+    """The country most mentions give (spelt as most of them spell it); ties go alphabetically."""
+    raws = Counter(m.country.strip() for m in mentions if m.country and m.country.strip())
+    if not raws:
+        return None
+    by_key: Counter[str] = Counter()
+    for raw, n in raws.items():
+        by_key[fold(raw)] += n
+    key = min(by_key, key=lambda k: (-by_key[k], k))
+    return min((r for r in raws if fold(r) == key), key=lambda r: (-raws[r], r))
+
+
+def fullest_name(mentions: Sequence[PersonMention]) -> str:
+    """The most specific form; among equals, the one articles use most as their main form."""
+    primary = Counter(m.forms[0].tokens for m in mentions)
+    uses = Counter(f.raw for m in mentions for f in m.forms)
+    forms = {f.raw: f for m in mentions for f in m.forms}
+
+    def rank(raw: str) -> tuple[int, int, int, int, int, str]:
+        f = forms[raw]
+        extra = len(fold(raw).split()) - len(f.tokens)  # honorifics written into the name
+        return (-f.specificity[0], -f.specificity[1], -primary[f.tokens], extra, -uses[raw], raw)
+
+    return min(forms, key=rank)
+
+
+def titles_seen(mentions: Iterable[PersonMention]) -> list[DatedTitle]:
+    seen: dict[tuple[str, str], DatedTitle] = {}
+    for m in mentions:
+        for title in ([m.title] if m.title else []) + list(m.other_titles):
+            if title.strip():
+                key = (fold(title), m.article)
+                seen.setdefault(key, DatedTitle(title=title.strip(), date=m.date, article=m.article))
+    return sorted(seen.values(), key=lambda t: (sort_key(t.date), t.article, fold(t.title), t.title))
+
+
+def _mention(key: MentionKey, date: str | None, official: Official) -> PersonMention | None:
+    forms: dict[tuple[str, ...], NameForm] = {}
+    for raw in [official.name, *official.aliases]:
+        form = NameForm.parse(raw)
+        if form is not None:
+            forms.setdefault(form.tokens, form)
+    if not forms:
+        return None
+    return PersonMention(
+        key=key,
+        date=date,
+        forms=tuple(forms.values()),
+        title=official.title,
+        other_titles=tuple(official.other_titles),
+        country=official.country,
+        former=official.former,
+    )
+
+
+class PeopleIndex:
+    """Officials of every article added, indexed by name form and by surname."""
+
+    def __init__(self) -> None:
+        self._mentions: dict[MentionKey, PersonMention] = {}
+        self._uf: UnionFind[MentionKey] = UnionFind()
+        self._holder: dict[tuple[str, ...], MentionKey] = {}  # specific form -> one mention using it
+        self._countries: dict[tuple[str, ...], set[str | None]] = {}  # specific form -> countries given
+        self._variants: dict[tuple[str, ...], list[tuple[str, ...]]] = {}  # wildcard -> specific forms
+        self._by_token: dict[str, list[MentionKey]] = {}  # surname, first token, one-word form -> mentions
+
+    def add(self, article: str, date: str | None, officials: Sequence[Official]) -> None:
+        for i, official in enumerate(officials):
+            mention = _mention((article, i), date, official)
+            if mention is None:
+                continue
+            self._mentions[mention.key] = mention
+            self._uf.add(mention.key)
+            for form in mention.forms:
+                self._index_tokens(form, mention.key)
+                if form.specific:
+                    self._link(form, mention)
+
+    def _index_tokens(self, form: NameForm, key: MentionKey) -> None:
+        for token in {form.surname, form.core[0]}:
+            self._by_token.setdefault(token, []).append(key)
+
+    def _link(self, form: NameForm, mention: PersonMention) -> None:
+        holder = self._holder.get(form.tokens)
+        if holder is None:
+            self._holder[form.tokens] = mention.key
+            self._countries[form.tokens] = set()
+            for wildcard in form.wildcards():
+                self._variants.setdefault(wildcard, []).append(form.tokens)
+        else:
+            self._uf.union(mention.key, holder)
+        self._countries[form.tokens].add(mention.country_key)
+        for wildcard in form.wildcards():
+            for other in self._variants.get(wildcard, []):
+                if other != form.tokens and self._variant_fits(form, other, mention.country_key):
+                    self._uf.union(mention.key, self._holder[other])
+
+    def _variant_fits(self, form: NameForm, other: tuple[str, ...], country: str | None) -> bool:
+        countries = self._countries[other]
+        if not (country is None or None in countries or country in countries):
+            return False
+        return spelling_variants(form, NameForm(" ".join(other), other))
+
+    # ------------------------------------------------------------------ result
+
+    def clusters(self) -> list[PersonCluster]:
+        """The people, resolved over every article added so far."""
+        groups = {root: PersonCluster([self._mentions[k] for k in keys]) for root, keys in self._uf.groups().items()}
+        order = sorted(groups, key=lambda r: _cluster_order(groups[r]))
+        resolver = _Resolver(self, groups)
+        target = {root: resolver.attach(root) for root in order}
+        return _merge(groups, target, order)
+
+    def roots_for_token(self, token: str) -> set[MentionKey]:
+        return {self._uf.find(k) for k in self._by_token.get(token, [])}
+
+
+def _cluster_order(cluster: PersonCluster) -> tuple[int, int, tuple[str, ...], MentionKey]:
+    spec = cluster.best.specificity
+    return -spec[0], -spec[1], cluster.best.tokens, min(m.key for m in cluster.mentions)
+
+
+class _Resolver:
+    """Decides, most specific clusters first, which fuller cluster a less specific one belongs to."""
+
+    def __init__(self, index: PeopleIndex, groups: dict[MentionKey, PersonCluster]) -> None:
+        self._index = index
+        self._groups = groups
+        self._final: dict[MentionKey, MentionKey] = {}
+        self._token_roots: dict[str, set[MentionKey]] = {}
+
+    def attach(self, root: MentionKey) -> MentionKey:
+        cluster = self._groups[root]
+        fits = [c for c in self._candidates(cluster) if c != root and self._fits(cluster, self._groups[c])]
+        targets = {self._final[c] for c in fits}
+        if len(targets) > 1 and cluster.roles:
+            by_title = [c for c in fits if _roles_agree(cluster.roles, self._groups[c].roles)]
+            targets = {self._final[c] for c in by_title}
+        self._final[root] = targets.pop() if len(targets) == 1 else root
+        return self._final[root]
+
+    def _candidates(self, cluster: PersonCluster) -> set[MentionKey]:
+        best = cluster.best
+        tokens = {best.surname} if len(best.core) > 1 else {best.surname, best.core[0]}
+        out: set[MentionKey] = set()
+        for token in tokens:
+            if token not in self._token_roots:
+                self._token_roots[token] = self._index.roots_for_token(token)
+            out |= self._token_roots[token]
+        return out
+
+    @staticmethod
+    def _fits(short: PersonCluster, full: PersonCluster) -> bool:
+        if full.best.specificity <= short.best.specificity:
+            return False
+        if not countries_agree(country_key(short.country), country_key(full.country)):
+            return False
+        forms = {f.tokens: f for m in full.mentions for f in m.forms}
+        return any(derivable(short.best, f) for f in forms.values())
+
+
+def _roles_agree(a: set[frozenset[str]], b: set[frozenset[str]]) -> bool:
+    return any(titles_agree(x, y) for x in a for y in b)
+
+
+def _merge(
+    groups: dict[MentionKey, PersonCluster], target: dict[MentionKey, MentionKey], order: list[MentionKey]
+) -> list[PersonCluster]:
+    """Clusters after attachment; short forms that stayed apart are one record per form and country."""
+    merged: dict[object, PersonCluster] = {}
+    loose: dict[tuple[str, ...], list[MentionKey]] = {}
+    for root in order:
+        if target[root] == root and not groups[root].best.specific:
+            loose.setdefault(groups[root].best.tokens, []).append(root)
+            continue
+        merged.setdefault(target[root], PersonCluster()).mentions.extend(groups[root].mentions)
+    for tokens, roots in loose.items():
+        for key, members in _by_country(tokens, [groups[r] for r in roots]).items():
+            merged[key] = PersonCluster([m for c in members for m in c.mentions])
+    return list(merged.values())
+
+
+def _by_country(tokens: tuple[str, ...], clusters: list[PersonCluster]) -> dict[object, list[PersonCluster]]:
+    """Clusters of one short form by country; those without one join the only country there is."""
+    out: dict[object, list[PersonCluster]] = {}
+    for c in clusters:
+        out.setdefault((tokens, country_key(c.country)), []).append(c)
+    known = [k for k in out if isinstance(k, tuple) and k[1] is not None]
+    if (tokens, None) in out and len(known) == 1:
+        out[known[0]].extend(out.pop((tokens, None)))
+    return out

@@ -1,0 +1,108 @@
+"""Named things that articles spell differently ("Manasarovar", "Mansarovar").
+
+Capitalised words of five letters or more are collected with the capitalised phrase they sit
+in. Two such words are spellings of one name when they begin and end with the same two letters,
+differ by at most two edits and are close (rapidfuzz), and share a neighbouring word in some
+phrase ("Kailash" before both). Inflections such as "Minister"/"Ministry" or
+"Pakistan"/"Pakistani" end differently and are left alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel, Levenshtein
+
+from briefings.consolidate.text import STOPWORDS, fold, raw_words
+from briefings.consolidate.unionfind import UnionFind
+
+MIN_LEN = 5
+MIN_RATIO = 0.85
+MAX_EDITS = 2
+ARTICLES_PER_SPELLING = 4
+
+
+@dataclass(frozen=True)
+class NameUse:
+    token: str
+    raw: str
+    phrase: str
+    neighbours: frozenset[str]
+
+
+def _runs(text: str) -> Iterator[list[str]]:
+    run: list[str] = []
+    for word in raw_words(text):
+        if word[:1].isupper():
+            run.append(word)
+            continue
+        if run:
+            yield run
+        run = []
+    if run:
+        yield run
+
+
+def name_uses(text: str) -> Iterator[NameUse]:
+    """Long capitalised words of ``text`` with their phrase and the other words of it."""
+    for run in _runs(text):
+        folded = [fold(w) for w in run]
+        for word, token in zip(run, folded, strict=True):
+            if len(token) >= MIN_LEN and token.isalpha() and not word.isupper():
+                others = frozenset(t for t in folded if t != token and t not in STOPWORDS and len(t) > 1)
+                yield NameUse(token, word, " ".join(run), others)
+
+
+def variants(a: str, b: str) -> bool:
+    return (
+        a != b
+        and a[:2] == b[:2]
+        and a[-2:] == b[-2:]
+        and Levenshtein.distance(a, b) <= MAX_EDITS
+        and Indel.normalized_similarity(a, b) >= MIN_RATIO
+    )
+
+
+class SpellingIndex:
+    def __init__(self) -> None:
+        self._uses: dict[str, dict[str, set[str]]] = {}  # token -> article -> phrases
+        self._raw: dict[str, Counter[str]] = {}
+        self._neighbours: dict[str, set[str]] = {}
+        self._buckets: dict[tuple[str, str], list[str]] = {}
+        self._pairs: set[tuple[str, str]] = set()
+
+    def add(self, article: str, texts: Iterable[str]) -> None:
+        for text in texts:
+            for use in name_uses(text):
+                self._record(article, use)
+
+    def _record(self, article: str, use: NameUse) -> None:
+        token = use.token
+        if token not in self._uses:
+            bucket = self._buckets.setdefault((token[:2], token[-2:]), [])
+            self._pairs.update((min(token, o), max(token, o)) for o in bucket if variants(token, o))
+            bucket.append(token)
+            self._uses[token], self._raw[token], self._neighbours[token] = {}, Counter(), set()
+        self._uses[token].setdefault(article, set()).add(use.phrase)
+        self._raw[token][use.raw] += 1
+        self._neighbours[token] |= use.neighbours
+
+    def groups(self) -> list[tuple[list[str], dict[str, str]]]:
+        """Each set of spellings of one name: (spellings, article -> phrases it uses)."""
+        uf: UnionFind[str] = UnionFind()
+        for a, b in sorted(self._pairs):
+            if self._neighbours[a] & self._neighbours[b] and set(self._uses[a]) != set(self._uses[b]):
+                uf.add(a)
+                uf.add(b)
+                uf.union(a, b)
+        return sorted(self._group(tokens) for tokens in uf.groups().values())
+
+    def _group(self, tokens: list[str]) -> tuple[list[str], dict[str, str]]:
+        details: dict[str, set[str]] = {}
+        for token in sorted(tokens):
+            for article in sorted(self._uses[token])[:ARTICLES_PER_SPELLING]:
+                details.setdefault(article, set()).update(self._uses[token][article])
+        spellings = sorted(min(self._raw[t], key=lambda r: (-self._raw[t][r], r)) for t in tokens)
+        return spellings, {a: "; ".join(sorted(p)) for a, p in sorted(details.items())}

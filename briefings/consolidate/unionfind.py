@@ -1,0 +1,56 @@
+"""A union-find over hashable keys.
+
+Clusters built from a pairwise relation are the connected components of its graph, so they do
+not depend on the order in which items arrive: the property that makes incremental
+consolidation equal to batch consolidation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+
+class UnionFind(Generic[K]):
+    def __init__(self) -> None:
+        self._parent: dict[K, K] = {}
+        self._size: dict[K, int] = {}
+
+    def add(self, key: K) -> None:
+        if key not in self._parent:
+            self._parent[key] = key
+            self._size[key] = 1
+
+    def find(self, key: K) -> K:
+        parent = self._parent
+        root = key
+        while parent[root] != root:
+            root = parent[root]
+        while parent[key] != root:
+            parent[key], key = root, parent[key]
+        return root
+
+    def union(self, a: K, b: K) -> K:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        if self._size[ra] < self._size[rb]:
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._size[ra] += self._size[rb]
+        return ra
+
+    def groups(self, keys: Iterable[K] | None = None) -> dict[K, list[K]]:
+        """Root -> members, for ``keys`` (default: every key)."""
+        out: dict[K, list[K]] = {}
+        for key in self._parent if keys is None else keys:
+            out.setdefault(self.find(key), []).append(key)
+        return out
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parent
+
+    def __len__(self) -> int:
+        return len(self._parent)

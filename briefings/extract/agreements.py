@@ -1,0 +1,281 @@
+"""Agreements: one short line per thing two or more parties agreed, pledged or assured.
+
+A trigger verb (``data/verbs.toml``: agreed, pledged, assured, concurred, committed...) opens the
+clause that says what was agreed: "agreed (during the talks) to X", "agreed on X", "assured Y that
+X", "the mechanism that the two sides agreed upon", "reached consensus on X". The clause ends at
+the sentence end or at a clause break (", which", ", signalling", ", the ministry said").
+
+Lines are split where the clause joins different things:
+* verb conjuncts on different topics: "expedite X and take steps for Y" -> two lines;
+* object lists on different topics: "resume A, B and C" -> three lines, each with the head ("resume");
+but a list after a scope noun stays one line ("talks about A and B", "concerns over A, B and C").
+Repeats in one article (same topics, same prior flag) are kept once. ``prior`` marks agreements
+from before the article's news (an earlier date, "had agreed", "at the time", "previously").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ..models import Agreement, Span
+from .document import Doc
+from .lexicon import Lexicon
+from .text import Sentence, squash
+from .topics import Taxonomy
+
+_NEGATION_RE = re.compile(
+    r"(?i)(?:\bnot|n['’]t|\bfailed\s+to|\brefused\s+to|\byet\s+to|\bnever)\s+(?:\w+\s+)?$"
+)
+_TO_RE = re.compile(r"\s+(?:(?:also|further|jointly|formally|then)\s+)?to\s+(?=[a-z])")
+_ADVERBIAL_TO_RE = re.compile(
+    r"\s+(?:during|at|in|on|this|last|after|with|when|while|earlier)\b[^,;.“”\"]{0,70}?\s"
+    r"to\s+(?=[a-z])"
+)
+_ON_RE = re.compile(r"\s+(?:on|upon|over)\s+(?=\S)")
+_THAT_RE = re.compile(r"\s+(?:[^,;.]{0,80}?\s)?that\s+(?=\S)")
+_RELATIVE_RE = re.compile(r"(?:that|which)\s+(?:[\w’'-]+\s+){0,4}$")
+_REFERENCE_RE = re.compile(r"(?i)\b(?:the|this|that|these)\s+(?:issue|issues|matter|matters|question)\b")
+_SIDES_RE = re.compile(
+    r"(?i)\b(?:two|both)\s+(?:sides|countries|nations|parties|neighbours|neighbors|leaders|"
+    r"governments|officials|ministers)\b|\bthey\b|\bthe\s+sides\b"
+)
+_TRAILING_RE = re.compile(r"(?:\s+(?:that|which|who|and|or|to))+$")
+_FUNCTION_WORDS = {"for", "on", "of", "to", "in", "about", "over", "regarding", "between", "into", "with"}
+
+
+@dataclass(frozen=True)
+class _Clause:
+    start: int
+    end: int
+    sentence: Sentence
+    trigger_start: int
+
+
+def extract_agreements(doc: Doc, lex: Lexicon, taxonomy: Taxonomy) -> list[Agreement]:
+    found: list[Agreement] = []
+    for sentence in doc.sentences:
+        for clause in _clauses(doc, lex, sentence):
+            found += _agreements_from(doc, lex, taxonomy, clause)
+    return _dedupe(found, taxonomy)
+
+
+# --------------------------------------------------------------------------- clauses
+
+
+def _clauses(doc: Doc, lex: Lexicon, sentence: Sentence) -> list[_Clause]:
+    out: list[_Clause] = []
+    text = doc.clean
+    triggers = list(lex.verbs.agree.finditer(text, sentence.start, sentence.end))
+    triggers += [m for m in lex.verbs.agree_nouns.finditer(text, sentence.start, sentence.end)]
+    for m in sorted(triggers, key=lambda t: t.start()):
+        if _NEGATION_RE.search(text[max(sentence.start, m.start() - 25) : m.start()]):
+            continue
+        span = _complement(doc, lex, m, sentence)
+        if span is not None and span[1] - span[0] > 3:
+            out.append(_Clause(span[0], span[1], sentence, m.start()))
+    return out
+
+
+def _complement(doc: Doc, lex: Lexicon, m: re.Match[str], sentence: Sentence) -> tuple[int, int] | None:
+    text, end = doc.clean, sentence.end
+    is_noun = bool(lex.verbs.agree_nouns.fullmatch(m.group()))
+    relative = _relative_object(text, m, sentence)
+    if relative is not None:
+        return relative
+    for pattern in (_ON_RE,) if is_noun else (_TO_RE, _ON_RE, _ADVERBIAL_TO_RE, _THAT_RE):
+        c = pattern.match(text, m.end(), end)
+        if c is not None:
+            return c.end(), _clause_end(text, lex, c.end(), end)
+    return None
+
+
+def _relative_object(text: str, m: re.Match[str], sentence: Sentence) -> tuple[int, int] | None:
+    """ "the X mechanism that the two countries agreed upon": the noun phrase before "that"."""
+    after = text[m.end() : m.end() + 12]
+    if not re.match(r"\s*(?:upon|on)?\s*(?:[,.;]|during|at|in|last|earlier|$)", after):
+        return None
+    before = text[sentence.start : m.start()]
+    rel = _RELATIVE_RE.search(before)
+    if rel is None:
+        return None
+    np_end = sentence.start + rel.start()
+    words = list(re.finditer(r"\S+", text[sentence.start : np_end]))[-8:]
+    start = np_end
+    for w in reversed(words):
+        if w.group().lower() in {"the", "a", "an", "of", "as", "that", "which"} or w.group().endswith(","):
+            break
+        start = sentence.start + w.start()
+    return (start, np_end) if start < np_end else None
+
+
+def _clause_end(text: str, lex: Lexicon, start: int, end: int) -> int:
+    stretch = text[start:end]
+    cuts = [len(stretch.rstrip(" .!?\"”’'"))]
+    for pattern in (
+        r",?\s+and\s+(?:[A-Z][\w’'-]*\s+){1,3}(?:agreed|pledged|said|will|would|has|have|had|is|was|also)\b",
+        r"[;:(]",
+        r"\s[—–]\s",
+        r",\s+(?!including\b)\w+ing\b",
+        r",?\s+(?:\w+\s+){0,5}?(?:said|says|told|added|noted|stated)\b",
+    ):
+        m = re.search(pattern, stretch)
+        if m:
+            cuts.append(m.start())
+    for m in re.finditer(r",\s+", stretch):
+        if lex.verbs.clause_ends.match(stretch, m.end()):
+            cuts.append(m.start())
+            break
+    return start + min(cuts)
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _agreements_from(doc: Doc, lex: Lexicon, taxonomy: Taxonomy, clause: _Clause) -> list[Agreement]:
+    raw = doc.text[clause.start : clause.end]
+    prior = _is_prior(doc, lex, clause)
+    when = _when(doc, clause.sentence)
+    parties = _parties(doc, clause)
+    out: list[Agreement] = []
+    for line in _split(raw, lex, taxonomy):
+        text, topic = _with_reference(doc, taxonomy, clause, _TRAILING_RE.sub("", squash(line)))
+        if len(text.split()) < 2:
+            continue
+        out.append(
+            Agreement(
+                text=text,
+                topic=topic or taxonomy.default,
+                parties=parties,
+                when=when,
+                prior=prior,
+                span=Span(start=clause.start, end=clause.end),
+            )
+        )
+    return out
+
+
+def _split(text: str, lex: Lexicon, taxonomy: Taxonomy) -> list[str]:
+    lines: list[str] = []
+    for piece in _split_verbs(text, lex, taxonomy):
+        lines += _split_objects(piece, lex, taxonomy)
+    return lines
+
+
+def _split_verbs(text: str, lex: Lexicon, taxonomy: Taxonomy) -> list[str]:
+    verbs = "|".join(sorted(lex.verbs.action_verbs - {"also", "further", "jointly"}, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?:,\s+(?:and\s+)?to\s+|,?\s+and\s+(?:(?:also|further|jointly)\s+)?(?:to\s+)?)(?=(?:{verbs})\b)"
+    )
+    pieces, start = [], 0
+    for m in pattern.finditer(text):
+        before = text[start : m.start()].split()
+        if not before or before[-1].lower() in lex.verbs.action_verbs or len(before) < 2:
+            continue
+        left, right = text[start : m.start()], text[m.end() :]
+        lt, rt = taxonomy.first_topic(left), taxonomy.first_topic(right)
+        if lt and rt and lt != rt:
+            pieces.append(left)
+            start = m.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def _split_objects(piece: str, lex: Lexicon, taxonomy: Taxonomy) -> list[str]:
+    hits = taxonomy.hits(piece)
+    if len({h.slug for h in hits}) < 2:
+        return [piece]
+    head_end = _head_end(piece, hits[0].start, lex)
+    head = piece[:head_end]
+    if any(w.lower().strip(",") in lex.verbs.scope_nouns for w in head.split()):
+        return [piece]
+    parts = re.split(r"(,\s+and\s+|,\s+|\s+and\s+)", piece[head_end:])
+    conjuncts: list[tuple[str, str | None]] = []
+    for i in range(0, len(parts), 2):
+        chunk, sep = parts[i], parts[i - 1] if i else ""
+        topic = taxonomy.first_topic(chunk)
+        if conjuncts and (topic is None or topic == conjuncts[-1][1]):
+            conjuncts[-1] = (conjuncts[-1][0] + sep + chunk, conjuncts[-1][1])
+        else:
+            conjuncts.append((chunk, topic))
+    if len(conjuncts) < 2:
+        return [piece]
+    return [head + chunk for chunk, _ in conjuncts]
+
+
+def _head_end(piece: str, hit_start: int, lex: Lexicon) -> int:
+    """Where the noun phrase holding the first topic word starts (after its verb or preposition)."""
+    words = list(re.finditer(r"\S+", piece[:hit_start]))
+    for w in reversed(words):
+        token = w.group().lower().strip(",")
+        if token in _FUNCTION_WORDS or token in lex.verbs.action_verbs:
+            return w.end() + 1
+    return 0
+
+
+def _with_reference(doc: Doc, taxonomy: Taxonomy, clause: _Clause, text: str) -> tuple[str, str | None]:
+    """ "further talks on the issue": name the issue from the sentences before."""
+    topic = taxonomy.first_topic(text)
+    ref = _REFERENCE_RE.search(text)
+    first_hit = taxonomy.hits(text)
+    if ref is None or (first_hit and first_hit[0].start < ref.start()):
+        return text, topic
+    for sentence in reversed(doc.sentences[max(0, clause.sentence.index - 2) : clause.sentence.index]):
+        earlier = [h for h in taxonomy.hits(doc.clean, sentence.start, sentence.end) if h.strong]
+        if earlier:
+            slug = earlier[0].slug
+            label = taxonomy.label(slug).lower()
+            return f"{text[: ref.end()]} ({label}){text[ref.end() :]}", slug
+    return text, topic
+
+
+# --------------------------------------------------------------------------- attributes
+
+
+def _is_prior(doc: Doc, lex: Lexicon, clause: _Clause) -> bool:
+    sentence = doc.sentence_text(clause.sentence)
+    for m in lex.verbs.prior_markers.finditer(sentence):
+        if m.group().lower().startswith("had ") and lex.verbs.speech.search(sentence[: m.start()]):
+            continue
+        return True
+    ref = doc.reference
+    if ref is None:
+        return False
+    for d in doc.dates:
+        if clause.sentence.start <= d.start < clause.sentence.end and d.value and _before(d.value, ref.date):
+            return True
+    return False
+
+
+def _before(value: str, ref: dt.date) -> bool:
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return parts[0] < ref.year
+    if len(parts) == 2:
+        return (parts[0], parts[1]) < (ref.year, ref.month - 1) if ref.month > 1 else parts[0] < ref.year - 0
+    return (ref - dt.date(parts[0], parts[1], parts[2])).days > 20
+
+
+def _when(doc: Doc, sentence: Sentence) -> str | None:
+    return next((d.value for d in doc.dates if sentence.start <= d.start < sentence.end and d.value), None)
+
+
+def _parties(doc: Doc, clause: _Clause) -> list[str]:
+    subject = doc.clean[clause.sentence.start : clause.trigger_start]
+    if _SIDES_RE.search(subject):
+        return doc.main_countries()
+    found = [p.country for p in doc.places if clause.sentence.start <= p.start < clause.trigger_start]
+    return list(dict.fromkeys(found))
+
+
+def _dedupe(found: list[Agreement], taxonomy: Taxonomy) -> list[Agreement]:
+    out: list[Agreement] = []
+    seen: set[tuple[frozenset[str], bool]] = set()
+    for a in found:
+        key = (taxonomy.topic_set(a.text) or frozenset({a.topic or ""}), a.prior)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(a)
+    return out

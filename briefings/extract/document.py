@@ -1,0 +1,90 @@
+"""One article prepared for the fact rules: blanked text, sentences, places, bodies and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .bodies import BodyMention, find_bodies
+from .boilerplate import boilerplate_spans
+from .dates import DateMention, Reference, find_dates, infer_reference, resolve
+from .lexicon import Lexicon
+from .text import Sentence, blank, sentence_at, split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    country: str
+    kind: str  # country | demonym | capital
+
+
+@dataclass
+class Doc:
+    """Per-article working state (built once per article, read by every fact module)."""
+
+    text: str  # the article text as given; all offsets point here
+    clean: str  # the same text with boilerplate blanked
+    sentences: list[Sentence]
+    places: list[PlaceMention]
+    bodies: list[BodyMention]
+    dates: list[DateMention]
+    reference: Reference | None
+    persons: list[tuple[int, int]] = field(default_factory=list)  # NER PERSON spans
+    place_starting: dict[int, PlaceMention] = field(default_factory=dict)
+    place_ending: dict[int, PlaceMention] = field(default_factory=dict)
+    body_ending: dict[int, BodyMention] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.place_starting = {p.start: p for p in self.places}
+        self.place_ending = {p.end: p for p in self.places}
+        self.body_ending = {b.end: b for b in self.bodies if not b.reference}
+
+    def sentence_of(self, pos: int) -> Sentence | None:
+        return sentence_at(self.sentences, pos)
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.clean[sentence.start : sentence.end]
+
+    def main_countries(self) -> list[str]:
+        """The two states the article is most about (by mentions), most mentioned first."""
+        counts = Counter(p.country for p in self.places)
+        return [c for c, _ in counts.most_common(2)]
+
+    def countries(self) -> set[str]:
+        return {p.country for p in self.places}
+
+    def bodies_before(self, pos: int, sentences_back: int = 2) -> list[BodyMention]:
+        """Bodies named before ``pos`` (same sentence or ``sentences_back`` before), nearest first."""
+        sentence = self.sentence_of(pos)
+        first = self.sentences[max(0, sentence.index - sentences_back)].start if sentence else 0
+        return [b for b in reversed(self.bodies) if first <= b.start and b.end <= pos]
+
+
+def build_doc(text: str, published: dt.date | None, lexicon: Lexicon) -> Doc:
+    clean = blank(text, boilerplate_spans(text, lexicon.credits))
+    sentences = split_sentences(clean)
+    places = [
+        PlaceMention(m.start(), m.end(), country, lexicon.places.kind_of.get(_bare(m.group()), "country"))
+        for m in lexicon.places.pattern.finditer(clean)
+        if (country := lexicon.places.lookup(m.group()))
+    ]
+    raw_dates = find_dates(clean)
+    if published is not None:
+        reference: Reference | None = Reference(published, True)
+    else:
+        inferred = infer_reference(raw_dates)
+        reference = Reference(inferred, False) if inferred else None
+    dates = []
+    for d in raw_dates:
+        sentence = sentence_at(sentences, d.start)
+        context = clean[sentence.start : sentence.end] if sentence else ""
+        dates.append(resolve(d, reference, context))
+    bodies = find_bodies(clean, lexicon.bodies, lexicon.places)
+    return Doc(text, clean, sentences, places, bodies, dates, reference)
+
+
+def _bare(surface: str) -> str:
+    return surface.rstrip("s").rstrip("'’") if surface.endswith(("'s", "’s")) else surface

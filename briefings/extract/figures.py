@@ -1,0 +1,127 @@
+"""Figures: numbers that carry a story, with a few words on what they measure.
+
+Kinds: percentages ("58%", "12 per cent"), amounts with a scale or currency ("6.9 million metric
+tons", "$1.2 billion"), ordinals of rounds and ranks ("24th round", "fifth-largest"), durations
+("two-day", "six months", "four-year") and counts ("about 20 members", "750 pilgrims"). Numbers
+that are part of a date, spelled-out counts below four without an approximator ("the two sides"),
+and vague words ("thousands") are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Figure, Span
+from .document import Doc
+from .text import squash
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    "hundred|a hundred"
+)
+_SMALL = {"one", "two", "three"}
+_ORDINAL_WORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+_APPROX = (
+    r"(?:(?:about|around|nearly|almost|over|more\s+than|less\s+than|fewer\s+than|up\s+to|at\s+least|"
+    r"some|roughly|approximately|just\s+over|just\s+under|an\s+estimated)\s+)"
+)
+_NUM = r"\d+(?:[.,]\d+)*"
+_SCALE = r"(?:million|billion|trillion|mn|bn|crore|lakh|thousand)"
+_UNIT_NOUN = r"[a-z][a-z-]+"
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("percent", re.compile(rf"(?i){_APPROX}?{_NUM}\s?(?:%|per\s?cent|percentage\s+points?)")),
+    (
+        "money",
+        re.compile(rf"(?i){_APPROX}?(?:US\$|\$|€|£|¥|₹|Rs\.?\s?|INR\s?|USD\s?)\s?{_NUM}(?:\s?{_SCALE})?"),
+    ),
+    (
+        "scaled",
+        re.compile(
+            rf"(?i){_APPROX}?{_NUM}\s?{_SCALE}(?:\s+(?:metric\s+)?(?:tonnes|tons|dollars|yuan|"
+            rf"rupees|euros|barrels|people|units|vehicles|doses|cubic\s+metres|square\s+km|"
+            rf"{_UNIT_NOUN}))?"
+        ),
+    ),
+    (
+        "rank",
+        re.compile(
+            rf"(?i)\b(?:{_ORDINAL_WORDS}|\d+(?:st|nd|rd|th))-(?:largest|biggest|highest|lowest|"
+            rf"smallest|most|least|fastest|busiest|richest|poorest|ranked)\b"
+        ),
+    ),
+    (
+        "ordinal",
+        re.compile(
+            r"(?i)\b\d+(?:st|nd|rd|th)\s+(?:round|meeting|session|edition|anniversary|summit|"
+            r"visit|dialogue|plenary|congress|batch|time)\b"
+        ),
+    ),
+    (
+        "duration",
+        re.compile(
+            rf"(?i)\b(?:{_NUMBER_WORDS}|\d+)-(?:day|week|month|year|hour|minute|decade|nation|"
+            rf"member|point|country|party|storey|kilometre|km)(?:-long|-old)?\b"
+        ),
+    ),
+    (
+        "span",
+        re.compile(rf"(?i)\b{_APPROX}?(?:{_NUMBER_WORDS}|\d+)\s+(?:days|weeks|months|years|hours|decades)\b"),
+    ),
+    (
+        "count",
+        re.compile(
+            rf"(?i)\b{_APPROX}?(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_NUMBER_WORDS})\s+"
+            rf"(?:(?:[a-z]+-)?[a-z]+\s+)?(?:{_UNIT_NOUN}s)\b"
+        ),
+    ),
+)
+_NUMBER_HINT = re.compile(rf"(?i)\d|\b(?:{_NUMBER_WORDS}|{_ORDINAL_WORDS})\b")
+_TIME_UNITS = re.compile(r"(?i)\b(?:days|weeks|months|years|hours|decades|minutes|per)\b")
+
+
+def extract_figures(doc: Doc) -> list[Figure]:
+    taken: list[tuple[int, int]] = [(d.start, d.end) for d in doc.dates]
+    found: list[Figure] = []
+    numeric = [x for x in doc.sentences if _NUMBER_HINT.search(doc.clean, x.start, x.end)]
+    for kind, pattern in _PATTERNS:
+        for m in (m for x in numeric for m in pattern.finditer(doc.clean, x.start, x.end)):
+            value = m.group().strip()
+            start, end = m.start(), m.start() + len(value)
+            if any(s < end and start < e for s, e in taken) or not _keep(kind, value):
+                continue
+            if kind == "count":
+                value = _count_value(value)
+                end = start + len(value)
+            taken.append((start, end))
+            found.append(Figure(value=value, what=_what(doc, start, end), span=Span(start=start, end=end)))
+    found.sort(key=lambda f: f.span.start)
+    return found
+
+
+def _keep(kind: str, value: str) -> bool:
+    words = value.lower().split()
+    if kind in {"count", "span"}:
+        number = next((w for w in words if re.fullmatch(rf"{_NUM}|{_NUMBER_WORDS}", w)), "")
+        approximate = bool(re.match(_APPROX, value.lower() + " "))
+        if number in _SMALL and not approximate:
+            return False
+        if kind == "count" and _TIME_UNITS.search(value):
+            return False
+    return True
+
+
+def _count_value(value: str) -> str:
+    """ "about 20 members" stays; the counted noun is kept so the value reads on its own."""
+    return value
+
+
+def _what(doc: Doc, start: int, end: int) -> str:
+    """The clause around a figure: a few words before and after it, inside its sentence."""
+    sentence = doc.sentence_of(start)
+    s_start, s_end = (sentence.start, sentence.end) if sentence else (0, len(doc.clean))
+    before = re.split(r"[,;:—–]\s", doc.text[s_start:start])[-1].split()[-6:]
+    after_text = re.split(r"[,;:—–]\s|\.\s|\.$", doc.text[end:s_end])[0]
+    after = after_text.split()[:8]
+    return squash(" ".join([*before, doc.text[start:end], *after]))

@@ -1,0 +1,317 @@
+"""Loading the word lists in ``data/`` into compiled, read-only lexicons.
+
+Every loader is a pure function of a file and is cached, so a process reads each file once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, cast
+
+from .text import compile_phrases, words_regex
+
+DATA_PACKAGE = "briefings.extract.data"
+
+
+def data_path(name: str) -> Path:
+    return Path(str(resources.files(DATA_PACKAGE).joinpath(name)))
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _strs(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(str(v) for v in value)
+
+
+# --------------------------------------------------------------------------- places
+
+
+@dataclass(frozen=True)
+class Places:
+    """Country names, aliases, demonyms and capitals, each mapped to a canonical country."""
+
+    country_of: MappingProxyType[str, str]  # any surface form -> country
+    kind_of: MappingProxyType[str, str]  # surface -> "country" | "demonym" | "capital"
+    adjective: MappingProxyType[str, str]  # country -> adjective used in body names ("Chinese")
+    pattern: re.Pattern[str]  # any surface form, with an optional possessive
+
+    def lookup(self, surface: str) -> str | None:
+        key = re.sub(r"['’]s?$", "", surface.strip())
+        return self.country_of.get(key) or self.country_of.get(key.removeprefix("the "))
+
+
+@lru_cache(maxsize=1)
+def load_places() -> Places:
+    country_of: dict[str, str] = {}
+    kind_of: dict[str, str] = {}
+    adjective: dict[str, str] = {}
+    for line in data_path("countries.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("|")] + ["", "", ""]
+        name, demonyms, aliases, capitals = fields[:4]
+        forms = {
+            "country": [name],
+            "demonym": _split(demonyms),
+            "alias": _split(aliases),
+            "capital": _split(capitals),
+        }
+        for kind, values in forms.items():
+            for value in values:
+                country_of.setdefault(value, name)
+                kind_of.setdefault(value, "country" if kind == "alias" else kind)
+        adjective[name] = (_split(demonyms) or [name])[0]
+    surfaces = sorted(country_of, key=len, reverse=True)
+    alternation = "|".join(re.escape(s) for s in surfaces)
+    pattern = re.compile(rf"(?<![\w.])(?:{alternation})(?:['’]s)?(?![\w])")
+    return Places(
+        MappingProxyType(country_of), MappingProxyType(kind_of), MappingProxyType(adjective), pattern
+    )
+
+
+def _split(field: str) -> list[str]:
+    return [v.strip() for v in field.split(",") if v.strip()]
+
+
+# --------------------------------------------------------------------------- titles and names
+
+
+@dataclass(frozen=True)
+class Titles:
+    pattern: re.Pattern[str]  # a title with optional prefixes ("Vice Foreign Minister")
+    weak: frozenset[str]  # lowercased weak titles
+    former: re.Pattern[str]
+    spokes: frozenset[str]
+    not_public: re.Pattern[str]
+    implied_country: MappingProxyType[str, str]  # lowercased title -> country
+
+
+@lru_cache(maxsize=1)
+def load_titles() -> Titles:
+    raw = read_toml(data_path("titles.toml"))
+    titles = _strs(raw.get("titles"))
+    prefixes = _strs(raw.get("prefixes"))
+    spokes = _strs(raw.get("spokes"))
+    title_alt = "|".join(
+        re.escape(t).replace(r"\ ", r"[\s-]+") for t in sorted({*titles, *spokes}, key=len, reverse=True)
+    )
+    prefix_alt = "|".join(re.escape(p) for p in prefixes)
+    pattern = re.compile(rf"(?<![\w-])(?:(?:{prefix_alt})[\s-]+)*(?:{title_alt})(?![\w])", re.IGNORECASE)
+    implied = cast(dict[str, str], raw.get("implied_country", {}))
+    return Titles(
+        pattern=pattern,
+        weak=frozenset(t.lower() for t in _strs(raw.get("weak"))),
+        former=re.compile(rf"(?:{'|'.join(re.escape(f) for f in _strs(raw.get('former')))})", re.IGNORECASE),
+        spokes=frozenset(s.lower() for s in spokes),
+        not_public=words_regex(_strs(raw.get("not_public"))),
+        implied_country=MappingProxyType({k.lower(): v for k, v in implied.items()}),
+    )
+
+
+@dataclass(frozen=True)
+class NameRules:
+    particles: frozenset[str]
+    suffixes: frozenset[str]
+    stop: frozenset[str]
+    honorifics: frozenset[str]
+    chinese_surnames: frozenset[str]
+    pinyin: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_name_rules() -> NameRules:
+    raw = read_toml(data_path("names.toml"))
+    places = load_places()
+    stop = set(_strs(raw.get("stop")))
+    stop.update(w for surface in places.country_of for w in surface.split())
+    stop.update(MONTHS)
+    surnames, syllables = _read_chinese_names()
+    return NameRules(
+        particles=frozenset(_strs(raw.get("particles"))),
+        suffixes=frozenset(_strs(raw.get("suffixes"))),
+        stop=frozenset(stop),
+        honorifics=frozenset(_strs(raw.get("honorifics"))),
+        chinese_surnames=surnames,
+        pinyin=syllables,
+    )
+
+
+def _read_chinese_names() -> tuple[frozenset[str], frozenset[str]]:
+    section = ""
+    found: dict[str, set[str]] = {"surnames": set(), "syllables": set()}
+    for line in data_path("chinese_names.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.startswith("["):
+            section = line.strip("[] ")
+            continue
+        found.setdefault(section, set()).update(line.split())
+    return frozenset(found["surnames"]), frozenset(found["syllables"])
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+# --------------------------------------------------------------------------- bodies
+
+
+@dataclass(frozen=True)
+class BodyForm:
+    canonical: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Bodies:
+    named: MappingProxyType[str, BodyForm]  # lowercased form -> body
+    named_pattern: re.Pattern[str]
+    foreign_ministry: MappingProxyType[str, str]  # country -> canonical name
+    foreign_forms: re.Pattern[str]
+    generic_heads: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load_bodies() -> Bodies:
+    raw = read_toml(data_path("bodies.toml"))
+    named: dict[str, BodyForm] = {}
+    case_sensitive: list[str] = []
+    insensitive: list[str] = []
+    for entry in cast(list[dict[str, Any]], raw.get("body", [])):
+        form = BodyForm(str(entry["canonical"]), str(entry.get("country") or "") or None)
+        for surface in _strs(entry.get("forms")):
+            named[surface.lower()] = form
+            (case_sensitive if surface.isupper() else insensitive).append(surface)
+    alts = [f"(?-i:{re.escape(s)})" for s in case_sensitive] + [re.escape(s) for s in insensitive]
+    alts.sort(key=len, reverse=True)
+    named_pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(alts)})(?![\w])", re.IGNORECASE)
+    fm = cast(dict[str, str], raw.get("foreign_ministry", {}))
+    return Bodies(
+        named=MappingProxyType(named),
+        named_pattern=named_pattern,
+        foreign_ministry=MappingProxyType(dict(fm)),
+        foreign_forms=words_regex(_strs(raw.get("foreign_ministry_forms"))),
+        generic_heads=_strs(raw.get("generic_heads")),
+    )
+
+
+# --------------------------------------------------------------------------- verbs, cues, credits
+
+
+@dataclass(frozen=True)
+class Verbs:
+    speech: re.Pattern[str]
+    speech_participles: re.Pattern[str]
+    speech_nouns: frozenset[str]
+    agree: re.Pattern[str]
+    agree_nouns: re.Pattern[str]
+    action_verbs: frozenset[str]
+    scope_nouns: frozenset[str]
+    prior_markers: re.Pattern[str]
+    clause_ends: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def load_verbs() -> Verbs:
+    raw = read_toml(data_path("verbs.toml"))
+    return Verbs(
+        speech=words_regex(_strs(raw.get("speech"))),
+        speech_participles=words_regex(_strs(raw.get("speech_participles"))),
+        speech_nouns=frozenset(_strs(raw.get("speech_nouns"))),
+        agree=words_regex(_strs(raw.get("agree"))),
+        agree_nouns=words_regex(_strs(raw.get("agree_nouns"))),
+        action_verbs=frozenset(_strs(raw.get("action_verbs"))),
+        scope_nouns=frozenset(_strs(raw.get("scope_nouns"))),
+        prior_markers=words_regex(_strs(raw.get("prior_markers"))),
+        clause_ends=words_regex(_strs(raw.get("clause_ends"))),
+    )
+
+
+@dataclass(frozen=True)
+class StatusCues:
+    open: re.Pattern[str] | None
+    progress: re.Pattern[str] | None
+    resolved: re.Pattern[str] | None
+    future: re.Pattern[str] | None
+
+
+def status_cues_from(table: dict[str, Any]) -> StatusCues:
+    return StatusCues(
+        open=compile_phrases(_strs(table.get("open"))),
+        progress=compile_phrases(_strs(table.get("progress"))),
+        resolved=compile_phrases(_strs(table.get("resolved"))),
+        future=compile_phrases(_strs(table.get("future"))),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_status_cues() -> StatusCues:
+    raw = read_toml(data_path("status.toml"))
+    return status_cues_from(cast(dict[str, Any], raw.get("status", {})))
+
+
+@dataclass(frozen=True)
+class Credits:
+    line_patterns: tuple[re.Pattern[str], ...]
+    inline_patterns: tuple[re.Pattern[str], ...]
+    caption_credit: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def load_credits() -> Credits:
+    raw = read_toml(data_path("credits.toml"))
+    return Credits(
+        line_patterns=tuple(re.compile(p) for p in _strs(raw.get("line_patterns"))),
+        inline_patterns=tuple(re.compile(p) for p in _strs(raw.get("inline_patterns"))),
+        caption_credit=re.compile(str(raw.get("caption_credit", r"(?!x)x"))),
+    )
+
+
+# --------------------------------------------------------------------------- everything
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    places: Places
+    titles: Titles
+    names: NameRules
+    bodies: Bodies
+    verbs: Verbs
+    status: StatusCues
+    credits: Credits
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    return Lexicon(
+        places=load_places(),
+        titles=load_titles(),
+        names=load_name_rules(),
+        bodies=load_bodies(),
+        verbs=load_verbs(),
+        status=load_status_cues(),
+        credits=load_credits(),
+    )

@@ -1,0 +1,251 @@
+"""Direct quotations and who said them.
+
+Quoted stretches are found for curly and straight marks, double and single (an apostrophe between
+letters never opens or closes a quote). The speaker is read from the quote's sentence, in order:
+
+1. right after the quote: "'...,' X said" / "'...,' said X" / "'...,' a ministry statement said";
+2. before it: "X said (on Thursday|that|, saying,) '...'" (a participle looks further left);
+3. later in the sentence: "take 'practical' steps ..., the ministry said in its statement";
+4. "according to X";
+5. a quote that opens a sentence right after an attributed quote continues it.
+
+A speaker is an official (canonical name), another person NER finds, a government body (canonical
+name, "the ministry" resolved to the last ministry named), or a pronoun resolved to the last person
+who spoke or was named. Generic sources ("officials said", "the people said") give no speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Quote, Span
+from .document import Doc
+from .lexicon import Lexicon
+from .names import same_person
+from .officials import Person
+from .text import squash
+
+_DOUBLE_RE = re.compile(r"“([^”\n]{1,3000}?)”|(?<![\w\"])\"([^\"\n]{1,3000}?)\"(?![\w])")
+_SINGLE_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=[^\s'’])", re.MULTILINE)
+_SINGLE_CLOSE_RE = re.compile(r"(?<=[^\s])[’'](?=[\s.,;:!?)\]—–-]|$)", re.MULTILINE)
+_PRONOUN_RE = re.compile(r"\b(?:he|she|He|She)\b")
+_GENERIC_RE = re.compile(
+    r"(?i)\b(?:the\s+)?(?:people|officials|sources|analysts|experts|diplomats|observers|"
+    r"critics|residents|reports?)\b"
+)
+_ACCORDING_RE = re.compile(r"(?i)\baccording\s+to\s+(?:a\s+|the\s+)?")
+MAX_GAP = 60
+
+
+@dataclass(frozen=True, slots=True)
+class RawQuote:
+    open: int  # offset of the opening mark
+    close: int  # offset just after the closing mark
+    start: int  # text inside the marks
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int
+    end: int
+    speaker: str | None
+    kind: str  # person | body | pronoun | generic
+
+
+def find_raw_quotes(text: str) -> list[RawQuote]:
+    found = [RawQuote(m.start(), m.end(), m.start() + 1, m.end() - 1) for m in _DOUBLE_RE.finditer(text)]
+    closers = [m.start() for m in _SINGLE_CLOSE_RE.finditer(text)]
+    for m in _SINGLE_OPEN_RE.finditer(text):
+        if any(q.open <= m.start() < q.close for q in found):
+            continue
+        close = next((c for c in closers if c > m.start() + 1), None)
+        if close is None or "\n" in text[m.start() : close] or close - m.start() > 1500:
+            continue
+        found.append(RawQuote(m.start(), close + 1, m.start() + 1, close))
+    found.sort(key=lambda q: q.open)
+    out: list[RawQuote] = []
+    for q in found:
+        if out and q.open < out[-1].close:
+            continue
+        if text[q.start : q.end].strip():
+            out.append(q)
+    return out
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def _candidates(doc: Doc, people: list[Person], quotes: list[RawQuote]) -> list[Candidate]:
+    cands: list[Candidate] = []
+    official_spans = [(s, e, p.name) for p in people for s, e in p.spans]
+    cands += [Candidate(s, e, name, "person") for s, e, name in official_spans]
+    for s, e in doc.persons:
+        if any(os <= s < oe or s <= os < e for os, oe, _ in official_spans):
+            continue
+        surface = re.sub(r"['’]s?$", "", doc.clean[s:e]).strip()
+        owner = next((p.name for p in people if any(same_person(surface, f) for f in p.forms)), surface)
+        cands.append(Candidate(s, e, owner, "person"))
+    cands += [Candidate(b.start, b.end, b.canonical or None, "body") for b in doc.bodies]
+    cands += [Candidate(m.start(), m.end(), None, "pronoun") for m in _PRONOUN_RE.finditer(doc.clean)]
+    cands += [Candidate(m.start(), m.end(), None, "generic") for m in _GENERIC_RE.finditer(doc.clean)]
+    inside = [(q.start, q.end) for q in quotes]
+    cands = [c for c in cands if not any(s <= c.start < e for s, e in inside)]
+    cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    out: list[Candidate] = []
+    for c in cands:
+        if out and c.start < out[-1].end:
+            continue
+        out.append(c)
+    return out
+
+
+def _speech_verbs(
+    doc: Doc, lex: Lexicon, start: int, end: int, participles: bool = False
+) -> list[re.Match[str]]:
+    pattern = lex.verbs.speech_participles if participles else lex.verbs.speech
+    return list(pattern.finditer(doc.clean, start, end))
+
+
+def _subject_before(cands: list[Candidate], verb_start: int, floor: int, doc: Doc) -> Candidate | None:
+    before = [c for c in cands if floor <= c.start and c.end <= verb_start]
+    if not before:
+        return None
+    c = before[-1]
+    gap = doc.clean[c.end : verb_start]
+    if len(gap) > MAX_GAP or any(ch in gap for ch in '“”"‘') or re.search(r"[.;]", gap):
+        return None
+    return c
+
+
+def _subject_after(cands: list[Candidate], verb_end: int, ceiling: int, doc: Doc) -> Candidate | None:
+    after = [c for c in cands if verb_end <= c.start < ceiling]
+    if not after or len(doc.clean[verb_end : after[0].start].strip()) > 4:
+        return None
+    return after[0]
+
+
+@dataclass
+class _Speakers:
+    """Resolution state while walking the article's quotes in order."""
+
+    doc: Doc
+    lex: Lexicon
+    cands: list[Candidate]
+    people: list[Person]
+
+    def resolve(self, c: Candidate | None) -> Candidate | None:
+        if c is None or c.kind != "pronoun":
+            return c
+        return self.last_person(c.start)
+
+    def last_person(self, pos: int) -> Candidate | None:
+        """The last person who was the subject of a speech verb before ``pos`` (else the last named)."""
+        sentence = self.doc.sentence_of(pos)
+        floor = self.doc.sentences[max(0, sentence.index - 4)].start if sentence else 0
+        speakers = []
+        for m in _speech_verbs(self.doc, self.lex, floor, pos):
+            c = _subject_before(self.cands, m.start(), floor, self.doc)
+            if c is not None and c.kind == "person":
+                speakers.append(c)
+        if speakers:
+            return speakers[-1]
+        named = [c for c in self.cands if c.kind == "person" and floor <= c.start < pos]
+        return named[-1] if named else None
+
+    def attribute(self, q: RawQuote, quotes: list[RawQuote]) -> Candidate | None:
+        s_open, s_close = self.doc.sentence_of(q.open), self.doc.sentence_of(max(q.open, q.close - 1))
+        floor = s_open.start if s_open else 0
+        ceiling = s_close.end if s_close else len(self.doc.clean)
+        following = next((o.open for o in quotes if o.open >= q.close), len(self.doc.clean))
+        return (
+            self._right_after(q, min(ceiling, following))
+            or self._before(q, floor, quotes)
+            or self._later(q, ceiling)
+            or self._according(floor, ceiling)
+        )
+
+    def _right_after(self, q: RawQuote, ceiling: int) -> Candidate | None:
+        verbs = _speech_verbs(self.doc, self.lex, q.close, ceiling)
+        if not verbs or len(self.doc.clean[q.close : verbs[0].start()]) > MAX_GAP:
+            return None
+        verb = verbs[0]
+        return self.resolve(
+            _subject_before(self.cands, verb.start(), q.close, self.doc)
+            or _subject_after(self.cands, verb.end(), ceiling, self.doc)
+        )
+
+    def _before(self, q: RawQuote, floor: int, quotes: list[RawQuote]) -> Candidate | None:
+        prev_close = max((o.close for o in quotes if o.close <= q.open), default=floor)
+        verbs = _speech_verbs(self.doc, self.lex, floor, q.open)
+        verbs += _speech_verbs(self.doc, self.lex, floor, q.open, participles=True)
+        for verb in sorted(verbs, key=lambda v: v.start(), reverse=True):
+            if self.lex.verbs.speech_participles.fullmatch(verb.group()):
+                continue  # "..., saying, '...'": the subject belongs to the main verb further left
+            found = _subject_before(self.cands, verb.start(), floor, self.doc)
+            if found is None and verb.start() >= prev_close:
+                found = _subject_after(self.cands, verb.end(), q.open, self.doc)
+            if found is not None:
+                return self.resolve(found)
+        return None
+
+    def _later(self, q: RawQuote, ceiling: int) -> Candidate | None:
+        for verb in _speech_verbs(self.doc, self.lex, q.close, ceiling):
+            found = _subject_before(self.cands, verb.start(), q.close, self.doc)
+            if found is not None:
+                return self.resolve(found)
+        return None
+
+    def _according(self, floor: int, ceiling: int) -> Candidate | None:
+        m = _ACCORDING_RE.search(self.doc.clean, floor, ceiling)
+        if not m:
+            return None
+        return self.resolve(_subject_after(self.cands, m.end(), ceiling, self.doc))
+
+
+def extract_quotes(doc: Doc, lex: Lexicon, people: list[Person]) -> list[Quote]:
+    raw = find_raw_quotes(doc.clean)
+    state = _Speakers(doc, lex, _candidates(doc, people, raw), people)
+    quotes: list[Quote] = []
+    previous: tuple[RawQuote, Candidate | None] | None = None
+    for q in raw:
+        found = state.attribute(q, raw)
+        if found is None and previous is not None and _continues(doc, previous[0], q):
+            found = previous[1]
+        text = squash(doc.text[q.start : q.end])
+        speaker = found.speaker if found is not None and found.kind != "generic" else None
+        kind = (
+            "unknown" if speaker is None or found is None else ("body" if found.kind == "body" else "person")
+        )
+        quotes.append(
+            Quote(text=text, speaker=speaker, speaker_kind=kind, span=Span(start=q.start, end=q.end))
+        )
+        previous = (q, found)
+    return _drop_repeats(quotes)
+
+
+def _continues(doc: Doc, prev: RawQuote, q: RawQuote) -> bool:
+    """A quote that opens the sentence after an attributed quote ("'A,' X said. 'B.'")."""
+    between = doc.clean[prev.close : q.open]
+    return len(between) < 80 and "\n" not in between.strip(" ") and bool(re.search(r"[.,]\s*$", between))
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _drop_repeats(quotes: list[Quote]) -> list[Quote]:
+    """A quote repeated inside a longer one (a pull-quote) is kept once, attributed if possible."""
+    out: list[Quote] = []
+    for q in quotes:
+        norm = _norm(q.text)
+        longer = next(
+            (o for o in quotes if o is not q and len(_norm(o.text)) > len(norm) and norm in _norm(o.text)),
+            None,
+        )
+        same = next((o for o in out if _norm(o.text) == norm), None)
+        if (longer is not None and len(norm.split()) >= 4) or same is not None:
+            continue
+        out.append(q)
+    return out

@@ -1,0 +1,166 @@
+"""Rendering: one autoescaped Jinja2 environment over ``templates/``; Telegram-HTML chunks of <= 4096.
+
+Telegram counts a message's length in UTF-16 code units of the visible text (after entity
+parsing). Views are split at section, then line boundaries, never inside a tag or an entity, and
+every chunk is valid HTML on its own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import BaseModel
+
+TELEGRAM_LIMIT = 4096
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_TAG = re.compile(r"<[^>]*>")
+_BLANKS = re.compile(r"\n{3,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _finalize(value: Any) -> Any:
+    """Every value printed by a template: control characters (NUL included) removed."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    return value
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def visible_text(fragment: str) -> str:
+    """The text Telegram shows for an HTML fragment: tags removed, entities decoded."""
+    return html.unescape(_TAG.sub("", fragment))
+
+
+def visible_len(fragment: str) -> int:
+    return utf16_len(visible_text(fragment))
+
+
+def _status_icon(status: str) -> str:
+    return {"open": "🔴", "progress": "🟡", "resolved": "🟢"}.get(status, "•")
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only http(s) links go into href; anything else is shown as text or not at all."""
+    if url and re.match(r"^https?://[^\s<>\"']+$", url):
+        return url
+    return None
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+@lru_cache(maxsize=4)
+def environment(templates: str = str(TEMPLATES), *, html: bool = True) -> Environment:
+    """The HTML environment escapes every value; the plain-text one (terminal output) does not."""
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=html,  # explicit: select_autoescape() would not escape *.j2 names
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+    )
+    env.filters["status_icon"] = _status_icon
+    env.filters["plural"] = _plural
+    env.filters["safe_url"] = _safe_url
+    return env
+
+
+def render(template: str, view: BaseModel | None = None, **extra: Any) -> str:
+    """Render ``telegram/<name>.html.j2`` or ``text/<name>.txt.j2`` with a view's fields."""
+    context: dict[str, Any] = {}
+    if view is not None:
+        context.update({name: getattr(view, name) for name in type(view).model_fields})
+        context["view"] = view
+    context.update(extra)
+    text = environment(html=template.endswith(".html.j2")).get_template(template).render(**context)
+    return _BLANKS.sub("\n\n", text).strip() + "\n"
+
+
+def render_text(name: str, view: BaseModel | None = None, **extra: Any) -> str:
+    return render(f"text/{name}.txt.j2", view, **extra)
+
+
+def render_telegram(name: str, view: BaseModel | None = None, **extra: Any) -> list[str]:
+    """Rendered Telegram HTML, split into messages that each fit and parse on their own."""
+    return split_messages(render(f"telegram/{name}.html.j2", view, **extra).strip())
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def split_messages(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split at blank lines (sections), then lines; an over-long line is cut as plain text."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal current, size
+        body = "\n".join(current).strip("\n")
+        if body.strip():
+            chunks.append(body)
+        current, size = [], 0
+
+    for section in text.split("\n\n"):
+        lines = section.split("\n")
+        section_len = sum(visible_len(line) for line in lines) + len(lines) - 1
+        sep = 2 if current else 0
+        if current and size + sep + section_len <= limit:
+            current.extend(["", *lines])
+            size += sep + section_len
+            continue
+        if current:
+            flush()
+        for line in lines:
+            line_len = visible_len(line)
+            if line_len > limit:
+                if current:
+                    flush()
+                chunks.extend(_cut_plain(visible_text(line), limit))
+                continue
+            sep = 1 if current else 0
+            if size + sep + line_len > limit:
+                flush()
+                sep = 0
+            current.append(line)
+            size += sep + line_len
+    flush()
+    return chunks
+
+
+def _cut_plain(text: str, limit: int) -> list[str]:
+    """Cut plain text into escaped pieces of at most ``limit`` UTF-16 units, at spaces when possible."""
+    pieces: list[str] = []
+    rest = text
+    while rest:
+        if utf16_len(rest) <= limit:
+            pieces.append(rest)
+            break
+        cut = _fit(rest, limit)
+        space = rest.rfind(" ", 0, cut)
+        if space > cut // 2:
+            cut = space
+        pieces.append(rest[:cut])
+        rest = rest[cut:].lstrip(" ")
+    return [html.escape(p, quote=False) for p in pieces if p.strip()]
+
+
+def _fit(text: str, limit: int) -> int:
+    """The largest prefix length (in code points) whose UTF-16 length is within the limit."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return max(1, index)
+    return len(text)

@@ -1,0 +1,248 @@
+"""The service facade that the bot and the CLI call: one object per process, built in the entry point."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from briefings import render
+from briefings.config import Settings
+from briefings.extract import Extractor
+from briefings.extract.topics import Taxonomy, load_taxonomy
+from briefings.service import subscriptions as subs
+from briefings.service.briefs import Reader
+from briefings.service.clock import Clock, SystemClock
+from briefings.service.ingest import IngestReport, fetch_policy
+from briefings.service.pipeline import ingest_articles
+from briefings.storage.db import Database
+from briefings.storage.tables import Article, Delivery, Fact, Outlet, Subscription
+from briefings.views import Brief, Digest, WhoResult
+
+
+@dataclass(frozen=True)
+class Stats:
+    articles: int
+    officials: int
+    subscribers: int
+    sent: int
+    failed: int
+    pending: int
+
+
+@dataclass(frozen=True)
+class SubscriptionInfo:
+    chat_id: int
+    local_time: str
+    timezone: str
+    topics: list[str]
+    active: bool
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed delivery and the messages to send for it."""
+
+    delivery_id: int
+    chat_id: int
+    chat_type: str
+    kind: str
+    messages: list[str]
+    parts_sent: int
+
+
+class BriefingService:
+    def __init__(self, settings: Settings, db: Database | None = None, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.db = db or Database(settings.effective_database_url)
+        self.clock = clock or SystemClock()
+        self.taxonomy: Taxonomy = load_taxonomy(settings.topics_file)
+        self.labels = {t.slug: t.label for t in self.taxonomy.topics}
+        self.reader = Reader(self.db, self.labels, beat=settings.beat_name)
+        self._extractor: Extractor | None = None
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # ------------------------------------------------------------------ reading
+
+    def topics(self) -> list[tuple[str, str]]:
+        return [(t.slug, t.label) for t in self.taxonomy.topics]
+
+    def check_topic(self, topic: str | None) -> str | None:
+        if topic is None:
+            return None
+        slug = topic.strip().lower()
+        if slug not in self.labels:
+            raise subs.BadRequest(f"unknown topic {topic!r}: see /topics for the list")
+        return slug
+
+    def brief(self, topic: str | None = None, since: dt.date | None = None) -> Brief:
+        return self.reader.brief(topic=self.check_topic(topic), since=since)
+
+    def brief_messages(self, topic: str | None = None, since: dt.date | None = None) -> list[str]:
+        return render.render_telegram("brief", self.brief(topic, since))
+
+    def timeline_messages(self, topic: str | None = None) -> list[str]:
+        return render.render_telegram("timeline", self.brief(topic))
+
+    def who(self, query: str) -> WhoResult:
+        return self.reader.who(query)
+
+    def who_messages(self, query: str) -> tuple[WhoResult, list[str]]:
+        result = self.who(query)
+        if result.profile is not None:
+            return result, render.render_telegram("profile", result.profile)
+        return result, render.render_telegram("who", result)
+
+    def profile_messages(self, name: str) -> list[str] | None:
+        profile = self.reader.profile_named(name)
+        return render.render_telegram("profile", profile) if profile else None
+
+    def sources(self) -> list[tuple[str, int]]:
+        with self.db.transaction() as session:
+            rows = session.execute(
+                select(func.coalesce(Outlet.name, "(unnamed)"), func.count(Article.id))
+                .select_from(Article)
+                .outerjoin(Outlet, Article.outlet_id == Outlet.id)
+                .group_by(Outlet.name)
+                .order_by(func.count(Article.id).desc())
+            ).all()
+        return [(str(name), int(n)) for name, n in rows]
+
+    def channel_post_messages(self, topic: str | None = None) -> list[str]:
+        return render.render_telegram("channel", self.brief(topic))
+
+    def stats(self) -> Stats:
+        with self.db.transaction() as session:
+            counts = subs.delivery_stats(session)
+            articles = session.scalar(select(func.count()).select_from(Article)) or 0
+            officials = len(self.reader.snapshot().picture.officials)
+        return Stats(
+            articles=articles,
+            officials=officials,
+            subscribers=counts.get("subscribers", 0),
+            sent=counts.get("sent", 0),
+            failed=counts.get("failed", 0),
+            pending=counts.get("pending", 0) + counts.get("sending", 0),
+        )
+
+    # ------------------------------------------------------------------ subscriptions
+
+    def subscribe(self, chat_id: int, chat_type: str, args: list[str]) -> SubscriptionInfo:
+        request = subs.parse_subscribe(
+            args,
+            default_time=self.settings.digest_time,
+            default_zone=self.settings.timezone,
+            topics=list(self.labels),
+        )
+        with self.db.transaction() as session:
+            row = subs.subscribe(session, chat_id, chat_type, request, self.clock.now())
+            return _info(row)
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        with self.db.transaction() as session:
+            return subs.unsubscribe(session, chat_id)
+
+    def subscription(self, chat_id: int) -> SubscriptionInfo | None:
+        with self.db.transaction() as session:
+            row = subs.subscription_of(session, chat_id)
+            return _info(row) if row else None
+
+    # ------------------------------------------------------------------ deliveries
+
+    def plan_due(self) -> int:
+        with self.db.transaction() as session:
+            return subs.plan_due_digests(session, self.clock.now())
+
+    def plan_channel_post(self) -> bool:
+        if not self.settings.channel_id:
+            return False
+        chat = self.settings.channel_chat_id
+        local = self.clock.now().astimezone(ZoneInfo(self.settings.timezone)).date()
+        with self.db.transaction() as session:
+            return subs.plan_channel_post(session, chat, local, self.clock.now())
+
+    def claim(self, limit: int) -> list[Outgoing]:
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            rows = subs.claim(session, now, limit)
+            claimed = [(r.id, r.chat_id, r.kind, r.parts_sent) for r in rows]
+            chats = [c[1] for c in claimed]
+            details: dict[int, tuple[str, list[str]]] = {
+                chat: (chat_type, list(topics or []))
+                for chat, chat_type, topics in session.execute(
+                    select(Subscription.chat_id, Subscription.chat_type, Subscription.topics).where(
+                        Subscription.chat_id.in_(chats)
+                    )
+                )
+            }
+            since = subs.last_sent_many(session, chats)
+        out: list[Outgoing] = []
+        for delivery_id, chat_id, kind, parts_sent in claimed:
+            if kind == "channel":
+                messages = self.channel_post_messages()
+                chat_type = "channel"
+            else:
+                chat_type, topics = details.get(chat_id, ("private", []))
+                digest = self.digest(chat_id, since.get(chat_id), topics, now)
+                messages = render.render_telegram("digest", digest)
+            out.append(Outgoing(delivery_id, chat_id, chat_type, kind, messages, parts_sent))
+        return out
+
+    def digest(self, chat_id: int, since: dt.datetime | None, topics: list[str], now: dt.datetime) -> Digest:
+        return self.reader.digest(since or now - dt.timedelta(days=1), now, topics)
+
+    def part_sent(self, delivery_id: int, parts_sent: int) -> None:
+        with self.db.transaction() as session:
+            row = session.get(Delivery, delivery_id)
+            if row is not None:
+                row.parts_sent = parts_sent
+
+    def sent(self, delivery_id: int) -> None:
+        with self.db.transaction() as session:
+            subs.mark_sent(session, delivery_id, self.clock.now())
+
+    def retry_later(self, delivery_id: int, delay: dt.timedelta, error: str) -> None:
+        with self.db.transaction() as session:
+            subs.mark_retry(session, delivery_id, self.clock.now() + delay, error)
+
+    def failed(self, delivery_id: int, error: str, *, chat_gone: bool) -> None:
+        with self.db.transaction() as session:
+            subs.mark_failed(session, delivery_id, error, deactivate=chat_gone)
+
+    def facts_count(self) -> int:
+        with self.db.transaction() as session:
+            return session.scalar(select(func.count()).select_from(Fact)) or 0
+
+    # ------------------------------------------------------------------ ingestion
+
+    @property
+    def extractor(self) -> Extractor:
+        """Loaded on first use (the language model takes a moment)."""
+        if self._extractor is None:
+            self._extractor = Extractor.load(self.settings.topics_file)
+        return self._extractor
+
+    def ingest(self, inputs: list[str], *, allow_private: bool | None = None) -> IngestReport:
+        policy = fetch_policy(self.settings, allow_private=allow_private)
+        return ingest_articles(self.db, inputs, policy, self.extractor)
+
+    def ingest_url(self, url: str) -> IngestReport:
+        """The bot's /ingest: the safe fetch, private addresses refused unless configured."""
+        return self.ingest([url])
+
+    def ingest_sources(self) -> IngestReport:
+        return self.ingest(list(self.settings.sources), allow_private=True)
+
+
+def _info(row: Subscription) -> SubscriptionInfo:
+    return SubscriptionInfo(
+        chat_id=row.chat_id,
+        local_time=row.local_time,
+        timezone=row.timezone,
+        topics=list(row.topics or []),
+        active=row.active,
+    )

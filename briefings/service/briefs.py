@@ -1,0 +1,215 @@
+"""Reading the beat: the brief, a person's profile, the digest of what changed, the topic list.
+
+The consolidated picture is stored on ingest (table ``pictures``); a :class:`Reader` keeps the
+parsed picture and the article index in memory and reloads them only when the stored version
+changes, so a brief over a large database costs a version check, a filter and a render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from briefings.models import ArticleSummary, Consolidated, PersonRecord, Quote
+from briefings.storage.db import Database
+from briefings.storage.facts import article_summary, fold
+from briefings.storage.tables import Article, ArticleSource, Fact, Outlet, Picture
+from briefings.views import (
+    ArticleMeta,
+    Brief,
+    Candidate,
+    Digest,
+    Profile,
+    WhoResult,
+    build_brief,
+    build_digest,
+    build_profile,
+)
+
+MAX_CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: int
+    picture: Consolidated
+    meta: dict[str, ArticleMeta]
+
+
+def picture_version(session: Session) -> int:
+    return session.scalar(select(Picture.version).where(Picture.id == 1)) or 0
+
+
+def load_picture(session: Session) -> tuple[int, Consolidated]:
+    row = session.get(Picture, 1)
+    if row is None:
+        return 0, Consolidated()
+    return row.version, Consolidated.model_validate(row.payload)
+
+
+def article_index(session: Session) -> dict[str, ArticleMeta]:
+    """Every article's citation data, keyed by article id (as the picture names them)."""
+    first_url: dict[int, str] = {}
+    for article_id, source in session.execute(
+        select(ArticleSource.article_id, ArticleSource.source).order_by(ArticleSource.id)
+    ):
+        if source.startswith(("http://", "https://")):
+            first_url.setdefault(article_id, source)
+    rows = session.execute(
+        select(Article.id, Article.title, Article.published, Article.reference_date, Outlet.name).outerjoin(
+            Outlet, Article.outlet_id == Outlet.id
+        )
+    )
+    index: dict[str, ArticleMeta] = {}
+    for ident, title, published, reference, outlet in rows:
+        date = published or reference
+        index[str(ident)] = ArticleMeta(
+            id=str(ident),
+            title=title,
+            outlet=outlet,
+            published=date.isoformat() if date else None,
+            url=first_url.get(ident),
+        )
+    return index
+
+
+class Reader:
+    """Read-side use cases over one database, with the parsed picture cached by version."""
+
+    def __init__(self, db: Database, labels: Mapping[str, str], *, beat: str = "Briefing") -> None:
+        self.db = db
+        self.labels = dict(labels)
+        self.beat = beat
+        self._snapshot: Snapshot | None = None
+        self._digest_inputs: dict[tuple[int, tuple[int, ...], tuple[str, ...]], list[ArticleSummary]] = {}
+
+    def snapshot(self) -> Snapshot:
+        with self.db.transaction() as session:
+            version = picture_version(session)
+            if self._snapshot is not None and self._snapshot.version == version:
+                return self._snapshot
+            version, picture = load_picture(session)
+            self._snapshot = Snapshot(version=version, picture=picture, meta=article_index(session))
+            return self._snapshot
+
+    def brief(self, *, topic: str | None = None, since: dt.date | None = None) -> Brief:
+        snap = self.snapshot()
+        return build_brief(snap.picture, snap.meta, self.labels, topic=topic, since=since, beat=self.beat)
+
+    def who(self, query: str) -> WhoResult:
+        snap = self.snapshot()
+        people = snap.picture.officials
+        result = WhoResult(query=query)
+        matches = find_people(people, query)
+        if len(matches) == 1:
+            person = matches[0]
+            with self.db.transaction() as session:
+                quotes = quotes_by(session, person)
+            result.profile = build_profile(person, snap.picture, snap.meta, self.labels, quotes)
+        elif matches:
+            result.candidates = [
+                Candidate(name=p.name, title=p.titles[0] if p.titles else None, country=p.country)
+                for p in matches[:MAX_CANDIDATES]
+            ]
+        else:
+            result.suggestions = suggest_people(people, query)
+        return result
+
+    def digest(self, since: dt.datetime, until: dt.datetime, topics: Sequence[str] = ()) -> Digest:
+        """What changed between two moments (by ingestion time)."""
+        snap = self.snapshot()
+        with self.db.transaction() as session:
+            ids = tuple(
+                session.scalars(
+                    select(Article.id)
+                    .where(Article.ingested_at > since, Article.ingested_at <= until)
+                    .order_by(Article.id)
+                )
+            )
+            key = (snap.version, ids, tuple(sorted(topics)))
+            summaries = self._digest_inputs.get(key)
+            if summaries is None:
+                summaries = summaries_of(session, ids)
+                self._digest_inputs = {key: summaries}
+        return build_digest(
+            snap.picture, snap.meta, self.labels, summaries, since=since, until=until, topics=topics
+        )
+
+    def profile_named(self, name: str) -> Profile | None:
+        """The profile of exactly this canonical name (for a button press)."""
+        snap = self.snapshot()
+        for person in snap.picture.officials:
+            if person.name == name:
+                with self.db.transaction() as session:
+                    quotes = quotes_by(session, person)
+                return build_profile(person, snap.picture, snap.meta, self.labels, quotes)
+        return None
+
+
+# --------------------------------------------------------------------------- people lookup
+
+
+def _forms(person: PersonRecord) -> list[str]:
+    return [fold(f) for f in [person.name, *person.aliases] if f.strip()]
+
+
+def find_people(people: Sequence[PersonRecord], query: str) -> list[PersonRecord]:
+    """Exact name or alias first; then people with the query as one of their name words; then fuzzy."""
+    q = fold(query).strip()
+    if not q:
+        return []
+    exact = [p for p in people if q in _forms(p)]
+    if exact:
+        return exact
+    words = set(q.split())
+    by_word = [p for p in people if any(words <= set(form.split()) for form in _forms(p))]
+    if by_word:
+        return sorted(by_word, key=lambda p: (-len(p.articles), p.name))
+    choices = {i: " ".join(_forms(p)) for i, p in enumerate(people)}
+    scored = process.extract(q, choices, scorer=fuzz.WRatio, limit=MAX_CANDIDATES, score_cutoff=88)
+    if not scored:
+        return []
+    best = scored[0][1]
+    close = [people[key] for _choice, score, key in scored if score >= best - 3]
+    return close
+
+
+def suggest_people(people: Sequence[PersonRecord], query: str, limit: int = 5) -> list[str]:
+    q = fold(query)
+    names = {i: p.name for i, p in enumerate(people)}
+    scored = process.extract(
+        q, {i: fold(n) for i, n in names.items()}, scorer=fuzz.WRatio, limit=limit, score_cutoff=55
+    )
+    suggestions = [names[key] for _choice, _score, key in scored]
+    if not suggestions:
+        ranked = sorted(people, key=lambda p: (-len(p.articles), p.name))
+        suggestions = [p.name for p in ranked[:limit]]
+    return suggestions
+
+
+def summaries_of(session: Session, ids: Sequence[int]) -> list[ArticleSummary]:
+    """Stored summaries of these articles, named by article id."""
+    if not ids:
+        return []
+    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
+    facts: dict[int, list[Fact]] = {i: [] for i in ids}
+    for row in session.scalars(select(Fact).where(Fact.article_id.in_(ids)).order_by(Fact.id)):
+        facts[row.article_id].append(row)
+    return [article_summary(articles[i], facts[i]) for i in ids if i in articles]
+
+
+def quotes_by(session: Session, person: PersonRecord) -> list[tuple[str, Quote]]:
+    """(article id, quote) for quotes whose speaker is one of the person's forms, in their articles."""
+    forms = set(_forms(person))
+    articles = [int(a) for a in person.articles if a.isdigit()]
+    if not forms or not articles:
+        return []
+    rows = session.scalars(
+        select(Fact).where(Fact.kind == "quote", Fact.key.in_(forms), Fact.article_id.in_(articles))
+    )
+    return [(str(row.article_id), Quote.model_validate(row.payload)) for row in rows]

@@ -1,0 +1,89 @@
+"""Ingesting sources into the database, and reading inputs for extraction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefings.config import Settings
+from briefings.ingest.fetch import FetchPolicy
+from briefings.ingest.sources import Loaded, Rejected, SourceLoader, is_url
+from briefings.storage import repository as repo
+from briefings.storage.db import Database
+from briefings.storage.tables import Article
+
+
+@dataclass
+class IngestReport:
+    ingested: int = 0
+    unchanged: int = 0
+    new_sources: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        extra = (
+            f" ({self.new_sources} new source{'s' if self.new_sources != 1 else ''})"
+            if self.new_sources
+            else ""
+        )
+        return f"ingested {self.ingested}, unchanged {self.unchanged}{extra}, rejected {len(self.rejected)}"
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    title: str
+    published: str | None
+    outlet: str | None
+    sources: list[str]
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleRow:
+        return cls(
+            id=article.id,
+            title=article.title,
+            published=article.published.isoformat() if article.published else None,
+            outlet=article.outlet.name if article.outlet else None,
+            sources=[s.source for s in article.sources],
+        )
+
+
+def fetch_policy(settings: Settings, *, allow_private: bool | None = None) -> FetchPolicy:
+    return FetchPolicy(
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.max_article_bytes,
+        allow_private=settings.allow_private_urls if allow_private is None else allow_private,
+    )
+
+
+def expand_inputs(loader: SourceLoader, inputs: list[str]) -> tuple[list[str], list[Rejected]]:
+    sources: list[str] = []
+    rejected: list[Rejected] = []
+    for item in loader.expand(inputs):
+        (rejected if isinstance(item, Rejected) else sources).append(item)  # type: ignore[arg-type]
+    return sources, rejected
+
+
+def list_articles(db: Database) -> list[ArticleRow]:
+    with db.transaction() as session:
+        return [ArticleRow.of(a) for a in repo.list_articles(session)]
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def load_articles(policy: FetchPolicy, inputs: list[str]) -> tuple[list[Loaded], list[Rejected]]:
+    """Read inputs (no database): the clean articles and the rejections."""
+    loaded: list[Loaded] = []
+    with SourceLoader(policy) as loader:
+        sources, rejected = expand_inputs(loader, inputs)
+        for source in sources:
+            for item in loader.load(source):
+                (rejected if isinstance(item, Rejected) else loaded).append(item)  # type: ignore[arg-type]
+    return loaded, rejected
+
+
+def article_name(source: str) -> str:
+    """How an article is named in extraction output: its file name, or its URL."""
+    return source if is_url(source) else Path(source).name

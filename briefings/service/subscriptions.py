@@ -1,0 +1,298 @@
+"""Subscriptions to the daily digest, and the outbox of deliveries owed to chats.
+
+A delivery row is unique per (chat, local date, kind): planning the same digest twice, from a
+restart or from a second bot process, inserts nothing. Senders claim rows (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL), so each due row goes to exactly one sender.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from briefings.errors import BriefingsError
+from briefings.storage.tables import Delivery, Subscription
+
+_HHMM = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+LEASE = dt.timedelta(minutes=2)  # a claimed row not finished within this is claimed again
+MAX_ATTEMPTS = 8
+
+
+class BadRequest(BriefingsError):
+    """A user's command arguments are wrong; the message says how to fix them."""
+
+
+@dataclass(frozen=True)
+class SubscribeRequest:
+    local_time: str
+    timezone: str
+    topics: list[str] = field(default_factory=list)
+
+
+def parse_time(token: str) -> str | None:
+    m = _HHMM.match(token.strip())
+    if not m:
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if hour > 23 or minute > 59:
+        raise BadRequest(f"{token!r} is not a time of day: use HH:MM from 00:00 to 23:59, e.g. 08:00")
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_zone(token: str) -> str | None:
+    if "/" not in token and token.upper() not in {"UTC", "GMT"}:
+        return None
+    try:
+        ZoneInfo(token)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadRequest(f"unknown time zone {token!r}: use an Area/City name such as Asia/Kolkata") from None
+    return token
+
+
+def parse_subscribe(
+    args: Sequence[str], *, default_time: str, default_zone: str, topics: Sequence[str]
+) -> SubscribeRequest:
+    """``[HH:MM] [Area/City] [topics...]`` in any order."""
+    local_time, zone, chosen = default_time, default_zone, []
+    known = set(topics)
+    for raw in args:
+        token = raw.strip().strip(",")
+        if not token:
+            continue
+        if len(token) > 64:
+            raise BadRequest("that argument is too long")
+        as_time = parse_time(token)
+        if as_time is not None:
+            local_time = as_time
+            continue
+        if re.match(r"^\d", token):
+            raise BadRequest(f"{token!r} is not a time of day: use HH:MM, e.g. 08:00")
+        as_zone = parse_zone(token)
+        if as_zone is not None:
+            zone = as_zone
+            continue
+        slug = token.lower()
+        if slug not in known:
+            raise BadRequest(f"unknown topic {token!r}: see /topics for the list")
+        if slug not in chosen:
+            chosen.append(slug)
+    return SubscribeRequest(local_time=local_time, timezone=zone, topics=chosen)
+
+
+def subscribe(
+    session: Session, chat_id: int, chat_type: str, request: SubscribeRequest, now: dt.datetime
+) -> Subscription:
+    row = session.scalar(select(Subscription).where(Subscription.chat_id == chat_id))
+    if row is None:
+        row = Subscription(chat_id=chat_id, created_at=now)
+        session.add(row)
+    row.chat_type = chat_type
+    row.local_time = request.local_time
+    row.timezone = request.timezone
+    row.topics = list(request.topics)
+    row.active = True
+    row.updated_at = now
+    session.flush()
+    return row
+
+
+def unsubscribe(session: Session, chat_id: int) -> bool:
+    row = session.scalar(select(Subscription).where(Subscription.chat_id == chat_id, Subscription.active))
+    if row is None:
+        return False
+    row.active = False
+    return True
+
+
+def subscription_of(session: Session, chat_id: int) -> Subscription | None:
+    return session.scalar(select(Subscription).where(Subscription.chat_id == chat_id))
+
+
+def deactivate_chat(session: Session, chat_id: int) -> None:
+    session.execute(update(Subscription).where(Subscription.chat_id == chat_id).values(active=False))
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def scheduled_at(local_date: dt.date, local_time: str, zone: ZoneInfo) -> dt.datetime:
+    """The UTC moment of HH:MM on that local date (a time skipped by DST moves forward by the gap)."""
+    hour, minute = (int(x) for x in local_time.split(":"))
+    naive = dt.datetime.combine(local_date, dt.time(hour, minute))
+    return naive.replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def plan_due_digests(session: Session, now: dt.datetime) -> int:
+    """Insert a pending delivery for every subscription whose local digest time has come today.
+
+    One query per time zone in use; subscriptions already planned for their local date are
+    skipped by the query and, under a race, by the unique key. Returns rows inserted.
+    """
+    now = now.astimezone(dt.UTC)
+    zones = session.scalars(select(Subscription.timezone).where(Subscription.active).distinct()).all()
+    inserted = 0
+    for zone_name in zones:
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        local_now = now.astimezone(zone)
+        local_date = local_now.date()
+        hhmm = local_now.strftime("%H:%M")
+        already = exists().where(
+            and_(
+                Delivery.chat_id == Subscription.chat_id,
+                Delivery.digest_date == local_date,
+                Delivery.kind == "digest",
+            )
+        )
+        rows = session.execute(
+            select(
+                Subscription.id, Subscription.chat_id, Subscription.local_time, Subscription.created_at
+            ).where(
+                Subscription.active,
+                Subscription.timezone == zone_name,
+                Subscription.local_time <= hhmm,
+                ~already,
+            )
+        ).all()
+        for sub_id, chat_id, local_time, created_at in rows:
+            due = scheduled_at(local_date, local_time, zone)
+            if due > now or _aware(created_at) > due:
+                continue  # not yet (DST gap), or subscribed after today's time: starts tomorrow
+            try:
+                with session.begin_nested():
+                    session.add(
+                        Delivery(
+                            subscription_id=sub_id,
+                            chat_id=chat_id,
+                            kind="digest",
+                            digest_date=local_date,
+                            due_at=due,
+                            status="pending",
+                            created_at=now,
+                        )
+                    )
+                inserted += 1
+            except IntegrityError:
+                continue
+    return inserted
+
+
+def plan_channel_post(session: Session, chat_id: int, local_date: dt.date, now: dt.datetime) -> bool:
+    """Owe one channel post for that date; False when it is planned already."""
+    try:
+        with session.begin_nested():
+            session.add(
+                Delivery(
+                    chat_id=chat_id,
+                    kind="channel",
+                    digest_date=local_date,
+                    due_at=now,
+                    status="pending",
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+# --------------------------------------------------------------------------- claiming and outcomes
+
+
+def claim(session: Session, now: dt.datetime, limit: int) -> list[Delivery]:
+    """Take up to ``limit`` due deliveries for this sender (pending, or a stale claim)."""
+    now = now.astimezone(dt.UTC)
+    query = (
+        select(Delivery)
+        .where(
+            Delivery.due_at <= now,
+            or_(
+                Delivery.status == "pending",
+                and_(Delivery.status == "sending", Delivery.claimed_at < now - LEASE),
+            ),
+        )
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.status = "sending"
+        row.claimed_at = now
+        row.attempts += 1
+    session.flush()
+    return rows
+
+
+def mark_sent(session: Session, delivery_id: int, now: dt.datetime) -> None:
+    session.execute(
+        update(Delivery).where(Delivery.id == delivery_id).values(status="sent", sent_at=now, last_error=None)
+    )
+
+
+def mark_retry(session: Session, delivery_id: int, at: dt.datetime, error: str) -> None:
+    row = session.get(Delivery, delivery_id)
+    if row is None:
+        return
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = "failed"
+    else:
+        row.status = "pending"
+        row.due_at = at
+    row.last_error = error[:500]
+
+
+def mark_failed(session: Session, delivery_id: int, error: str, *, deactivate: bool) -> None:
+    row = session.get(Delivery, delivery_id)
+    if row is None:
+        return
+    row.status = "failed"
+    row.last_error = error[:500]
+    if deactivate:
+        deactivate_chat(session, row.chat_id)
+
+
+def last_sent(session: Session, chat_id: int, kind: str = "digest") -> dt.datetime | None:
+    value = session.scalar(
+        select(func.max(Delivery.sent_at)).where(
+            Delivery.chat_id == chat_id, Delivery.kind == kind, Delivery.status == "sent"
+        )
+    )
+    return _aware(value) if value is not None else None
+
+
+def last_sent_many(session: Session, chat_ids: Sequence[int], kind: str = "digest") -> dict[int, dt.datetime]:
+    """When each chat last received a digest (chats never served are absent)."""
+    if not chat_ids:
+        return {}
+    rows = session.execute(
+        select(Delivery.chat_id, func.max(Delivery.sent_at))
+        .where(Delivery.chat_id.in_(chat_ids), Delivery.kind == kind, Delivery.status == "sent")
+        .group_by(Delivery.chat_id)
+    )
+    return {chat: _aware(at) for chat, at in rows if at is not None}
+
+
+def delivery_stats(session: Session) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for status, n in session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)):
+        counts[status] = n
+    counts["subscribers"] = (
+        session.scalar(select(func.count()).select_from(Subscription).where(Subscription.active)) or 0
+    )
+    return dict(counts)

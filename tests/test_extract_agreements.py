@@ -1,0 +1,133 @@
+"""Agreements: one line per thing agreed, split sensibly, with topic and prior flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from briefings.extract import Extractor
+from briefings.models import Agreement, CleanArticle
+
+US_CHINA = """
+default = "relations"
+[[topic]]
+slug = "tariffs"
+label = "Tariffs"
+strong = ["tariff", "duties"]
+[[topic]]
+slug = "export-controls"
+label = "Export controls"
+strong = ["export control", "entity list", "chip curbs"]
+[[topic]]
+slug = "fentanyl"
+label = "Fentanyl"
+strong = ["fentanyl", "precursor chemicals"]
+[[topic]]
+slug = "relations"
+label = "Overall ties"
+strong = ["ties", "relations"]
+"""
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor.load()
+
+
+@pytest.fixture(scope="module")
+def us_china(tmp_path_factory: pytest.TempPathFactory) -> Extractor:
+    path: Path = tmp_path_factory.mktemp("beat") / "us-china.toml"
+    path.write_text(US_CHINA)
+    return Extractor.load(topics_file=path)
+
+
+def agreements(ex: Extractor, text: str) -> list[Agreement]:
+    article = CleanArticle(title="", text=text, published=dt.date(2025, 5, 12))
+    return ex.extract(article, "a.txt").agreements
+
+
+def test_verb_conjuncts_on_different_topics_are_split(us_china: Extractor) -> None:
+    text = (
+        "Washington and Beijing agreed to cut tariffs on each other's goods for 90 days and "
+        "resume talks on export controls, officials said."
+    )
+    got = [(a.text, a.topic) for a in agreements(us_china, text)]
+    assert got == [
+        ("cut tariffs on each other's goods for 90 days", "tariffs"),
+        ("resume talks on export controls", "export-controls"),
+    ]
+
+
+def test_object_list_is_split_with_its_head(ex: Extractor) -> None:
+    text = "The ministers agreed to restore direct flights, visas for journalists and border trade."
+    got = [(a.text, a.topic) for a in agreements(ex, text)]
+    assert got == [
+        ("restore direct flights", "flights"),
+        ("restore visas for journalists", "visas"),
+        ("restore border trade", "border"),
+    ]
+
+
+def test_list_after_a_scope_noun_stays_one_line(us_china: Extractor) -> None:
+    text = "Both sides pledged to hold talks on tariffs and fentanyl precursor chemicals."
+    got = agreements(us_china, text)
+    assert len(got) == 1
+    assert got[0].text == "hold talks on tariffs and fentanyl precursor chemicals"
+
+
+def test_assured_that_clause(us_china: Extractor) -> None:
+    text = (
+        "Vice Premier He Lifeng assured Treasury Secretary Scott Bessent that Beijing would curb "
+        "shipments of precursor chemicals."
+    )
+    got = agreements(us_china, text)
+    assert [(a.text, a.topic) for a in got] == [
+        ("Beijing would curb shipments of precursor chemicals", "fentanyl")
+    ]
+
+
+def test_prior_agreement_is_flagged(ex: Extractor) -> None:
+    text = (
+        "In 2023 the two sides had agreed to resume the Kailash pilgrimage. "
+        "On Monday they agreed to expand direct flights."
+    )
+    got = agreements(ex, text)
+    assert [(a.topic, a.prior) for a in got] == [("pilgrimage", True), ("flights", False)]
+    assert got[0].when == "2023"
+
+
+def test_reported_past_perfect_is_not_prior(ex: Extractor) -> None:
+    text = "India and Pakistan said on Monday they had agreed to observe the ceasefire along the border."
+    got = agreements(ex, text)
+    assert len(got) == 1 and got[0].prior is False
+    assert got[0].parties == ["India", "Pakistan"]
+
+
+def test_negated_and_empty_agreements_are_skipped(ex: Extractor) -> None:
+    text = "The European Union and China did not agree on electric vehicle duties. Everyone agreed."
+    assert agreements(ex, text) == []
+
+
+def test_repeated_outcome_is_kept_once(ex: Extractor) -> None:
+    text = (
+        "The sides agreed to speed up the resumption of direct flights. "
+        "A statement said they concurred on expediting steps to restart direct air services."
+    )
+    assert len(agreements(ex, text)) == 1
+
+
+def test_relative_clause_object(ex: Extractor) -> None:
+    text = "Officials praised the maritime hotline that the two navies agreed upon last year."
+    got = agreements(ex, text)
+    assert [a.text for a in got] == ["maritime hotline"]
+    assert got[0].prior is True
+
+
+def test_consensus_needs_content(ex: Extractor) -> None:
+    text = (
+        "Beijing urged New Delhi to implement the consensus reached by the leaders. "
+        "The diplomats reached consensus on resuming hydrological data sharing."
+    )
+    assert [a.topic for a in agreements(ex, text)] == ["rivers"]

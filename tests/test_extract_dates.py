@@ -1,0 +1,91 @@
+"""Dates and events: resolution against the article's date, and the traps around it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefings.extract import Extractor
+from briefings.extract.dates import Reference, find_dates, infer_reference, resolve
+from briefings.models import ArticleSummary, CleanArticle
+
+FRIDAY = dt.date(2025, 6, 13)
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor.load()
+
+
+def resolved(text: str, ref: dt.date | None = FRIDAY, published: bool = True) -> list[tuple[str, str | None]]:
+    reference = Reference(ref, published) if ref else None
+    return [(d.text, resolve(d, reference, text).value) for d in find_dates(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The envoys met on Thursday.", "2025-06-12"),
+        ("The ministry said on Friday that talks would continue.", "2025-06-13"),
+        ("They last met in October last year.", "2024-10"),
+        ("The leaders met in Kazan last October.", "2024-10"),
+        ("Curbs were announced in early April.", "2025-04"),
+        ("A delegation plans to travel this month.", "2025-06"),
+        ("The ambassador called on the minister on June 5.", "2025-06-05"),
+        ("The controls took effect on 4 April.", "2025-04-04"),
+        ("The accord was signed on March 3, 2019.", "2019-03-03"),
+        ("Troops clashed in 2020, and ties froze.", "2020"),
+        ("The meeting is scheduled for Tuesday.", "2025-06-17"),
+    ],
+)
+def test_resolution_against_published_date(text: str, expected: str) -> None:
+    assert [v for _, v in resolved(text)] == [expected]
+
+
+def test_surname_sun_and_modal_may_are_not_dates() -> None:
+    text = "Sun told reporters that prices may rise. Sun's visit ends soon."
+    assert find_dates(text) == []
+
+
+def test_numbers_that_are_not_years() -> None:
+    assert find_dates("They shipped 2,000 tonnes and 2030 units, up 2020% on the year.") == []
+
+
+def test_reference_inferred_from_latest_full_date() -> None:
+    text = "The pact was signed on March 3, 2024. Officials met again on May 9 in Doha."
+    mentions = find_dates(text)
+    assert infer_reference(mentions) == dt.date(2024, 5, 9)
+
+
+def test_weekday_needs_a_published_date() -> None:
+    text = "Talks began on March 3, 2024 and resumed on Tuesday."
+    values = dict(resolved(text, ref=dt.date(2024, 3, 3), published=False))
+    assert values["March 3, 2024"] == "2024-03-03"
+    assert values["on Tuesday"] is None
+
+
+def test_undated_article_uses_year_stated_elsewhere(ex: Extractor) -> None:
+    text = (
+        "Seoul's tariffs of January 15, 2025 still stand. The trade ministers met on June 5 and "
+        "agreed to talk again in September."
+    )
+    s: ArticleSummary = ex.extract(CleanArticle(title="", text=text), "d.txt")
+    assert s.published is None
+    assert s.reference_date == "2025-06-05"
+    assert [e.date for e in s.events] == ["2025-01-15", "2025-06-05", "2025-09"]
+
+
+def test_published_is_never_inferred(ex: Extractor) -> None:
+    s = ex.extract(CleanArticle(title="", text="Envoys met on July 1, 2025 in Paris."), "d.txt")
+    assert s.published is None
+    assert s.reference_date == "2025-07-01"
+
+
+def test_events_carry_sentence_spans(ex: Extractor) -> None:
+    text = "Warm words were exchanged. The foreign ministers met on Thursday in Manila."
+    s = ex.extract(CleanArticle(title="", text=text, published=FRIDAY), "d.txt")
+    assert len(s.events) == 1
+    event = s.events[0]
+    assert event.date == "2025-06-12"
+    assert text[event.span.start : event.span.end].startswith("The foreign ministers met on Thursday")

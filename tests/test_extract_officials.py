@@ -1,0 +1,154 @@
+"""Officials: held-out sentences (written before tuning), with traps for bylines and credits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefings.extract import Extractor
+from briefings.models import ArticleSummary, CleanArticle, Official
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor.load()
+
+
+def run(ex: Extractor, text: str, published: dt.date | None = dt.date(2025, 5, 16)) -> ArticleSummary:
+    return ex.extract(CleanArticle(title="", text=text, published=published), "t.txt")
+
+
+def by_name(summary: ArticleSummary) -> dict[str, Official]:
+    return {o.name: o for o in summary.officials}
+
+
+def test_title_before_name_with_nationality(ex: Extractor) -> None:
+    s = run(
+        ex, "US Treasury Secretary Scott Bessent met Chinese Vice Premier He Lifeng in Geneva on Saturday."
+    )
+    people = by_name(s)
+    assert people["Scott Bessent"].title == "Treasury Secretary"
+    assert people["Scott Bessent"].country == "United States"
+    assert people["He Lifeng"].title == "Vice Premier"
+    assert people["He Lifeng"].country == "China"
+
+
+def test_appositive_after_name(ex: Extractor) -> None:
+    s = run(
+        ex, "Talks went on late. Kaja Kallas, the EU's foreign policy chief, said the bloc wanted clarity."
+    )
+    kallas = by_name(s)["Kaja Kallas"]
+    assert kallas.title is not None and "foreign policy chief" in kallas.title.lower()
+    assert kallas.country == "European Union"
+
+
+def test_possessive_and_hyphenated_names(ex: Extractor) -> None:
+    s = run(
+        ex, "Japan's Prime Minister Shigeru Ishiba and South Korean President Lee Jae-myung met in Tokyo."
+    )
+    people = by_name(s)
+    assert people["Shigeru Ishiba"].country == "Japan"
+    assert people["Lee Jae-myung"].country == "South Korea"
+    assert people["Lee Jae-myung"].title == "President"
+
+
+def test_lowercase_title_with_comma(ex: Extractor) -> None:
+    s = run(
+        ex, "The delegation was received by the foreign secretary, Amna Baloch, at the ministry in Islamabad."
+    )
+    baloch = by_name(s)["Amna Baloch"]
+    assert baloch.title is not None and baloch.title.lower() == "foreign secretary"
+
+
+def test_former_official_keeps_title(ex: Extractor) -> None:
+    s = run(ex, "Former ambassador Gautam Bambawale said the visit was overdue and welcome.")
+    person = by_name(s)["Gautam Bambawale"]
+    assert person.former is True
+    assert person.title is not None and person.title.lower() == "ambassador"
+
+
+def test_body_prefixed_spokesperson_takes_body_country(ex: Extractor) -> None:
+    s = run(
+        ex,
+        "State Department spokesperson Tammy Bruce declined to comment. "
+        "Separately, MEA spokesperson Randhir Jaiswal briefed reporters in New Delhi.",
+    )
+    people = by_name(s)
+    assert people["Tammy Bruce"].country == "United States"
+    assert people["Randhir Jaiswal"].country == "India"
+
+
+def test_aliases_merge_within_article(ex: Extractor) -> None:
+    text = (
+        "Chinese Premier Li Qiang hosted German Chancellor Friedrich Merz in Beijing. "
+        "Premier Li said trade should stay open, and Merz replied that Europe wanted balance."
+    )
+    people = by_name(run(ex, text))
+    assert set(people) == {"Li Qiang", "Friedrich Merz"}
+    assert "Li" in people["Li Qiang"].aliases
+    assert "Merz" in people["Friedrich Merz"].aliases
+    assert people["Friedrich Merz"].country == "Germany"
+
+
+def test_initial_form_merges_into_full_name(ex: Extractor) -> None:
+    text = (
+        "Singapore's Foreign Minister Vivian Balakrishnan arrived on Monday. "
+        "Later, Foreign Minister V. Balakrishnan met business leaders."
+    )
+    people = by_name(run(ex, text))
+    assert list(people) == ["Vivian Balakrishnan"]
+    assert "V. Balakrishnan" in people["Vivian Balakrishnan"].aliases
+
+
+def test_country_from_the_other_side_of_a_meeting(ex: Extractor) -> None:
+    text = (
+        "Pakistan and India held talks in Kartarpur. "
+        "Foreign Secretary Amna Baloch met the visiting Indian Joint Secretary Anand Prakash on Tuesday."
+    )
+    people = by_name(run(ex, text))
+    assert people["Anand Prakash"].country == "India"
+    assert people["Amna Baloch"].country == "Pakistan"
+
+
+def test_bylines_and_photo_credits_are_never_officials(ex: Extractor) -> None:
+    text = (
+        "Prime Minister Mark Carney met President Donald Trump at the White House.\n"
+        "MARK SCHIEFELBEIN/Pool via REUTERS/File Photo\n"
+        "Photo: Evan Vucci/AP\n"
+        "The two leaders discussed tariffs.\n"
+        "Reporting by David Ljunggren; Editing by Chizu Nomiyama\n"
+        "Written By Priya Raman\n"
+    )
+    names = {o.name for o in run(ex, text).officials}
+    assert names == {"Mark Carney", "Donald Trump"}
+
+
+def test_analysts_and_executives_are_not_officials(ex: Extractor) -> None:
+    text = (
+        "Tanvi Madan, a senior fellow at the Brookings Institution, said the summit mattered. "
+        "Nvidia chief executive Jensen Huang met Commerce Secretary Howard Lutnick in Washington."
+    )
+    names = {o.name for o in run(ex, text).officials}
+    assert names == {"Howard Lutnick"}
+
+
+def test_sun_the_surname_is_not_sunday(ex: Extractor) -> None:
+    text = (
+        "Chinese Ambassador Sun Haiyan met Nepal's Foreign Minister Arzu Rana Deuba on Sunday. "
+        "Sun said Beijing valued the partnership."
+    )
+    s = run(ex, text, published=dt.date(2025, 3, 18))
+    people = by_name(s)
+    assert "Sun" in people["Sun Haiyan"].aliases
+    assert people["Arzu Rana Deuba"].country == "Nepal"
+    assert [e.date for e in s.events] == ["2025-03-16"]
+
+
+def test_spans_point_at_the_names(ex: Extractor) -> None:
+    text = "Indian Ambassador to Washington Vinay Mohan Kwatra met US lawmakers on Capitol Hill."
+    s = run(ex, text)
+    official = s.officials[0]
+    assert official.name == "Vinay Mohan Kwatra"
+    assert official.title == "Ambassador to Washington"
+    assert [text[sp.start : sp.end] for sp in official.spans] == ["Vinay Mohan Kwatra"]
