@@ -131,3 +131,29 @@ def test_consensus_needs_content(ex: Extractor) -> None:
         "The diplomats reached consensus on resuming hydrological data sharing."
     )
     assert [a.topic for a in agreements(ex, text)] == ["rivers"]
+
+
+def test_a_date_after_the_verb_is_not_the_object() -> None:
+    from briefings.extract import Extractor
+    from briefings.models import CleanArticle
+
+    text = (
+        "Canada and Mexico agreed on Tuesday to reopen three border crossings for cattle trucks, "
+        "the two agriculture ministries said. Norway and Sweden agreed on 4 March to share fishing data."
+    )
+    summary = Extractor.load(use_model=False).extract(CleanArticle(title="t", text=text), "a.txt")
+    texts = [a.text for a in summary.agreements]
+    assert any(t.startswith("reopen three border crossings") for t in texts), texts
+    assert any(t.startswith("share fishing data") for t in texts), texts
+
+
+def test_a_quoted_pledge_is_an_agreement() -> None:
+    from briefings.extract import Extractor
+    from briefings.models import CleanArticle
+
+    text = (
+        "The Brazilian and Argentine foreign ministries said both countries had pledged to “settle "
+        "disputes over river tolls through joint consultation,” without naming a date."
+    )
+    summary = Extractor.load(use_model=False).extract(CleanArticle(title="t", text=text), "a.txt")
+    assert [a.text for a in summary.agreements] == ["settle disputes over river tolls through joint consultation"]

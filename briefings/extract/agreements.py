@@ -28,12 +28,18 @@ from .topics import Taxonomy
 _NEGATION_RE = re.compile(
     r"(?i)(?:\bnot|n['’]t|\bfailed\s+to|\brefused\s+to|\byet\s+to|\bnever)\s+(?:\w+\s+)?$"
 )
-_TO_RE = re.compile(r"\s+(?:(?:also|further|jointly|formally|then)\s+)?to\s+(?=[a-z])")
+_TO_RE = re.compile(r"\s+(?:(?:also|further|jointly|formally|then)\s+)?to\s+[“\"‘]?(?=[a-z])")
 _ADVERBIAL_TO_RE = re.compile(
     r"\s+(?:during|at|in|on|this|last|after|with|when|while|earlier)\b[^,;.“”\"]{0,70}?\s"
     r"to\s+(?=[a-z])"
 )
 _ON_RE = re.compile(r"\s+(?:on|upon|over)\s+(?=\S)")
+# "agreed on Monday to ...", "agreed on 12 June to ...": a date, not the object of the agreement
+_DATED_TO_RE = re.compile(
+    r"\s+on\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?)"
+    r"[^,;.“”\"]{0,30}?\s+to\s+(?=[a-z])"
+)
 _THAT_RE = re.compile(r"\s+(?:[^,;.]{0,80}?\s)?that\s+(?=\S)")
 _RELATIVE_RE = re.compile(r"(?:that|which)\s+(?:[\w’'-]+\s+){0,4}$")
 _REFERENCE_RE = re.compile(r"(?i)\b(?:the|this|that|these)\s+(?:issue|issues|matter|matters|question)\b")
@@ -84,10 +90,15 @@ def _complement(doc: Doc, lex: Lexicon, m: re.Match[str], sentence: Sentence) ->
     relative = _relative_object(text, m, sentence)
     if relative is not None:
         return relative
-    for pattern in (_ON_RE,) if is_noun else (_TO_RE, _ON_RE, _ADVERBIAL_TO_RE, _THAT_RE):
+    for pattern in (_ON_RE,) if is_noun else (_TO_RE, _DATED_TO_RE, _ON_RE, _ADVERBIAL_TO_RE, _THAT_RE):
         c = pattern.match(text, m.end(), end)
         if c is not None:
-            return c.end(), _clause_end(text, lex, c.end(), end)
+            stop = _clause_end(text, lex, c.end(), end)
+            if c.group().endswith(("“", '"', "‘")):  # a quoted pledge ends with its quotation
+                close = re.compile(r"[”\"’](?!\w)").search(text, c.end(), stop + 1)
+                if close is not None:
+                    stop = close.start()
+            return c.end(), stop
     return None
 
 
