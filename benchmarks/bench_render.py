@@ -98,18 +98,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--database-url", default="")
+    ap.add_argument("--reuse", type=Path, help="a SQLite file: built on the first run, reused after")
     ap.add_argument("--quick", action="store_true", help="small sizes for CI (no thresholds)")
     args = ap.parse_args(argv)
     if args.quick:
         args.articles, args.runs = 300, 20
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        reuse = args.reuse is not None and args.reuse.exists()
+        url = args.database_url or f"sqlite:///{args.reuse or Path(tmp) / 'bench.db'}"
         db = Database(url)
         t0 = time.perf_counter()
-        summaries = synthetic_summaries(args.articles, args.seed)
-        build(db, summaries)
+        if not reuse:
+            build(db, synthetic_summaries(args.articles, args.seed))
         print(
-            f"built {args.articles} articles in {time.perf_counter() - t0:.1f} s"
+            f"{'reused' if reuse else 'built'} {args.articles} articles in {time.perf_counter() - t0:.1f} s"
             f" ({db.engine.url.get_backend_name()})"
         )
         service = BriefingService(load_settings(), db=db)

@@ -27,6 +27,7 @@ MAX_OFFICIALS = 8
 MAX_AGREEMENTS = 10
 MAX_TIMELINE = 12
 MAX_DISCREPANCIES = 6
+MAX_SOURCES = 12
 
 
 class View(BaseModel):
@@ -225,25 +226,41 @@ def _discrepancy_line(item: Discrepancy, meta: Mapping[str, ArticleMeta]) -> Dis
     )
 
 
-def _lead(brief: Brief, timeline: Sequence[TimelineLine]) -> list[str]:
+def _lead(brief: Brief, timeline: Sequence[TimelineLine], today: str | None) -> list[str]:
+    """2–4 sentences: who met most recently, what was agreed, what is open, what is moving."""
     sentences: list[str] = []
-    meeting = next((t for t in reversed(timeline) if _is_meeting(t.what)), None)
+    past = [t for t in timeline if today is None or t.date[:10] <= today]
+    meeting = max(
+        (t for t in past if _is_meeting(t.what)),
+        key=lambda t: (t.date[:7], t.sources, t.date),
+        default=None,
+    )
     if meeting is not None:
-        sentences.append(f"Latest: {meeting.what.rstrip('.')} ({meeting.date}).")
+        sentences.append(f"Latest ({meeting.date}): {_sentence(meeting.what)}")
     elif brief.officials:
         names = ", ".join(o.name for o in brief.officials[:3])
         sentences.append(f"Most cited: {names}.")
     if brief.agreements:
-        top = sorted(brief.agreements, key=lambda a: (-a.outlets, a.text))[:3]
+        top = sorted(brief.agreements, key=lambda a: (-a.outlets, _neg(a.latest), a.text))[:3]
         agreed = "; ".join(a.text.rstrip(".") for a in top)
         sentences.append(f"Agreed: {agreed}.")
     open_ = [i.label for i in brief.issues if i.status == "open"]
     moving = [i.label for i in brief.issues if i.status == "progress"]
     if open_:
-        sentences.append(f"Still open: {', '.join(open_)}.")
+        sentences.append(f"Still open: {'; '.join(open_)}.")
     if moving:
-        sentences.append(f"In progress: {', '.join(moving)}.")
+        sentences.append(f"In progress: {'; '.join(moving)}.")
     return sentences[:4]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "…", "!", "?")) else text + "."
+
+
+def _neg(date: str | None) -> tuple[int, ...]:
+    """Sort key for newest first."""
+    return tuple(-int(part) for part in (date or "0").split("-") if part.isdigit())
 
 
 _MEETING_WORDS = ("met ", "meet ", "meets ", "talks", "visit", "meeting", "held ")
@@ -276,7 +293,7 @@ def build_brief(
         for a in picture.agreements
         if keep_topic(a.topic) and _on_or_after(a.latest or a.first, since_s)
     ]
-    agreements.sort(key=lambda a: (-(a.outlets), -(int((a.latest or "0")[:4] or 0)), a.latest or "", a.text))
+    agreements.sort(key=lambda a: (-a.outlets, _neg(a.latest or a.first), a.text))
     issues = [
         _issue_line(i, labels)
         for i in picture.issues
@@ -297,7 +314,6 @@ def build_brief(
         for t in picture.timeline
         if _on_or_after(t.date, since_s) and (topic is None or relevant_articles.intersection(t.articles))
     ]
-    timeline = [TimelineLine(date=t.date, what=t.what, sources=len(t.articles)) for t in timeline_entries]
     people = [
         p
         for p in picture.officials
@@ -307,38 +323,40 @@ def build_brief(
         )
     ]
     people.sort(key=lambda p: (-len(p.articles), p.name))
+    recent_timeline = timeline_entries[-200:]
     officials = [
         OfficialLine(
             name=p.name,
             title=(p.titles_seen[-1].title if p.titles_seen else (p.titles[0] if p.titles else None)),
             country=p.country,
-            latest=_person_latest(p, timeline_entries),
+            latest=_person_latest(p, recent_timeline),
             mentions=len(p.articles),
         )
         for p in people[:MAX_OFFICIALS]
     ]
-    cited: set[str] = set()
-    for a in picture.agreements:
-        if keep_topic(a.topic):
-            cited.update(a.articles)
-    for t in timeline_entries:
-        cited.update(t.articles)
-    if topic is None:
-        cited.update(a for a in meta if _on_or_after(meta[a].published, since_s))
-    sources = sorted(
-        (
-            SourceLine(title=m.title, outlet=m.outlet, published=m.published, url=m.url)
-            for k, m in meta.items()
-            if k in cited
-        ),
-        key=lambda s: (s.published or "", s.title),
-        reverse=True,
-    )
-    discrepancies = [
-        _discrepancy_line(d, meta)
-        for d in picture.discrepancies
-        if topic is None or relevant_articles.intersection(d.details)
+    discrepancy_items = [
+        d for d in picture.discrepancies if topic is None or relevant_articles.intersection(d.details)
     ][:MAX_DISCREPANCIES]
+    shown_agreements = agreements[:MAX_AGREEMENTS]
+    shown_timeline = timeline_entries[-MAX_TIMELINE:]
+    # every article behind what the brief says, and the newest of them listed as sources
+    relevant = set(relevant_articles)
+    if topic is None:
+        relevant = {a for a in meta if _on_or_after(meta[a].published, since_s)}
+    shown: set[str] = set()
+    for record in picture.agreements:
+        if keep_topic(record.topic) and _on_or_after(record.latest or record.first, since_s):
+            shown.update(record.articles)
+    for entry in shown_timeline:
+        shown.update(entry.articles)
+    for item in discrepancy_items:
+        shown.update(item.details)
+    listed = sorted(
+        (meta[k] for k in shown if k in meta),
+        key=lambda m: (m.published or "", m.title),
+        reverse=True,
+    )[:MAX_SOURCES]
+    sources = [SourceLine(title=m.title, outlet=m.outlet, published=m.published, url=m.url) for m in listed]
     label = labels.get(topic, topic) if topic else None
     brief = Brief(
         title=f"{beat}: {label}" if label else beat,
@@ -346,14 +364,15 @@ def build_brief(
         topic_label=label,
         since=since_s,
         officials=officials,
-        agreements=agreements[:MAX_AGREEMENTS],
+        agreements=shown_agreements,
         issues=issues,
-        timeline=timeline[-MAX_TIMELINE:],
-        discrepancies=discrepancies,
+        timeline=[TimelineLine(date=t.date, what=t.what, sources=len(t.articles)) for t in shown_timeline],
+        discrepancies=[_discrepancy_line(d, meta) for d in discrepancy_items],
         sources=sources,
-        articles=len(cited),
+        articles=len(relevant | shown),
     )
-    brief.lead = _lead(brief, brief.timeline)
+    dates = [m.published for m in meta.values() if m.published]
+    brief.lead = _lead(brief, brief.timeline, max(dates) if dates else None)
     return brief
 
 

@@ -43,7 +43,7 @@ def capped(versions: Mapping[str, str]) -> dict[str, str]:
     """At most MAX_DETAILS articles, taking one article of each version in turn."""
     by_version: dict[str, list[str]] = {}
     for article in sorted(versions):
-        by_version.setdefault(fold(versions[article]), []).append(article)
+        by_version.setdefault(versions[article].casefold(), []).append(article)
     queues = [by_version[v] for v in sorted(by_version)]
     chosen: list[str] = []
     while len(chosen) < MAX_DETAILS and any(queues):
@@ -172,7 +172,7 @@ def speaker_names(clusters: Iterable[PersonCluster]) -> dict[str, str]:
     for c in clusters:
         for m in c.mentions:
             for f in m.forms:
-                owners.setdefault(fold(f.raw), set()).add(c.name)
+                owners.setdefault(f.key, set()).add(c.name)
     return {form: next(iter(names)) for form, names in owners.items() if len(names) == 1}
 
 

@@ -45,15 +45,20 @@ class NameForm:
 
     raw: str
     tokens: tuple[str, ...]
+    key: str = ""  # the folded raw form, honorifics included
+    honorifics: int = 0  # how many leading words were dropped
 
     @classmethod
     def parse(cls, raw: str) -> NameForm | None:
-        toks = fold(raw).split()
+        key = fold(raw)
+        toks = key.split()
         if toks[:2] == ["h", "e"]:  # "H.E." (His or Her Excellency)
             toks = toks[2:]
         while len(toks) > 1 and toks[0] in HONORIFICS:
             toks = toks[1:]
-        return cls(raw.strip(), tuple(toks)) if toks else None
+        if not toks:
+            return None
+        return cls(raw.strip(), tuple(toks), key, len(key.split()) - len(toks))
 
     @cached_property
     def core(self) -> tuple[str, ...]:
@@ -66,7 +71,7 @@ class NameForm:
     def surname(self) -> str:
         return self.core[-1]
 
-    @property
+    @cached_property
     def initials(self) -> int:
         return sum(len(t) == 1 for t in self.tokens)
 
@@ -74,14 +79,14 @@ class NameForm:
     def specific(self) -> bool:
         return len(self.tokens) >= 2 and self.initials == 0
 
-    @property
+    @cached_property
     def specificity(self) -> tuple[int, int]:
         """How much a form says: full tokens first, then all tokens."""
         return len(self.tokens) - self.initials, len(self.tokens)
 
     def wildcards(self) -> list[tuple[str, ...]]:
         """Keys that a spelling variant in one token shares: that token as its first letter and '*'."""
-        return [self.tokens[:i] + (t[0] + "*",) + self.tokens[i + 1 :] for i, t in enumerate(self.tokens)]
+        return [(*self.tokens[:i], t[0] + "*", *self.tokens[i + 1 :]) for i, t in enumerate(self.tokens)]
 
 
 def _token_fits(short: str, full: str) -> bool:

@@ -46,34 +46,21 @@ def countries_agree(a: str | None, b: str | None) -> bool:
 
 @dataclass(frozen=True)
 class PersonMention:
-    """One official as one article names them."""
+    """One official as one article names them, with what merging needs worked out once."""
 
     key: MentionKey
     date: str | None
     forms: tuple[NameForm, ...]  # the article's fullest form first, then its aliases
     title: str | None
-    other_titles: tuple[str, ...]
     country: str | None
-    former: bool
+    country_key: str | None
+    best: NameForm  # the most specific form
+    role: frozenset[str]  # the words of the current title (empty for a former role)
+    titles: tuple[tuple[str, str], ...]  # (folded, as written) for the title and the other titles
 
     @property
     def article(self) -> str:
         return self.key[0]
-
-    @cached_property
-    def country_key(self) -> str | None:
-        return country_key(self.country)
-
-    @cached_property
-    def best(self) -> NameForm:
-        return max(self.forms, key=lambda f: (f.specificity, f.tokens))
-
-    @cached_property
-    def role(self) -> frozenset[str]:
-        """The words of the current title (empty for a former role)."""
-        if self.former or is_former(self.title):
-            return frozenset()
-        return title_words(self.title, self.country)
 
 
 @dataclass
@@ -91,6 +78,14 @@ class PersonCluster:
         return majority_country(self.mentions)
 
     @cached_property
+    def country_key(self) -> str | None:
+        return country_key(self.country)
+
+    @cached_property
+    def forms(self) -> list[NameForm]:
+        return list({f.tokens: f for m in self.mentions for f in m.forms}.values())
+
+    @cached_property
     def roles(self) -> set[frozenset[str]]:
         return {m.role for m in self.mentions if m.role}
 
@@ -102,9 +97,9 @@ class PersonCluster:
         seen = titles_seen(self.mentions)
         titles: dict[str, str] = {}
         for t in seen:
-            titles.setdefault(fold(t.title), t.title)
+            titles.setdefault(t.title.casefold(), t.title)
         name_key = fold(self.name)
-        aliases = {fold(f.raw): f.raw for m in sorted(self.mentions, key=lambda m: m.key) for f in m.forms}
+        aliases = {f.key: f.raw for m in sorted(self.mentions, key=lambda m: m.key) for f in m.forms}
         return PersonRecord(
             name=self.name,
             aliases=sorted(raw for key, raw in aliases.items() if key != name_key),
@@ -135,20 +130,18 @@ def fullest_name(mentions: Sequence[PersonMention]) -> str:
 
     def rank(raw: str) -> tuple[int, int, int, int, int, str]:
         f = forms[raw]
-        extra = len(fold(raw).split()) - len(f.tokens)  # honorifics written into the name
-        return (-f.specificity[0], -f.specificity[1], -primary[f.tokens], extra, -uses[raw], raw)
+        return (-f.specificity[0], -f.specificity[1], -primary[f.tokens], f.honorifics, -uses[raw], raw)
 
     return min(forms, key=rank)
 
 
 def titles_seen(mentions: Iterable[PersonMention]) -> list[DatedTitle]:
-    seen: dict[tuple[str, str], DatedTitle] = {}
+    seen: dict[tuple[str, str], tuple[str, DatedTitle]] = {}
     for m in mentions:
-        for title in ([m.title] if m.title else []) + list(m.other_titles):
-            if title.strip():
-                key = (fold(title), m.article)
-                seen.setdefault(key, DatedTitle(title=title.strip(), date=m.date, article=m.article))
-    return sorted(seen.values(), key=lambda t: (sort_key(t.date), t.article, fold(t.title), t.title))
+        for folded, title in m.titles:
+            seen.setdefault((folded, m.article), (folded, DatedTitle(title=title, date=m.date, article=m.article)))
+    ordered = sorted(seen.values(), key=lambda p: (sort_key(p[1].date), p[1].article, p[0], p[1].title))
+    return [t for _, t in ordered]
 
 
 def _mention(key: MentionKey, date: str | None, official: Official) -> PersonMention | None:
@@ -159,14 +152,18 @@ def _mention(key: MentionKey, date: str | None, official: Official) -> PersonMen
             forms.setdefault(form.tokens, form)
     if not forms:
         return None
+    former = official.former or is_former(official.title)
+    titles = [t.strip() for t in [official.title or "", *official.other_titles] if t.strip()]
     return PersonMention(
         key=key,
         date=date,
         forms=tuple(forms.values()),
         title=official.title,
-        other_titles=tuple(official.other_titles),
         country=official.country,
-        former=official.former,
+        country_key=country_key(official.country),
+        best=max(forms.values(), key=lambda f: (f.specificity, f.tokens)),
+        role=frozenset() if former else title_words(official.title, official.country),
+        titles=tuple((fold(t), t) for t in titles),
     )
 
 
@@ -270,10 +267,9 @@ class _Resolver:
     def _fits(short: PersonCluster, full: PersonCluster) -> bool:
         if full.best.specificity <= short.best.specificity:
             return False
-        if not countries_agree(country_key(short.country), country_key(full.country)):
+        if not countries_agree(short.country_key, full.country_key):
             return False
-        forms = {f.tokens: f for m in full.mentions for f in m.forms}
-        return any(derivable(short.best, f) for f in forms.values())
+        return any(derivable(short.best, f) for f in full.forms)
 
 
 def _roles_agree(a: set[frozenset[str]], b: set[frozenset[str]]) -> bool:

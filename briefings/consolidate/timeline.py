@@ -15,18 +15,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from briefings.consolidate import dates
+from briefings.consolidate.postings import StemTable, overlapping
 from briefings.consolidate.text import Bag, bag, boundaries_clash, central, overlap, similar
 from briefings.consolidate.unionfind import UnionFind
 from briefings.models import Event, TimelineEntry
 
 MentionKey = tuple[str, int]
-Postings = dict[str, list[MentionKey]]
 
 THRESHOLD = 0.5  # weighted overlap for one happening
 DUPLICATE = 0.9  # two events of one article merge only when this close
@@ -70,11 +69,8 @@ def conflicting(a: EventMention, b: EventMention) -> bool:
     return score >= CONFLICT and shared >= CONFLICT_MIN_SHARED
 
 
-def _file(postings: dict[str, Postings], bucket: str, mention: EventMention) -> None:
-    """File ``mention`` under each of its stems, once per unit of the stem's weight."""
-    table = postings.setdefault(bucket, {})
-    for s, weight in mention.stems.weights.items():
-        table.setdefault(s, []).extend([mention.key] * weight)
+def _file(tables: dict[str, StemTable[MentionKey]], bucket: str, m: EventMention) -> None:
+    tables.setdefault(bucket, StemTable()).add(m.key, m.stems)
 
 
 @dataclass(frozen=True, order=True)
@@ -104,9 +100,9 @@ class TimelineIndex:
         self._mentions: dict[MentionKey, EventMention] = {}
         self._totals: dict[MentionKey, int] = {}
         self._uf: UnionFind[MentionKey] = UnionFind()
-        self._same_day: dict[str, Postings] = {}  # date -> stem -> events of exactly that date
-        self._finer: dict[str, Postings] = {}  # date -> stem -> events more precise within it
-        self._coarse: dict[str, Postings] = {}  # date -> stem -> events of that (less precise) date
+        self._same_day: dict[str, StemTable[MentionKey]] = {}  # date -> events of exactly that date
+        self._finer: dict[str, StemTable[MentionKey]] = {}  # month -> day-precise events in it
+        self._coarse: dict[str, StemTable[MentionKey]] = {}  # month -> month-precise events
         self._best: dict[MentionKey, _Choice] = {}
         self._conflicts: set[tuple[MentionKey, MentionKey]] = set()
 
@@ -123,36 +119,24 @@ class TimelineIndex:
         self._uf.add(m.key)
         if m.precision >= 2:
             self._find_conflicts(m)
-        for other in self._sharing(self._same_day.get(m.date), m, THRESHOLD):
-            if link_score(m, self._mentions[other]):
+        for other in self._near(m, [self._same_day.get(m.date)], THRESHOLD):
+            if self._uf.find(other) != self._uf.find(m.key) and link_score(m, self._mentions[other]):
                 self._uf.union(m.key, other)
         _file(self._same_day, m.date, m)
         if m.precision == 2:
-            for other in self._sharing(self._finer.get(m.date), m, THRESHOLD):
+            for other in self._near(m, [self._finer.get(m.date)], THRESHOLD):
                 self._offer(m, self._mentions[other])
             _file(self._coarse, m.date, m)
         elif m.precision == 3:
             month = m.date[:7]
-            for other in self._sharing(self._coarse.get(month), m, THRESHOLD):
+            for other in self._near(m, [self._coarse.get(month)], THRESHOLD):
                 self._offer(self._mentions[other], m)
             _file(self._finer, month, m)
 
-    def _sharing(self, table: Postings | None, m: EventMention, threshold: float, need: int = 2) -> list[MentionKey]:
-        """Events filed in ``table`` that may reach ``threshold`` sharing ``need`` things with ``m``.
-
-        A shared stem adds its weight in the other event to the count (it is filed once per unit
-        of weight), so the count plus the number of ``m``'s heavy stems bounds the shared weight.
-        """
-        if not table:
-            return []
-        counts: Counter[MentionKey] = Counter()
-        for s in m.stems:
-            posting = table.get(s)
-            if posting:
-                counts.update(posting)
-        need = min(need, m.stems.things)
-        heavy, total, totals = m.stems.heavy, m.stems.total, self._totals
-        return [k for k, n in counts.items() if n >= need and n + heavy >= threshold * min(total, totals[k])]
+    def _near(
+        self, m: EventMention, tables: list[StemTable[MentionKey] | None], threshold: float
+    ) -> list[MentionKey]:
+        return overlapping(tables, m.stems, self._totals, threshold)
 
     def _offer(self, coarse: EventMention, fine: EventMention) -> None:
         score = link_score(coarse, fine)
@@ -170,10 +154,9 @@ class TimelineIndex:
             tables += [self._same_day.get(d) for d in dates.days_around(m.date, CONFLICT_DAYS)]
         else:
             tables += [self._finer.get(mo) for mo in months]  # day-precise events of the neighbouring months
-        for table in tables:
-            for other in self._sharing(table, m, CONFLICT, CONFLICT_MIN_SHARED):
-                if conflicting(m, self._mentions[other]):
-                    self._conflicts.add((min(m.key, other), max(m.key, other)))
+        for other in self._near(m, tables, CONFLICT):
+            if conflicting(m, self._mentions[other]):
+                self._conflicts.add((min(m.key, other), max(m.key, other)))
 
     # ------------------------------------------------------------------ result
 

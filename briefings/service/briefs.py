@@ -32,6 +32,7 @@ from briefings.views import (
 )
 
 MAX_CANDIDATES = 8
+BRIEF_CACHE = 64
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Reader:
         self.labels = dict(labels)
         self.beat = beat
         self._snapshot: Snapshot | None = None
+        self._briefs: dict[tuple[int, str | None, dt.date | None], Brief] = {}
         self._digest_inputs: dict[tuple[int, tuple[int, ...], tuple[str, ...]], list[ArticleSummary]] = {}
 
     def snapshot(self) -> Snapshot:
@@ -98,8 +100,16 @@ class Reader:
             return self._snapshot
 
     def brief(self, *, topic: str | None = None, since: dt.date | None = None) -> Brief:
+        """The brief, built once per picture version and parameters (a new version drops them all)."""
         snap = self.snapshot()
-        return build_brief(snap.picture, snap.meta, self.labels, topic=topic, since=since, beat=self.beat)
+        key = (snap.version, topic, since)
+        cached = self._briefs.get(key)
+        if cached is None:
+            if len(self._briefs) >= BRIEF_CACHE or any(k[0] != snap.version for k in self._briefs):
+                self._briefs = {}
+            cached = build_brief(snap.picture, snap.meta, self.labels, topic=topic, since=since, beat=self.beat)
+            self._briefs[key] = cached
+        return cached.model_copy(deep=True)
 
     def who(self, query: str) -> WhoResult:
         snap = self.snapshot()

@@ -8,10 +8,12 @@ the batches and saved under a new version.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from briefings.consolidate import Consolidator
@@ -65,7 +67,7 @@ def ingest_articles(
         if batch:
             _store(db, batch, extractor, n_process, report)
     if report.ingested:
-        update_picture(db)
+        update_picture(db, report.article_ids)
     return report
 
 
@@ -134,22 +136,54 @@ def stored_summaries(session: Session, ids: Sequence[int] | None = None) -> Iter
             yield article_summary(article, facts[article.id])
 
 
-def update_picture(db: Database) -> Consolidated:
-    """Rebuild the consolidated picture from the stored summaries and save it as a new version."""
+def update_picture(db: Database, new_ids: Sequence[int] | None = None) -> Consolidated:
+    """Merge newly stored articles into the picture and save it as a new version.
+
+    The consolidator's indexes are kept with the picture; when they cover every other stored
+    article, only the new articles are added. Otherwise (first run, or the state is missing or
+    stale) the picture is rebuilt from every stored summary.
+    """
     with db.transaction() as session:
         row = session.execute(select(Picture).where(Picture.id == 1).with_for_update()).scalar_one_or_none()
-        consolidator = Consolidator()
-        count = 0
-        for summary in stored_summaries(session):
+        total = session.scalar(select(func.count()).select_from(Article)) or 0
+        fresh = list(new_ids or [])
+        consolidator = _restore(row, expected=total - len(fresh)) if fresh else None
+        if consolidator is None:
+            consolidator = Consolidator()
+            summaries = stored_summaries(session)
+        else:
+            summaries = stored_summaries(session, fresh)
+        for summary in summaries:
             consolidator.add(summary)
-            count += 1
         picture = consolidator.result()
         payload = picture.model_dump(mode="json")
+        state = _freeze(consolidator)
         if row is None:
-            session.add(Picture(id=1, version=1, articles=count, payload=payload, updated_at=utcnow()))
-        else:
-            row.version += 1
-            row.articles = count
-            row.payload = payload
-            row.updated_at = utcnow()
+            row = Picture(id=1, version=0, articles=0, payload={})
+            session.add(row)
+        row.version += 1
+        row.articles = len(consolidator)
+        row.payload = payload
+        row.state = state
+        row.updated_at = utcnow()
     return picture
+
+
+def _freeze(consolidator: Consolidator) -> bytes | None:
+    try:
+        return zlib.compress(pickle.dumps(consolidator, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    except (TypeError, pickle.PicklingError, AttributeError):  # not picklable: rebuild next time
+        return None
+
+
+def _restore(row: Picture | None, *, expected: int) -> Consolidator | None:
+    """The stored consolidator, when it holds exactly the articles stored before this batch."""
+    if row is None or row.state is None or row.articles != expected:
+        return None
+    try:
+        restored = pickle.loads(zlib.decompress(row.state))  # our own database's bytes
+    except Exception:  # a state from another code version: rebuild instead
+        return None
+    if not isinstance(restored, Consolidator) or len(restored) != expected:
+        return None
+    return restored

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -150,3 +151,5 @@ class Picture(Base):
     articles: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a Consolidated, as JSON
+    # the consolidator's indexes (zlib-compressed pickle), so one more article is merged, not all
+    state: Mapped[bytes | None] = mapped_column(LargeBinary)
