@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_consolidate import articles as synthetic_summaries
 
+from briefings import render
 from briefings.config import load_settings
 from briefings.consolidate import Consolidator
 from briefings.models import ArticleSummary
@@ -31,6 +32,7 @@ from briefings.service.app import BriefingService
 from briefings.storage.db import Database
 from briefings.storage.facts import summary_facts
 from briefings.storage.tables import Article, Outlet, Picture, utcnow
+from briefings.views import build_brief
 
 
 def build(db: Database, summaries: list[ArticleSummary]) -> None:
@@ -121,6 +123,13 @@ def main(argv: list[str] | None = None) -> int:
         topics = [slug for slug, _ in service.topics()]
         picture = service.reader.snapshot().picture
         people = [p.name.split()[-1] for p in picture.officials[:50]]
+        snap = service.reader.snapshot()
+
+        def uncached() -> None:
+            view = build_brief(snap.picture, snap.meta, service.labels, beat="bench")
+            render.render_telegram("brief", view)
+
+        report("brief, view built each time", timed(uncached, max(10, args.runs // 10)))
         report("brief (whole beat)", timed(lambda: service.brief_messages(), args.runs))
         topic = "trade" if "trade" in topics else topics[0]
         report("brief --topic", timed(lambda: service.brief_messages(topic), args.runs))
