@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from briefings import service
 from briefings.config import Settings, load_settings
 from briefings.errors import BriefingsError
-from briefings.models import ArticleSummary, Consolidated
+from briefings.models import ArticleSummary, CleanArticle, Consolidated
 from briefings.storage.db import Database, upgrade
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def ingest(
             db,
             inputs,
             policy,
-            _extractor(settings),
+            LazyExtractor(lambda: _extractor(settings)),
             n_process=_processes(),
             on_total=on_total,
             on_source=lambda _s: progress.advance(task),
@@ -110,6 +111,24 @@ def ingest(
     db.dispose()
     if report.rejected:
         raise typer.Exit(1)
+
+
+class LazyExtractor:
+    """Loads the extractor (and its language model) only when there is something new to extract."""
+
+    def __init__(self, load: Callable[[], Extractor]) -> None:
+        self._load = load
+        self._loaded: Extractor | None = None
+
+    def extract_many(
+        self, items: Iterable[tuple[str, CleanArticle]], n_process: int = 1
+    ) -> Iterator[ArticleSummary]:
+        batch = list(items)
+        if not batch:
+            return iter(())
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded.extract_many(batch, n_process=n_process)
 
 
 def _extractor(settings: Settings) -> Extractor:

@@ -1,0 +1,125 @@
+"""Ingest + extract + consolidate a large synthetic corpus, then re-ingest it, then add one article.
+
+    .venv/bin/python benchmarks/bench_ingest.py [--n 10000] [--database-url URL] [--seed 7]
+
+The corpus (deterministic by seed) is written as text files: articles of about seed length composed
+from bench_extract's sentence templates over several country pairs, topics and outlets, with
+officials drawn from a pool that grows over time (new people keep appearing) and about 5% of the
+stories syndicated, i.e. stored again under a second file name. Then:
+
+1. ``briefings ingest FOLDER`` as a subprocess: articles/s end to end, peak memory of the process
+   tree (sampled every 50 ms);
+2. the same command again (nothing changed): articles/s;
+3. in-process, with the extractor already loaded: ingesting one new article into the full
+   database, and the picture update alone (the incremental consolidation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_extract import compose, tree_rss_mb
+
+from briefings import service
+from briefings.extract import Extractor
+from briefings.ingest.fetch import FetchPolicy
+from briefings.storage.db import Database
+
+OUTLETS = ["Capital Wire", "Harbour Herald", "Meridian Post", "Asia Ledger", "Northgate Daily", "Silk Route"]
+
+
+def write_corpus(folder: Path, n: int, seed: int) -> tuple[int, int]:
+    """(files written, distinct stories)."""
+    rng = random.Random(seed)
+    files = stories = 0
+    for i in range(n):
+        day = 1 + (i * 365) // max(1, n)
+        stamp = f"2025-{1 + (day - 1) // 31 % 12:02d}-{1 + (day - 1) % 28:02d}"
+        domain = rng.choice(OUTLETS).lower().replace(" ", "") + ".com"
+        text = f"date {stamp} {compose(rng)}\nMore stories like this are available on {domain}\n"
+        (folder / f"{i:06d}.txt").write_text(text, encoding="utf-8")
+        files += 1
+        stories += 1
+        if rng.random() < 0.05:  # syndicated: the same story under another name
+            (folder / f"{i:06d}-syndicated.txt").write_text(text, encoding="utf-8")
+            files += 1
+    return files, stories
+
+
+def run_ingest(cli: Path, folder: Path, url: str) -> tuple[float, float, str]:
+    peak = 0.0
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(cli), "ingest", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**_env(), "BRIEFINGS_DATABASE_URL": url},
+    )
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"briefings ingest failed ({proc.returncode}): {err.strip()[-500:]}")
+    return elapsed, peak, out.strip()
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--database-url", default="", help="default: a SQLite file in a temporary folder")
+    ap.add_argument("--quick", action="store_true", help="small size for CI (no thresholds)")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.n = 60
+    cli = Path(sys.executable).parent / "briefings"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        files, stories = write_corpus(folder, args.n, args.seed)
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        backend = url.split(":", 1)[0]
+        print(f"corpus: {files} files, {stories} distinct stories; database: {backend}")
+        elapsed, peak, summary = run_ingest(cli, folder, url)
+        print(f"first ingest: {summary}")
+        rate = f"{files / elapsed:.1f} files/s ({stories / elapsed:.1f} stories/s)"
+        print(f"  {elapsed:.1f} s, {rate}, peak {peak:.0f} MB")
+        elapsed, peak, summary = run_ingest(cli, folder, url)
+        print(f"re-ingest unchanged: {summary}")
+        print(f"  {elapsed:.1f} s, {files / elapsed:.0f} files/s, peak {peak:.0f} MB")
+        extractor = Extractor.load()
+        db = Database(url)
+        one = Path(tmp) / "one-more.txt"
+        one.write_text("date 2026-01-05 " + compose(random.Random(args.seed + 1)), encoding="utf-8")
+        t0 = time.perf_counter()
+        report = service.ingest_articles(db, [str(one)], FetchPolicy(allow_private=True), extractor)
+        total = time.perf_counter() - t0
+        assert report.ingested == 1, report.summary()
+        t0 = time.perf_counter()
+        service.update_picture(db, [])
+        rebuild = time.perf_counter() - t0
+        print(f"one more article (extract + store + incremental picture update): {total * 1000:.0f} ms")
+        print(f"full picture rebuild from the stored summaries, for comparison: {rebuild * 1000:.0f} ms")
+        db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
