@@ -85,3 +85,24 @@ def test_body_text_without_boilerplate_is_unchanged() -> None:
     article = clean_text(body)
     assert article.text == body
     assert article.published is None and article.outlet is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "published", "outlet"),
+    [
+        ("JOHANNESBURG, Feb 21, 2025 – Foreign ministers", dt.date(2025, 2, 21), None),
+        ("NEW DELHI, June 13 (Reuters) - Foreign ministers", None, "Reuters"),
+        ("BEIJING — Foreign ministers", None, None),
+        ("SAO PAULO, 4 March 2025 (Example Wire) – Foreign ministers", dt.date(2025, 3, 4), "Example Wire"),
+    ],
+)
+def test_wire_datelines_are_cut_and_read(opening: str, published: dt.date | None, outlet: str | None) -> None:
+    article = clean_text(opening + " met on Friday and agreed to meet again in a month, officials said.")
+    assert article.text.startswith("Foreign ministers met on Friday")
+    assert article.published == published
+    assert article.outlet == outlet
+
+
+def test_a_sentence_starting_with_capitals_is_not_a_dateline() -> None:
+    text = "NATO allies agreed on Friday to raise spending, officials said."
+    assert clean_text(text).text == text

@@ -28,6 +28,7 @@ class Boilerplate:
     sentence_start: re.Pattern[str]
     photo_credit: re.Pattern[str]
     breadcrumb: re.Pattern[str]
+    dateline: re.Pattern[str]
     domains: dict[str, str]
 
 
@@ -52,6 +53,7 @@ def boilerplate() -> Boilerplate:
         sentence_start=re.compile(rf"(?<=[a-z0-9%)])\s+(?=(?:{starters})\s)"),
         photo_credit=re.compile(bp["photo_credit"]),
         breadcrumb=re.compile(bp["breadcrumb"], re.IGNORECASE),
+        dateline=re.compile(bp["dateline"]),
         domains={k.lower(): v for k, v in outlets["domains"].items()},
     )
 
@@ -106,6 +108,10 @@ def clean_text(raw: str, *, fallback_title: str | None = None) -> CleanArticle:
     paragraphs = [_cut_also_read(p, bp) for p in paragraphs]
     paragraphs = [p for p in paragraphs if p and not _is_caption(p, bp)]
     title, paragraphs = _title(paragraphs, bp)
+    if paragraphs:
+        paragraphs[0], stated, agency = _cut_dateline(paragraphs[0], bp)
+        published = published or stated
+        outlet = outlet or agency
     body = "\n\n".join(paragraphs).strip()
     if not title:
         title = fallback_title or _first_sentence(body)
@@ -132,6 +138,17 @@ def _classify_line(line: str, bp: Boilerplate) -> tuple[str, str | None] | None:
     if any(p.match(line) for p in bp.byline) or any(p.match(line) for p in bp.drop_line):
         return "drop", None
     return None
+
+
+def _cut_dateline(paragraph: str, bp: Boilerplate) -> tuple[str, dt.date | None, str | None]:
+    """Cut a wire dateline from the first paragraph; return the rest, its dated year if any, its agency."""
+    m = bp.dateline.match(paragraph)
+    if not m or len(m.group("place")) < 3:
+        return paragraph, None, None
+    date_text = m.group("date") or ""
+    stated = parse_date(date_text) if re.search(r"\d{4}", date_text) else None
+    agency = (m.group("agency") or "").strip() or None
+    return paragraph[m.end() :], stated, agency
 
 
 def _paragraphs(text: str) -> list[str]:
