@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     cli = Path(sys.executable).parent / "briefings"
     with tempfile.TemporaryDirectory() as tmp:
-        folder = args.keep or Path(tmp)
+        folder = args.keep or Path(tmp) / "articles"
         folder.mkdir(parents=True, exist_ok=True)
         words = write_corpus(folder, args.n, rng, args.source)
         peak = 0.0

@@ -89,8 +89,8 @@ def gold_summaries(optional: bool) -> list[ArticleSummary]:
 
 
 def extracted_summaries() -> list[ArticleSummary]:
-    from briefings.extract import Extractor  # type: ignore[attr-defined]  # written in parallel
-    from briefings.ingest.clean import clean_text  # type: ignore[attr-defined]
+    from briefings.extract import Extractor
+    from briefings.ingest.clean import clean_text
 
     extractor = Extractor.load()
     out = []

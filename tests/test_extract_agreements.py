@@ -156,4 +156,6 @@ def test_a_quoted_pledge_is_an_agreement() -> None:
         "disputes over river tolls through joint consultation,” without naming a date."
     )
     summary = Extractor.load(use_model=False).extract(CleanArticle(title="t", text=text), "a.txt")
-    assert [a.text for a in summary.agreements] == ["settle disputes over river tolls through joint consultation"]
+    assert [a.text for a in summary.agreements] == [
+        "settle disputes over river tolls through joint consultation"
+    ]

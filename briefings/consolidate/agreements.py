@@ -6,6 +6,10 @@ one, a new agreement is dated by the article (it was reached up to a few days be
 prior one is undated: it then matches only other undated prior agreements. Prior and new
 agreements never merge unless both carry a ``when`` that agrees, so "resume flights (January)"
 stays apart from "expedite flights (June)".
+
+A record's ``articles`` are the articles that report it (its corroboration), ``wording`` what
+each says, ``text`` the wording that shares most with the others, and ``first``/``latest`` the
+earliest and latest of its reports' dates (the ``when``, else the article's date).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 
 from briefings.consolidate import dates, discrepancies
@@ -25,6 +26,11 @@ def reference_date(summary: ArticleSummary) -> str | None:
     return None
 
 
+def _fingerprint(summary: ArticleSummary) -> str:
+    """A digest of the summary that stays the same across processes (a pickled consolidator lives on)."""
+    return hashlib.blake2b(summary.model_dump_json().encode(), digest_size=16).hexdigest()
+
+
 def _texts(summary: ArticleSummary) -> Iterator[str]:
     """The free text of a summary in which named things are spelt."""
     for event in summary.events:
@@ -45,7 +51,7 @@ class Consolidator:
     """
 
     def __init__(self) -> None:
-        self._articles: dict[str, int] = {}  # name -> fingerprint of the summary added
+        self._articles: dict[str, str] = {}  # name -> fingerprint of the summary added
         self._people = PeopleIndex()
         self._agreements = AgreementIndex()
         self._issues = IssueIndex()
@@ -58,8 +64,8 @@ class Consolidator:
         return len(self._articles)
 
     def add(self, summary: ArticleSummary) -> None:
-        """Add one article. Adding the same summary again does nothing; a different one of that name is an error."""
-        name, fingerprint = summary.article, hash(summary.model_dump_json())
+        """Add one article. The same summary again changes nothing; another one under its name is an error."""
+        name, fingerprint = summary.article, _fingerprint(summary)
         if name in self._articles:
             if self._articles[name] == fingerprint:
                 return
@@ -77,18 +83,18 @@ class Consolidator:
     def result(self) -> Consolidated:
         clusters = self._people.clusters()
         issues = self._issues.records()
-        groups = self._timeline.entries()
+        timeline = self._timeline.result()
         found: list[Discrepancy] = [d for c in clusters for d in discrepancies.person(c)]
-        found += discrepancies.event_dates(groups, self._timeline.conflicts())
+        found += discrepancies.event_dates(timeline)
         found += discrepancies.statuses(issues)
-        found += discrepancies.quotes(self._quotes.pairs(), discrepancies.speaker_names(clusters))
-        found += discrepancies.figures(self._figures.pairs())
+        found += discrepancies.quotes(self._quotes, discrepancies.speaker_names(clusters))
+        found += discrepancies.figures(self._figures.groups())
         found += discrepancies.spellings(self._spelling.groups())
         return Consolidated(
             officials=_officials(clusters),
             agreements=self._agreements.records(),
             issues=issues,
-            timeline=[g.entry for g in groups],
+            timeline=[g.entry for g in timeline.groups],
             discrepancies=discrepancies.ordered(found),
         )
 

@@ -44,12 +44,6 @@ def compatible(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def strict_prefixes(date: str) -> list[str]:
-    """The less precise forms of a date: "2025-06-12" -> ["2025-06", "2025"]."""
-    parts = date.split("-")
-    return ["-".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
-
-
 def months_around(date: str, radius: int) -> list[str]:
     """``YYYY-MM`` keys of the months within ``radius`` months of a month- or day-precise date."""
     year, month = int(date[:4]), int(date[5:7])

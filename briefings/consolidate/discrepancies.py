@@ -28,10 +28,10 @@ from itertools import combinations
 from briefings.consolidate import dates
 from briefings.consolidate.figures import FigureMention
 from briefings.consolidate.names import NameForm, derivable, spelling_variants, titles_agree
-from briefings.consolidate.people import PersonCluster, PersonMention, country_key
-from briefings.consolidate.quotes import QuoteMention
+from briefings.consolidate.people import PersonCluster, PersonMention
+from briefings.consolidate.quotes import QuoteIndex, QuoteMention
 from briefings.consolidate.text import fold
-from briefings.consolidate.timeline import EntryGroup, EventMention
+from briefings.consolidate.timeline import Timeline
 from briefings.consolidate.unionfind import UnionFind
 from briefings.models import Discrepancy, IssueRecord
 
@@ -90,7 +90,9 @@ def _title(cluster: PersonCluster) -> Discrepancy | None:
             clashing |= {a, b}
     if not clashing:
         return None
-    versions = {m.article: m.title for m in sorted(current, key=lambda m: m.key) if m.role in clashing and m.title}
+    versions = {
+        m.article: m.title for m in sorted(current, key=lambda m: m.key) if m.role in clashing and m.title
+    }
     return _flag("title", f"title of {cluster.name}", versions)
 
 
@@ -113,8 +115,8 @@ def _name(cluster: PersonCluster) -> Discrepancy | None:
 
 
 def _country(cluster: PersonCluster) -> Discrepancy | None:
-    given = [m for m in _by_key(cluster.mentions) if m.country and country_key(m.country)]
-    if len({country_key(m.country) for m in given}) < 2:
+    given = [m for m in _by_key(cluster.mentions) if m.country and m.country_key]
+    if len({m.country_key for m in given}) < 2:
         return None
     return _flag("country", f"country of {cluster.name}", {m.article: m.country or "" for m in given})
 
@@ -126,22 +128,16 @@ def _by_key(mentions: Iterable[PersonMention]) -> list[PersonMention]:
 # ---------------------------------------------------------------------------- timeline
 
 
-def event_dates(groups: Sequence[EntryGroup], conflicts: Sequence[tuple[EventMention, EventMention]]) -> list[Discrepancy]:
+def event_dates(timeline: Timeline) -> list[Discrepancy]:
     """One discrepancy per set of timeline entries that date one happening differently."""
-    where = {m.key: i for i, g in enumerate(groups) for m in g.mentions}
     uf: UnionFind[int] = UnionFind()
-    for a, b in conflicts:
-        uf.add(where[a.key])
-        uf.add(where[b.key])
-        uf.union(where[a.key], where[b.key])
+    for a, b in timeline.conflicts:
+        uf.link(a, b)
     out = []
     for members in uf.groups().values():
-        entries = [groups[i] for i in sorted(members)]
+        entries = [timeline.groups[i] for i in sorted(members)]
         main = max(entries, key=lambda g: len(g.entry.articles))
-        versions: dict[str, list[str]] = {}
-        for g in entries:
-            for m in g.mentions:
-                versions.setdefault(m.article, []).append(f"{m.date}: {m.what}")
+        versions = _versions((m.article, f"{m.date}: {m.what}") for g in entries for m in g.mentions)
         flag = _flag("date", f"date of: {main.entry.what}", {a: "; ".join(v) for a, v in versions.items()})
         if flag is not None:
             out.append(flag)
@@ -157,7 +153,11 @@ def statuses(records: Iterable[IssueRecord]) -> list[Discrepancy]:
         newest = dates.sort_key(record.history[-1].date)
         latest = {c.article: c.status for c in record.history if dates.sort_key(c.date) == newest}
         if len(set(latest.values())) > 1:
-            flag = _flag("status", f"status of {record.topic} on {record.history[-1].date or 'the latest date'}", latest)
+            flag = _flag(
+                "status",
+                f"status of {record.topic} on {record.history[-1].date or 'the latest date'}",
+                latest,
+            )
             if flag is not None:
                 out.append(flag)
     return out
@@ -176,48 +176,44 @@ def speaker_names(clusters: Iterable[PersonCluster]) -> dict[str, str]:
     return {form: next(iter(names)) for form, names in owners.items() if len(names) == 1}
 
 
-def quotes(pairs: Sequence[tuple[QuoteMention, QuoteMention]], speakers: Mapping[str, str]) -> list[Discrepancy]:
-    def who(q: QuoteMention) -> str:
-        key = fold(q.speaker)
-        return q.speaker if q.kind == "body" else speakers.get(key, q.speaker)
+def quotes(index: QuoteIndex, speakers: Mapping[str, str]) -> list[Discrepancy]:
+    """One discrepancy per statement of one speaker that articles word differently."""
+    names: dict[tuple[str, str], str] = {}
 
-    uf: UnionFind[tuple[str, int]] = UnionFind()
-    found: dict[tuple[str, int], QuoteMention] = {}
-    for a, b in pairs:
-        if fold(who(a)) == fold(who(b)):
-            for q in (a, b):
-                uf.add(q.key)
-                found[q.key] = q
-            uf.union(a.key, b.key)
+    def who(q: QuoteMention) -> str:
+        """The speaker's record name when the speaker is one known person, else the speaker as written."""
+        if (q.speaker, q.kind) not in names:
+            known = speakers.get(fold(q.speaker), q.speaker)
+            names[q.speaker, q.kind] = q.speaker if q.kind == "body" else known
+        return names[q.speaker, q.kind]
+
     out = []
-    for keys in uf.groups().values():
-        qs = sorted((found[k] for k in keys), key=lambda q: q.key)
-        versions: dict[str, list[str]] = {}
-        for q in qs:
-            versions.setdefault(q.article, []).append(q.text)
-        flag = _flag("quote", f"wording of a quote by {who(qs[0])}", {a: " / ".join(v) for a, v in versions.items()})
+    for qs in index.groups(lambda a, b: who(a).casefold() == who(b).casefold()):
+        versions = _versions((q.article, q.text) for q in qs)
+        flag = _flag(
+            "quote", f"wording of a quote by {who(qs[0])}", {a: " / ".join(v) for a, v in versions.items()}
+        )
         if flag is not None:
             out.append(flag)
     return out
 
 
-def figures(pairs: Sequence[tuple[FigureMention, FigureMention]]) -> list[Discrepancy]:
-    uf: UnionFind[tuple[str, int]] = UnionFind()
-    found: dict[tuple[str, int], FigureMention] = {}
-    for a, b in pairs:
-        for f in (a, b):
-            uf.add(f.key)
-            found[f.key] = f
-        uf.union(a.key, b.key)
+def figures(groups: Iterable[Sequence[FigureMention]]) -> list[Discrepancy]:
+    """One discrepancy per thing that articles give different values for."""
     out = []
-    for keys in uf.groups().values():
-        fs = sorted((found[k] for k in keys), key=lambda f: f.key)
-        versions: dict[str, list[str]] = {}
-        for f in fs:
-            versions.setdefault(f.article, []).append(f"{f.value} ({f.what})")
+    for fs in groups:
+        versions = _versions((f.article, f"{f.value} ({f.what})") for f in fs)
         flag = _flag("figure", f"figure for: {fs[0].what}", {a: "; ".join(v) for a, v in versions.items()})
         if flag is not None:
             out.append(flag)
+    return out
+
+
+def _versions(said: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Article -> what it says, in order."""
+    out: dict[str, list[str]] = {}
+    for article, text in said:
+        out.setdefault(article, []).append(text)
     return out
 
 

@@ -2,8 +2,10 @@
 
 Two figures are about the same thing when their ``what`` descriptions overlap strongly (content
 stems); they disagree when their values differ once written alike ("58 per cent" is "58%",
-"two-day" is "2 day", "about 20" is "20", "6.9 million" is 6900000). Only articles within a few
-days of each other are compared: a figure that changes over weeks is news, not a discrepancy.
+"two-day" is "2 day", "about 20" is "20", "6.9 million" is 6900000) in the same unit: "six
+months" and "two-day" measure different things, however alike the sentences around them. Only
+articles within a few days of each other are compared: a figure that changes over weeks is news,
+not a discrepancy.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from functools import cached_property
 from types import MappingProxyType
 
 from briefings.consolidate import dates
-from briefings.consolidate.text import Bag, bag, fold, similar, stem
+from briefings.consolidate.text import Bag, bag, fold, similar, stem, wordset
+from briefings.consolidate.unionfind import UnionFind
 from briefings.models import Figure
 
 MentionKey = tuple[str, int]
@@ -23,18 +26,25 @@ MentionKey = tuple[str, int]
 WINDOW_DAYS = 2
 SAME_THING = 0.7
 
-_NUMBER_WORDS: Mapping[str, str] = MappingProxyType({
-    w: str(i)
-    for i, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
-    )
-} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "dozen": "12", "half": "0.5"})
-_SCALE: Mapping[str, float] = MappingProxyType({
-    "thousand": 1e3, "k": 1e3, "lakh": 1e5, "lakhs": 1e5, "million": 1e6, "mn": 1e6, "m": 1e6, "crore": 1e7,
-    "crores": 1e7, "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
-})
-_HEDGES = frozenset(
-    ["about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "less", "under", "at", "least", "up", "to", "some"]
+_COUNTING = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+_NUMBER_WORDS: Mapping[str, str] = MappingProxyType(
+    {w: str(i) for i, w in enumerate(_COUNTING.split())}
+    | {
+        "twenty": "20",
+        "thirty": "30",
+        "forty": "40",
+        "fifty": "50",
+        "hundred": "100",
+        "dozen": "12",
+        "half": "0.5",
+    }
+)
+_SCALE: Mapping[str, float] = MappingProxyType(
+    {"thousand": 1e3, "k": 1e3, "lakh": 1e5, "lakhs": 1e5, "million": 1e6, "mn": 1e6, "m": 1e6, "crore": 1e7}
+    | {"crores": 1e7, "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
+)
+_HEDGES = wordset(
+    "about around nearly almost roughly approximately some over more than less under at least up to"
 )
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -58,13 +68,18 @@ def value_key(value: str) -> tuple[float, frozenset[str]] | str:
     return amount, frozenset(stem(w) for w in words[:i] + rest)
 
 
-def same_value(a: str, b: str) -> bool:
+def conflicting_values(a: str, b: str) -> bool:
+    """Values that cannot both be right: different numbers in one unit, or different words.
+
+    Numbers in different units ("six months", "two-day") measure different things; a number
+    without a unit compares with any unit ("20" and "about 20 members").
+    """
     ka, kb = value_key(a), value_key(b)
     if isinstance(ka, str) or isinstance(kb, str):
-        return ka == kb
-    if abs(ka[0] - kb[0]) > 1e-9 * max(1.0, abs(ka[0])):
+        return ka != kb and isinstance(ka, str) and isinstance(kb, str)
+    if ka[1] and kb[1] and ka[1] != kb[1]:
         return False
-    return not ka[1] or not kb[1] or ka[1] == kb[1]
+    return abs(ka[0] - kb[0]) > 1e-9 * max(1.0, abs(ka[0]))
 
 
 @dataclass(frozen=True)
@@ -84,17 +99,16 @@ class FigureMention:
 
 
 def disagree(a: FigureMention, b: FigureMention) -> bool:
-    if a.article == b.article or same_value(a.value, b.value):
+    if a.article == b.article or not conflicting_values(a.value, b.value):
         return False
     return similar(a.stems, b.stems, SAME_THING) > 0
-
 
 
 class FigureIndex:
     def __init__(self) -> None:
         self._mentions: dict[MentionKey, FigureMention] = {}
         self._by_day: dict[str, list[MentionKey]] = {}
-        self._pairs: set[tuple[MentionKey, MentionKey]] = set()
+        self._disagreeing: UnionFind[MentionKey] = UnionFind()  # figures linked by disagreements
 
     def add(self, article: str, reference: str | None, figures: Sequence[Figure]) -> None:
         day = reference if dates.ordinal(reference) is not None else None
@@ -107,8 +121,10 @@ class FigureIndex:
         for day in dates.days_around(m.reference, WINDOW_DAYS):
             for other in self._by_day.get(day, []):
                 if disagree(m, self._mentions[other]):
-                    self._pairs.add((min(m.key, other), max(m.key, other)))
+                    self._disagreeing.link(m.key, other)
         self._by_day.setdefault(m.reference or "none", []).append(m.key)
 
-    def pairs(self) -> list[tuple[FigureMention, FigureMention]]:
-        return [(self._mentions[a], self._mentions[b]) for a, b in sorted(self._pairs)]
+    def groups(self) -> list[list[FigureMention]]:
+        """Figures for one thing that disagree, each set in article order."""
+        sets = [sorted(keys) for keys in self._disagreeing.groups().values()]
+        return [[self._mentions[k] for k in keys] for keys in sorted(sets)]

@@ -20,7 +20,8 @@ RANK: Mapping[IssueStatus, int] = MappingProxyType({"open": 0, "progress": 1, "r
 
 class IssueIndex:
     def __init__(self) -> None:
-        self._topics: dict[str, dict[str, tuple[str | None, IssueStatus]]] = {}  # topic -> article -> (date, status)
+        # topic key -> article -> (date, status, evidence)
+        self._topics: dict[str, dict[str, tuple[str | None, IssueStatus, str]]] = {}
         self._names: dict[str, set[str]] = {}  # topic key -> spellings seen
 
     def add(self, article: str, reference: str | None, issues: Sequence[IssueMention]) -> None:
@@ -32,25 +33,18 @@ class IssueIndex:
             by_article = self._topics.setdefault(key, {})
             old = by_article.get(article)
             if old is None or RANK[issue.status] > RANK[old[1]]:
-                by_article[article] = (reference, issue.status)
+                by_article[article] = (reference, issue.status, issue.evidence.strip())
 
     def records(self) -> list[IssueRecord]:
         return [self._record(key) for key in sorted(self._topics)]
 
     def history(self, key: str) -> list[StatusChange]:
         """One status per article for a topic key, oldest first."""
-        changes = [StatusChange(article=a, date=d, status=s) for a, (d, s) in self._topics[key].items()]
+        changes = [
+            StatusChange.model_construct(article=a, date=d, status=s, evidence=e)  # valid by construction
+            for a, (d, s, e) in self._topics[key].items()
+        ]
         return sorted(changes, key=lambda c: (sort_key(c.date), c.article))
-
-    def latest(self, key: str) -> list[StatusChange]:
-        """The status changes of the latest reference date for one topic key."""
-        history = self.history(key)
-        newest = sort_key(history[-1].date)
-        return [c for c in history if sort_key(c.date) == newest]
-
-    def topics(self) -> list[tuple[str, str]]:
-        """(key, display name) of every topic."""
-        return [(key, min(self._names[key])) for key in sorted(self._topics)]
 
     def _record(self, key: str) -> IssueRecord:
         history = self.history(key)

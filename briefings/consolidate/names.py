@@ -1,9 +1,9 @@
 """Name forms and titles of people, and how two forms or two titles relate.
 
-A *specific* form has two or more tokens and no initials ("Vikram Misri", "Charles III"); two
-equal specific forms name one person. A less specific form ("Misri", "S. Jaishankar",
-"Pradeep Rawat") is *derivable* from a fuller one when it keeps the surname and abbreviates or
-drops given names; it joins the fuller form only when that is unambiguous (see people.py).
+A *specific* form has two or more tokens and no initials ("Samuel Okafor", "Harald V"); two
+equal specific forms name one person. A less specific form ("Okafor", "S. Okafor",
+"Ruth Amadi" for "Ruth Efua Amadi") is *derivable* from a fuller one when it keeps the surname
+and abbreviates or drops given names; it joins the fuller form only when that is unambiguous (see people.py).
 """
 
 from __future__ import annotations
@@ -15,26 +15,51 @@ from types import MappingProxyType
 
 from rapidfuzz.distance import Indel
 
-from briefings.consolidate.text import STOPWORDS, fold
+from briefings.consolidate.text import STOPWORDS, fold, wordset
 
 # Words that precede a name without being part of it ("President", "Mr", "H.E.").
-HONORIFICS = frozenset(
-    ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "shri", "smt", "sri", "shrimati", "sheikh", "sheikha", "his", "her", "excellency", "hon", "honourable", "honorable", "rt", "right", "king", "queen", "prince", "princess", "emperor", "empress", "crown", "president", "premier", "prime", "minister", "chancellor", "ambassador", "envoy", "senator", "governor", "mayor", "general", "gen", "admiral", "adm", "colonel", "col", "lieutenant", "lt", "marshal", "commander", "chief", "secretary", "spokesperson", "spokesman", "spokeswoman", "foreign", "deputy", "vice", "state", "external", "affairs", "defence", "defense", "finance", "home", "interior", "the"]
+HONORIFICS = wordset(
+    """mr mrs ms miss mx dr prof professor sir dame lord lady shri smt sri shrimati sheikh sheikha his
+    her excellency hon honourable honorable rt right king queen prince princess emperor empress
+    crown president premier prime minister chancellor ambassador envoy senator governor mayor
+    general gen admiral adm colonel col lieutenant lt marshal commander chief secretary spokesperson
+    spokesman spokeswoman foreign deputy vice state external affairs defence defense finance home
+    interior the"""
 )
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "vi", "vii", "viii"})
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_RATIO = 0.85
 
 # Title words that say the same thing in other spellings or abbreviations.
-_TITLE_WORDS: Mapping[str, str] = MappingProxyType({
-    "pm": "prime minister", "fm": "foreign minister", "nsa": "national security adviser",
-    "eam": "external affairs minister", "advisor": "adviser", "spokesman": "spokesperson",
-    "spokeswoman": "spokesperson", "spokespersons": "spokesperson", "ministers": "minister",
-    "secy": "secretary", "gen": "general", "amb": "ambassador",
-})
+_TITLE_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "pm": "prime minister",
+        "fm": "foreign minister",
+        "nsa": "national security adviser",
+        "eam": "external affairs minister",
+        "advisor": "adviser",
+        "spokesman": "spokesperson",
+        "spokeswoman": "spokesperson",
+        "spokespersons": "spokesperson",
+        "ministers": "minister",
+        "secy": "secretary",
+        "gen": "general",
+        "amb": "ambassador",
+    }
+)
 # Nationality adjectives say where a role is, not which role: "Chinese Vice Minister" is a Vice Minister.
-DEMONYMS = frozenset(
-    ["afghan", "albanian", "algerian", "american", "argentine", "argentinian", "armenian", "australian", "austrian", "azerbaijani", "bangladeshi", "belarusian", "belgian", "bhutanese", "bolivian", "brazilian", "british", "bulgarian", "burmese", "cambodian", "canadian", "chilean", "chinese", "colombian", "croatian", "cuban", "cypriot", "czech", "danish", "dutch", "egyptian", "emirati", "english", "estonian", "ethiopian", "european", "filipino", "finnish", "french", "georgian", "german", "ghanaian", "greek", "hungarian", "icelandic", "indian", "indonesian", "iranian", "iraqi", "irish", "israeli", "italian", "japanese", "jordanian", "kazakh", "kenyan", "korean", "kuwaiti", "kyrgyz", "laotian", "latvian", "lebanese", "libyan", "lithuanian", "malaysian", "maldivian", "mexican", "mongolian", "moroccan", "nepali", "nepalese", "nigerian", "norwegian", "omani", "pakistani", "palestinian", "peruvian", "polish", "portuguese", "qatari", "romanian", "russian", "saudi", "scottish", "serbian", "singaporean", "slovak", "slovenian", "somali", "spanish", "sudanese", "swedish", "swiss", "syrian", "taiwanese", "tajik", "thai", "tibetan", "tunisian", "turkish", "turkmen", "ugandan", "ukrainian", "uzbek", "venezuelan", "vietnamese", "welsh", "yemeni", "zimbabwean", "us", "usa", "uk", "eu", "un"]
+DEMONYMS = wordset(
+    """afghan albanian algerian american argentine argentinian armenian australian austrian azerbaijani
+    bangladeshi belarusian belgian bhutanese bolivian brazilian british bulgarian burmese cambodian
+    canadian chilean chinese colombian croatian cuban cypriot czech danish dutch egyptian emirati
+    english estonian ethiopian european filipino finnish french georgian german ghanaian greek
+    hungarian icelandic indian indonesian iranian iraqi irish israeli italian japanese jordanian
+    kazakh kenyan korean kuwaiti kyrgyz laotian latvian lebanese libyan lithuanian malaysian
+    maldivian mexican mongolian moroccan nepali nepalese nigerian norwegian omani pakistani
+    palestinian peruvian polish portuguese qatari romanian russian saudi scottish serbian
+    singaporean slovak slovenian somali spanish sudanese swedish swiss syrian taiwanese tajik thai
+    tibetan tunisian turkish turkmen ugandan ukrainian uzbek venezuelan vietnamese welsh yemeni
+    zimbabwean us usa uk eu un"""
 )
 TITLE_NOISE = STOPWORDS | {"former", "current", "then", "incumbent", "outgoing", "newly", "appointed"}
 
@@ -94,7 +119,7 @@ def _token_fits(short: str, full: str) -> bool:
 
 
 def derivable(short: NameForm, full: NameForm) -> bool:
-    """True when ``short`` abbreviates ``full``: "Misri", "S. Jaishankar", "Pradeep Rawat" (of "Pradeep Kumar Rawat")."""
+    """True when ``short`` abbreviates ``full``: "Okafor", "S. Okafor", "Ruth Amadi" of "Ruth Efua Amadi"."""
     if short.tokens == full.tokens or short.specificity >= full.specificity:
         return False
     if len(short.core) == 1:
@@ -130,7 +155,9 @@ def title_words(title: str | None, country: str | None = None) -> frozenset[str]
     words = " ".join(_TITLE_WORDS.get(w, w) for w in fold(title or "").split()).split()
     places = _country_words(country)
     return frozenset(
-        w for w in words if w not in TITLE_NOISE and w not in DEMONYMS and w not in places and w[:4] not in places
+        w
+        for w in words
+        if w not in TITLE_NOISE and w not in DEMONYMS and w not in places and w[:4] not in places
     )
 
 

@@ -2,12 +2,12 @@
 
 Merging works in two tiers, so that the result depends only on the set of articles:
 
-1. When an article is added, mentions that share a specific form ("Vikram Misri"), or whose
+1. When an article is added, mentions that share a specific form ("Samuel Okafor"), or whose
    specific forms differ by a small spelling variant in one token and whose countries agree,
    are joined in a union-find. These links are pairwise, so the clusters are the connected
    components of a graph and do not depend on the order of the articles.
-2. When the result is built, every cluster whose fullest form is less specific ("Misri",
-   "S. Jaishankar", "Pradeep Rawat") joins the one cluster it abbreviates within the same
+2. When the result is built, every cluster whose fullest form is less specific ("Okafor",
+   "S. Okafor", "Ruth Amadi" for "Ruth Efua Amadi") joins the one cluster it abbreviates within the same
    country, choosing by title when several would fit. When it still fits several or none, it
    stays apart; clusters of the same short form and country that stayed apart are one record.
 """
@@ -71,15 +71,24 @@ class PersonCluster:
 
     @cached_property
     def best(self) -> NameForm:
+        if len(self.mentions) == 1:
+            return self.mentions[0].best
         return max((m.best for m in self.mentions), key=lambda f: (f.specificity, f.tokens))
 
     @cached_property
-    def country(self) -> str | None:
+    def _country(self) -> tuple[str, str] | None:
+        if len(self.mentions) == 1:  # most clusters before attachment: no vote to count
+            m = self.mentions[0]
+            return (m.country_key, m.country.strip()) if m.country_key and m.country else None
         return majority_country(self.mentions)
 
-    @cached_property
+    @property
+    def country(self) -> str | None:
+        return self._country[1] if self._country else None
+
+    @property
     def country_key(self) -> str | None:
-        return country_key(self.country)
+        return self._country[0] if self._country else None
 
     @cached_property
     def forms(self) -> list[NameForm]:
@@ -110,27 +119,38 @@ class PersonCluster:
         )
 
 
-def majority_country(mentions: Iterable[PersonMention]) -> str | None:
-    """The country most mentions give (spelt as most of them spell it); ties go alphabetically."""
-    raws = Counter(m.country.strip() for m in mentions if m.country and m.country.strip())
-    if not raws:
+def majority_country(mentions: Iterable[PersonMention]) -> tuple[str, str] | None:
+    """(key, spelling) of the country most mentions give, spelt as most spell it; ties alphabetically."""
+    keys: Counter[str] = Counter()
+    raws: Counter[tuple[str, str]] = Counter()
+    for m in mentions:
+        if m.country_key and m.country:
+            keys[m.country_key] += 1
+            raws[m.country_key, m.country.strip()] += 1
+    if not keys:
         return None
-    by_key: Counter[str] = Counter()
-    for raw, n in raws.items():
-        by_key[fold(raw)] += n
-    key = min(by_key, key=lambda k: (-by_key[k], k))
-    return min((r for r in raws if fold(r) == key), key=lambda r: (-raws[r], r))
+    key = min(keys, key=lambda k: (-keys[k], k))
+    return key, min((r for k, r in raws if k == key), key=lambda r: (-raws[key, r], r))
 
 
 def fullest_name(mentions: Sequence[PersonMention]) -> str:
-    """The most specific form; among equals, the one articles use most as their main form."""
+    """The most specific form; among equals, the one articles use most as their main form, then accented."""
     primary = Counter(m.forms[0].tokens for m in mentions)
     uses = Counter(f.raw for m in mentions for f in m.forms)
     forms = {f.raw: f for m in mentions for f in m.forms}
 
-    def rank(raw: str) -> tuple[int, int, int, int, int, str]:
+    def rank(raw: str) -> tuple[int, int, int, int, int, int, str]:
         f = forms[raw]
-        return (-f.specificity[0], -f.specificity[1], -primary[f.tokens], f.honorifics, -uses[raw], raw)
+        accents = sum(not c.isascii() for c in raw)  # "José" keeps what "Jose" lost
+        return (
+            -f.specificity[0],
+            -f.specificity[1],
+            -primary[f.tokens],
+            f.honorifics,
+            -uses[raw],
+            -accents,
+            raw,
+        )
 
     return min(forms, key=rank)
 
@@ -139,7 +159,10 @@ def titles_seen(mentions: Iterable[PersonMention]) -> list[DatedTitle]:
     seen: dict[tuple[str, str], tuple[str, DatedTitle]] = {}
     for m in mentions:
         for folded, title in m.titles:
-            seen.setdefault((folded, m.article), (folded, DatedTitle(title=title, date=m.date, article=m.article)))
+            dated = DatedTitle.model_construct(
+                title=title, date=m.date, article=m.article
+            )  # valid by construction
+            seen.setdefault((folded, m.article), (folded, dated))
     ordered = sorted(seen.values(), key=lambda p: (sort_key(p[1].date), p[1].article, p[0], p[1].title))
     return [t for _, t in ordered]
 
@@ -219,7 +242,9 @@ class PeopleIndex:
 
     def clusters(self) -> list[PersonCluster]:
         """The people, resolved over every article added so far."""
-        groups = {root: PersonCluster([self._mentions[k] for k in keys]) for root, keys in self._uf.groups().items()}
+        groups = {
+            root: PersonCluster([self._mentions[k] for k in keys]) for root, keys in self._uf.groups().items()
+        }
         order = sorted(groups, key=lambda r: _cluster_order(groups[r]))
         resolver = _Resolver(self, groups)
         target = {root: resolver.attach(root) for root in order}
@@ -242,16 +267,26 @@ class _Resolver:
         self._groups = groups
         self._final: dict[MentionKey, MentionKey] = {}
         self._token_roots: dict[str, set[MentionKey]] = {}
+        self._decided: dict[tuple[object, ...], MentionKey | None] = {}  # clusters alike decide alike
 
     def attach(self, root: MentionKey) -> MentionKey:
         cluster = self._groups[root]
-        fits = [c for c in self._candidates(cluster) if c != root and self._fits(cluster, self._groups[c])]
+        signature = (cluster.best.tokens, cluster.country_key, frozenset(cluster.roles))
+        if signature not in self._decided:
+            self._decided[signature] = self._target(cluster)
+        self._final[root] = self._decided[signature] or root
+        return self._final[root]
+
+    def _target(self, cluster: PersonCluster) -> MentionKey | None:
+        """The one fuller cluster ``cluster`` abbreviates, if there is exactly one (by title when needed)."""
+        spec = cluster.best.specificity
+        fuller = [c for c in self._candidates(cluster) if self._groups[c].best.specificity > spec]
+        fits = [c for c in fuller if self._fits(cluster, self._groups[c])]
         targets = {self._final[c] for c in fits}
         if len(targets) > 1 and cluster.roles:
             by_title = [c for c in fits if _roles_agree(cluster.roles, self._groups[c].roles)]
             targets = {self._final[c] for c in by_title}
-        self._final[root] = targets.pop() if len(targets) == 1 else root
-        return self._final[root]
+        return targets.pop() if len(targets) == 1 else None
 
     def _candidates(self, cluster: PersonCluster) -> set[MentionKey]:
         best = cluster.best
@@ -265,8 +300,6 @@ class _Resolver:
 
     @staticmethod
     def _fits(short: PersonCluster, full: PersonCluster) -> bool:
-        if full.best.specificity <= short.best.specificity:
-            return False
         if not countries_agree(short.country_key, full.country_key):
             return False
         return any(derivable(short.best, f) for f in full.forms)
@@ -297,7 +330,7 @@ def _by_country(tokens: tuple[str, ...], clusters: list[PersonCluster]) -> dict[
     """Clusters of one short form by country; those without one join the only country there is."""
     out: dict[object, list[PersonCluster]] = {}
     for c in clusters:
-        out.setdefault((tokens, country_key(c.country)), []).append(c)
+        out.setdefault((tokens, c.country_key), []).append(c)
     known = [k for k in out if isinstance(k, tuple) and k[1] is not None]
     if (tokens, None) in out and len(known) == 1:
         out[known[0]].extend(out.pop((tokens, None)))

@@ -1,9 +1,9 @@
-"""Named things that articles spell differently ("Manasarovar", "Mansarovar").
+"""Named things that articles spell differently ("Kartarpur Corridor", "Kartarpur Coridor").
 
 Capitalised words of five letters or more are collected with the capitalised phrase they sit
 in. Two such words are spellings of one name when they begin and end with the same two letters,
 differ by at most two edits and are close (rapidfuzz), and share a neighbouring word in some
-phrase ("Kailash" before both). Inflections such as "Minister"/"Ministry" or
+phrase ("Kartarpur" before both). Inflections such as "Minister"/"Ministry" or
 "Pakistan"/"Pakistani" end differently and are left alone.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from briefings.consolidate.text import STOPWORDS, fold, raw_words
+from briefings.consolidate.text import STOPWORDS, capitalised_runs, fold, raw_words
 from briefings.consolidate.unionfind import UnionFind
 
 MIN_LEN = 5
@@ -32,17 +32,14 @@ class NameUse:
     neighbours: frozenset[str]
 
 
-def _runs(text: str) -> Iterator[list[str]]:
-    run: list[str] = []
-    for word in raw_words(text):
-        if word[:1].isupper():
-            run.append(word)
-            continue
-        if run:
-            yield run
-        run = []
-    if run:
-        yield run
+def _runs(text: str) -> list[list[str]]:
+    """The runs of capitalised words of ``text``."""
+    words = raw_words(text)
+    runs: dict[int, list[str]] = {}
+    for word, run in zip(words, capitalised_runs(words), strict=True):
+        if run >= 0:
+            runs.setdefault(run, []).append(word)
+    return list(runs.values())
 
 
 def name_uses(text: str) -> Iterator[NameUse]:
@@ -94,9 +91,7 @@ class SpellingIndex:
         uf: UnionFind[str] = UnionFind()
         for a, b in sorted(self._pairs):
             if self._neighbours[a] & self._neighbours[b] and set(self._uses[a]) != set(self._uses[b]):
-                uf.add(a)
-                uf.add(b)
-                uf.union(a, b)
+                uf.link(a, b)
         return sorted(self._group(tokens) for tokens in uf.groups().values())
 
     def _group(self, tokens: list[str]) -> tuple[list[str], dict[str, str]]:

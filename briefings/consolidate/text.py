@@ -1,7 +1,7 @@
 """Text helpers shared by the consolidation stage: folding, light stemming, weighted overlap.
 
-Descriptions of one happening differ from outlet to outlet ("Misri's trip to Beijing",
-"Misri visits Beijing"), so short texts are compared on their content words after a light
+Descriptions of one happening differ from outlet to outlet ("Amadi's trip to Accra",
+"Amadi visits Accra"), so short texts are compared on their content words after a light
 stemmer (suffix stripping, then the first six letters) and a small table of generic verb
 synonyms. Proper nouns (capitalised inside a sentence, or acronyms) weigh double: names
 identify a happening better than common words do.
@@ -16,35 +16,99 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-_LETTERS: Mapping[int, str] = MappingProxyType(str.maketrans(
-    {"ı": "i", "đ": "d", "Đ": "D", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE",
-     "œ": "oe", "Œ": "OE", "ð": "d", "þ": "th", "\u2019": "'", "\u2018": "'", "`": "'"}
-))
+_LETTERS: Mapping[int, str] = MappingProxyType(
+    str.maketrans(
+        {
+            "ı": "i",
+            "đ": "d",
+            "Đ": "D",
+            "ß": "ss",
+            "ø": "o",
+            "Ø": "O",
+            "ł": "l",
+            "Ł": "L",
+            "æ": "ae",
+            "Æ": "AE",
+            "œ": "oe",
+            "Œ": "OE",
+            "ð": "d",
+            "þ": "th",
+            "\u2019": "'",
+            "\u2018": "'",
+            "`": "'",
+        }
+    )
+)
+
+
+def wordset(text: str) -> frozenset[str]:
+    """The words of ``text``: word lists are written as prose."""
+    return frozenset(text.split())
+
+
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
 
-STOPWORDS = frozenset(
-    ["a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or", "but", "nor", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "their", "they", "them", "he", "she", "his", "her", "him", "we", "our", "us", "you", "your", "i", "me", "my", "not", "no", "will", "would", "could", "should", "shall", "may", "might", "can", "must", "up", "down", "out", "about", "into", "onto", "over", "under", "after", "before", "since", "than", "then", "also", "said", "says", "say", "saying", "told", "tell", "according", "amid", "during", "while", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "there", "here", "all", "any", "some", "such", "more", "most", "other", "others", "own", "same", "so", "very", "just", "only", "both", "each", "between", "two", "sides", "side", "countries", "country", "agree", "agreed", "agrees", "agreement", "pledge", "pledged", "pledges", "commit", "committed", "decide", "decided", "vow", "vowed", "promise", "promised", "assure", "assured", "undertake", "take", "took", "taken", "including", "include", "includes", "per", "via", "upon", "within", "without", "against", "toward", "towards", "among", "s", "t", "re", "ve", "ll", "d", "m"]
+STOPWORDS = wordset(
+    """a an the of to in on at for with by from and or but nor as is are was were be been being has
+    have had it its this that these those their they them he she his her him we our us you your i me
+    my not no will would could should shall may might can must up down out about into onto over
+    under after before since than then also said says say saying told tell according amid during
+    while which who whom whose what when where why how there here all any some such more most other
+    others own same so very just only both each between two sides side countries country agree
+    agreed agrees agreement pledge pledged pledges commit committed decide decided vow vowed promise
+    promised assure assured undertake take took taken including include includes per via upon within
+    without against toward towards among s t re ve ll d m"""
 )
-CALENDAR = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun_", "today", "yesterday", "tomorrow"]
+CALENDAR = wordset(
+    """january february march april may june july august september october november december jan feb
+    mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday
+    sunday mon tue tues wed thu thurs fri sat sun_ today yesterday tomorrow"""
 )
 # Generic verbs and nouns of the news register that mean one thing: word -> canonical word.
-_SYNONYM_WORDS: Mapping[str, str] = MappingProxyType({
-    "trip": "visit", "tour": "visit", "journey": "visit",
-    "begin": "start", "began": "start", "begun": "start", "commence": "start", "kick": "start",
-    "conclude": "end", "finish": "end",
-    "restart": "resume", "restore": "resume", "reopen": "resume", "revive": "resume", "resumption": "resume",
-    "expedite": "speed", "accelerate": "speed", "hasten": "speed",
-    "talk": "dialogue", "negotiation": "dialogue", "negotiate": "dialogue",
-    "steady": "stabilise", "stabilize": "stabilise",
-    "reconstruct": "rebuild",
-    "boost": "increase", "enhance": "increase", "strengthen": "increase", "expand": "increase", "raise": "increase",
-    "reduce": "cut", "lower": "cut", "slash": "cut",
-    "ease": "facilitate",
-    "set": "establish", "create": "establish", "launch": "establish",
-    "met": "meet",
-})
+_SYNONYM_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "trip": "visit",
+        "tour": "visit",
+        "journey": "visit",
+        "begin": "start",
+        "began": "start",
+        "begun": "start",
+        "commence": "start",
+        "kick": "start",
+        "conclude": "end",
+        "close": "end",
+        "open": "start",
+        "finish": "end",
+        "restart": "resume",
+        "restore": "resume",
+        "reopen": "resume",
+        "revive": "resume",
+        "resumption": "resume",
+        "expedite": "speed",
+        "accelerate": "speed",
+        "hasten": "speed",
+        "talk": "dialogue",
+        "negotiation": "dialogue",
+        "negotiate": "dialogue",
+        "steady": "stabilise",
+        "stabilize": "stabilise",
+        "reconstruct": "rebuild",
+        "boost": "increase",
+        "enhance": "increase",
+        "strengthen": "increase",
+        "expand": "increase",
+        "raise": "increase",
+        "reduce": "cut",
+        "lower": "cut",
+        "slash": "cut",
+        "ease": "facilitate",
+        "set": "establish",
+        "create": "establish",
+        "launch": "establish",
+        "met": "meet",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -55,10 +119,6 @@ def fold(text: str) -> str:
     text = re.sub(r"(?<=\w)'(?=\w)", "", text)
     text = re.sub(r"[^a-z0-9%]+", " ", text)
     return text.strip()
-
-
-def folded_words(text: str) -> list[str]:
-    return fold(text).split()
 
 
 def _base_stem(word: str) -> str:
@@ -81,7 +141,9 @@ def _base_stem(word: str) -> str:
     return w[:6]
 
 
-SYNONYMS: Mapping[str, str] = MappingProxyType({_base_stem(w): _base_stem(c) for w, c in _SYNONYM_WORDS.items()})
+SYNONYMS: Mapping[str, str] = MappingProxyType(
+    {_base_stem(w): _base_stem(c) for w, c in _SYNONYM_WORDS.items()}
+)
 START_STEMS = frozenset({_base_stem("start")})
 END_STEMS = frozenset({_base_stem("end")})
 
@@ -112,15 +174,10 @@ class Bag:
     """Content stems of a short text with their weights, and which stems make one multi-word name."""
 
     weights: Mapping[str, int]
-    names: Mapping[str, int]  # stem -> index of the capitalised run ("Sun Weidong") it belongs to
+    names: Mapping[str, int]  # stem -> index of the capitalised run ("Ruth Amadi") it belongs to
     total: int  # the sum of the weights
     things: int  # how many things the text names: the words of a multi-word name count once
     marker: str | None  # "start" or "end" when the text is about the start or end of something
-
-    @property
-    def heavy(self) -> int:
-        """How many stems weigh 2."""
-        return sum(w > 1 for w in self.weights.values())
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.weights)
@@ -135,7 +192,7 @@ class Bag:
         return len({f"#{self.names[s]}" if s in self.names else s for s in stems})
 
 
-def _runs(words: list[str]) -> list[int]:
+def capitalised_runs(words: list[str]) -> list[int]:
     """For each word, the index of the run of capitalised words it is in, or -1."""
     out, run = [], -1
     for i, word in enumerate(words):
@@ -159,7 +216,7 @@ def _marker(stems: Iterable[str]) -> str | None:
 def bag(text: str) -> Bag:
     """The content stems of ``text``: weight 2 for proper nouns and acronyms, 1 otherwise."""
     words = raw_words(text)
-    runs = _runs(words)
+    runs = capitalised_runs(words)
     sizes = Counter(r for r in runs if r >= 0)
     weights: dict[str, int] = {}
     names: dict[str, int] = {}
@@ -176,7 +233,7 @@ def bag(text: str) -> Bag:
         if runs[i] >= 0 and sizes[runs[i]] > 1:
             names.setdefault(s, runs[i])
     things = len({f"#{names[s]}" if s in names else s for s in weights})
-    return Bag(MappingProxyType(weights), MappingProxyType(names), sum(weights.values()), things, _marker(weights))
+    return Bag(weights, names, sum(weights.values()), things, _marker(weights))
 
 
 def overlap(a: Bag, b: Bag, threshold: float = 0.0) -> tuple[float, int]:
@@ -203,7 +260,7 @@ def needed(a: Bag, b: Bag, min_shared: int = 2) -> int:
 
 
 def dice(a: Bag, b: Bag) -> float:
-    """Weighted Dice coefficient: high only when the two texts say about the same, not one within the other."""
+    """Weighted Dice coefficient: high only when two texts say about the same, not one within the other."""
     weight = sum(max(w, b.weights[s]) for s, w in a.weights.items() if s in b.weights)
     total = a.total + b.total
     return min(1.0, 2 * weight / total) if total else 0.0

@@ -9,8 +9,8 @@
   sharing, the pilgrimage"): year-dated events merge only with each other.
 - Descriptions that say one thing starts and the other that it ends never merge.
 - Events described alike but with dates that cannot both hold (not one a less precise form of
-  the other; days within a week, months next to each other) are kept apart and reported as
-  conflicts.
+  the other; days at most three apart, months next to each other) are kept apart and reported
+  as conflicts.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from functools import cached_property
 
 from briefings.consolidate import dates
 from briefings.consolidate.postings import StemTable, overlapping
-from briefings.consolidate.text import Bag, bag, boundaries_clash, central, overlap, similar
+from briefings.consolidate.text import Bag, bag, boundaries_clash, central, dice, overlap, similar
 from briefings.consolidate.unionfind import UnionFind
 from briefings.models import Event, TimelineEntry
 
@@ -31,7 +31,8 @@ THRESHOLD = 0.5  # weighted overlap for one happening
 DUPLICATE = 0.9  # two events of one article merge only when this close
 CONFLICT = 0.6  # descriptions this close with clashing dates are one happening dated differently
 CONFLICT_MIN_SHARED = 3
-CONFLICT_DAYS = 7  # day-precise dates this close can be one happening misdated
+CONFLICT_DICE = 0.5
+CONFLICT_DAYS = 3  # day-precise dates this close can be one happening misdated
 CONFLICT_MONTHS = 1  # month-precise dates: the neighbouring months
 
 
@@ -62,11 +63,11 @@ def link_score(a: EventMention, b: EventMention) -> float:
 
 
 def conflicting(a: EventMention, b: EventMention) -> bool:
-    """One happening given dates that cannot both hold."""
+    """One happening given dates that cannot both hold: described alike, not one inside the other."""
     if a.article == b.article or dates.compatible(a.date, b.date) or boundaries_clash(a.stems, b.stems):
         return False
     score, shared = overlap(a.stems, b.stems, CONFLICT)
-    return score >= CONFLICT and shared >= CONFLICT_MIN_SHARED
+    return score >= CONFLICT and shared >= CONFLICT_MIN_SHARED and dice(a.stems, b.stems) >= CONFLICT_DICE
 
 
 def _file(tables: dict[str, StemTable[MentionKey]], bucket: str, m: EventMention) -> None:
@@ -95,6 +96,12 @@ class EntryGroup:
     mentions: list[EventMention]
 
 
+@dataclass
+class Timeline:
+    groups: list[EntryGroup]
+    conflicts: list[tuple[int, int]]  # entries (by position) that date one happening differently
+
+
 class TimelineIndex:
     def __init__(self) -> None:
         self._mentions: dict[MentionKey, EventMention] = {}
@@ -105,6 +112,7 @@ class TimelineIndex:
         self._coarse: dict[str, StemTable[MentionKey]] = {}  # month -> month-precise events
         self._best: dict[MentionKey, _Choice] = {}
         self._conflicts: set[tuple[MentionKey, MentionKey]] = set()
+        self._entries: dict[tuple[MentionKey, ...], EntryGroup] = {}  # the entries of the last result
 
     def add(self, article: str, events: Sequence[Event]) -> None:
         for i, event in enumerate(events):
@@ -160,8 +168,8 @@ class TimelineIndex:
 
     # ------------------------------------------------------------------ result
 
-    def entries(self) -> list[EntryGroup]:
-        """The timeline in order, each entry with the events merged into it."""
+    def result(self) -> Timeline:
+        """The timeline in order, each entry with its events, and the date conflicts between entries."""
         groups = self._uf.groups()
         home: dict[MentionKey, MentionKey] = {}
         for root in groups:
@@ -169,12 +177,28 @@ class TimelineIndex:
         merged: dict[MentionKey, list[EventMention]] = {}
         for root, keys in groups.items():
             merged.setdefault(home[root], []).extend(self._mentions[k] for k in keys)
-        built = [EntryGroup(entry(ms), sorted(ms, key=lambda m: m.key)) for ms in merged.values()]
-        return sorted(built, key=lambda g: _entry_order(g.entry))
+        cache, self._entries = self._entries, {}
+        built = [self._entry(ms, cache) for ms in merged.values()]
+        built.sort(key=lambda g: _entry_order(g.entry))
+        position = {home[self._uf.find(g.mentions[0].key)]: i for i, g in enumerate(built)}
+        conflicts = [
+            (position[home[self._uf.find(a)]], position[home[self._uf.find(b)]])
+            for a, b in sorted(self._conflicts)
+        ]
+        return Timeline(built, conflicts)
 
-    def conflicts(self) -> list[tuple[EventMention, EventMention]]:
-        """Pairs of events described alike with dates that cannot both hold."""
-        return [(self._mentions[a], self._mentions[b]) for a, b in sorted(self._conflicts)]
+    def _entry(
+        self, mentions: list[EventMention], cache: dict[tuple[MentionKey, ...], EntryGroup]
+    ) -> EntryGroup:
+        """The entry of these events, reused from the last result when they are the same events."""
+        ms = sorted(mentions, key=lambda m: m.key)
+        keys = tuple(m.key for m in ms)
+        group = cache.get(keys) or EntryGroup(entry(ms), ms)
+        self._entries[keys] = group
+        e = group.entry
+        return EntryGroup(
+            TimelineEntry.model_construct(date=e.date, what=e.what, articles=list(e.articles)), ms
+        )
 
     def _settle(
         self, root: MentionKey, groups: dict[MentionKey, list[MentionKey]], home: dict[MentionKey, MentionKey]

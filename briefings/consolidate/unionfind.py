@@ -42,6 +42,12 @@ class UnionFind(Generic[K]):
         self._size[ra] += self._size[rb]
         return ra
 
+    def link(self, a: K, b: K) -> K:
+        """Add both keys if new and join them."""
+        self.add(a)
+        self.add(b)
+        return self.union(a, b)
+
     def groups(self, keys: Iterable[K] | None = None) -> dict[K, list[K]]:
         """Root -> members, for ``keys`` (default: every key)."""
         out: dict[K, list[K]] = {}

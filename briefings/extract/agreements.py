@@ -75,8 +75,14 @@ def _clauses(doc: Doc, lex: Lexicon, sentence: Sentence) -> list[_Clause]:
     text = doc.clean
     triggers = list(lex.verbs.agree.finditer(text, sentence.start, sentence.end))
     triggers += [m for m in lex.verbs.agree_nouns.finditer(text, sentence.start, sentence.end)]
-    for m in sorted(triggers, key=lambda t: t.start()):
+    signs = list(lex.verbs.sign.finditer(text, sentence.start, sentence.end))
+    for m in sorted(triggers + signs, key=lambda t: t.start()):
         if _NEGATION_RE.search(text[max(sentence.start, m.start() - 25) : m.start()]):
+            continue
+        if m in signs:
+            span = _signed_object(doc, lex, m, sentence)
+            if span is not None:
+                out.append(_Clause(span[0], span[1], sentence, m.start()))
             continue
         span = _complement(doc, lex, m, sentence)
         if span is not None and span[1] - span[0] > 3:
@@ -100,6 +106,24 @@ def _complement(doc: Doc, lex: Lexicon, m: re.Match[str], sentence: Sentence) ->
                     stop = close.start()
             return c.end(), stop
     return None
+
+
+def _signed_object(doc: Doc, lex: Lexicon, m: re.Match[str], sentence: Sentence) -> tuple[int, int] | None:
+    """ "signed a 10-year framework for X": the object, when it names an agreement."""
+    text = doc.clean
+    start = m.end() + (len(text[m.end() : sentence.end]) - len(text[m.end() : sentence.end].lstrip()))
+    stop = _clause_end(text, lex, start, sentence.end)
+    words = [w.strip(",.").lower() for w in text[start:stop].split()[:6]]
+    if stop - start < 8 or not any(w in lex.verbs.sign_objects for w in words):
+        return None
+    phrase = _DATE_TAIL_RE.sub("", text[start:stop])
+    return start, start + len(phrase)
+
+
+_DATE_TAIL_RE = re.compile(
+    r"\s+(?:on|in|last|this|earlier)\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[A-Z][a-z]+(?:\s+\d{1,2})?|"
+    r"\d{1,2}\s+[A-Z][a-z]+|year|month|week)\s*$"
+)
 
 
 def _relative_object(text: str, m: re.Match[str], sentence: Sentence) -> tuple[int, int] | None:
@@ -281,12 +305,56 @@ def _parties(doc: Doc, clause: _Clause) -> list[str]:
 
 
 def _dedupe(found: list[Agreement], taxonomy: Taxonomy) -> list[Agreement]:
+    """One line per thing agreed. Lines naming the same topics repeat one another; a line that names
+    no topic repeats another only when most of its words are shared (a lead paragraph restating
+    the body). Of two repeats, the fuller line is kept, at the place of the first."""
     out: list[Agreement] = []
-    seen: set[tuple[frozenset[str], bool]] = set()
+    keys: list[tuple[frozenset[str], bool, bool]] = []
     for a in found:
-        key = (taxonomy.topic_set(a.text) or frozenset({a.topic or ""}), a.prior)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(a)
+        topics = taxonomy.topic_set(a.text)
+        key = (topics or frozenset({a.topic or ""}), a.prior, bool(topics))
+        twin = next(
+            (
+                i
+                for i, (k, b) in enumerate(zip(keys, out, strict=True))
+                if k[:2] == key[:2] and (key[2] or _overlap(a.text, b.text) >= 0.5)
+            ),
+            None,
+        )
+        if twin is None:
+            keys.append(key)
+            out.append(a)
+        elif _overlap(a.text, out[twin].text) >= 0.5 and len(_content(a.text)) > len(
+            _content(out[twin].text)
+        ):
+            out[twin] = a
     return out
+
+
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "and",
+    "in",
+    "on",
+    "for",
+    "with",
+    "at",
+    "by",
+    "from",
+    "their",
+    "its",
+    "two",
+}
+
+
+def _content(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP}
+
+
+def _overlap(a: str, b: str) -> float:
+    x, y = _content(a), _content(b)
+    return len(x & y) / min(len(x), len(y)) if x and y else 0.0

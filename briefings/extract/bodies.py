@@ -18,9 +18,10 @@ _GENERIC_MINISTRY = re.compile(
 )
 _EMBASSY = re.compile(r"(?i:embassy|high\s+commission|consulate)(?![\w])")
 _GOVERNMENT = re.compile(r"(?i:government)(?![\w])")
+_MILITARY = re.compile(r"(?<![\w-])(?i:army|military|navy|air\s+force|armed\s+forces)(?![\w-])")
 _REFERENCE = re.compile(
     r"(?i:\b(?:the|its|this|that)\s+(?P<head>ministry|embassy|high\s+commission|department|"
-    r"government)(?![\w])(?!\s+(?:of|for)\b))"
+    r"government|army|military|navy|air\s+force|armed\s+forces)(?![\w])(?!\s+(?:of|for)\b))"
 )
 _PLACE_GAP = r"(?:['’]s)?\s+(?:(?i:own)\s+)?$"
 
@@ -34,10 +35,14 @@ class BodyMention:
     head: str  # ministry, embassy, government, department, office, ...
     reference: bool = False  # "the ministry": points back to an earlier body
     foreign: bool = False  # a state's foreign ministry
+    guessed: bool = False  # the state is a guess from the article ("Foreign Office" in a UK story)
 
 
-def find_bodies(text: str, bodies: Bodies, places: Places) -> list[BodyMention]:
-    """Named and generic body mentions, with back-references resolved; sorted, no overlaps."""
+def find_bodies(
+    text: str, bodies: Bodies, places: Places, states: frozenset[str] = frozenset()
+) -> list[BodyMention]:
+    """Named and generic body mentions, with back-references resolved; sorted, no overlaps.
+    ``states`` are the states the article names (for forms only some states use)."""
     found: list[BodyMention] = []
     for m in bodies.named_pattern.finditer(text):
         form = bodies.named[m.group().lower()]
@@ -55,6 +60,10 @@ def find_bodies(text: str, bodies: Bodies, places: Places) -> list[BodyMention]:
         )
     for m in bodies.foreign_forms.finditer(text):
         start, country = _qualifier(text, m.start(), places)
+        users = bodies.form_states.get(" ".join(m.group().lower().split()), frozenset())
+        guessed = country is None and bool(users)
+        if country is None and len(users & states) == 1:
+            country = next(iter(users & states))
         found.append(
             BodyMention(
                 start,
@@ -64,6 +73,7 @@ def find_bodies(text: str, bodies: Bodies, places: Places) -> list[BodyMention]:
                 "ministry",
                 reference=country is None,
                 foreign=True,
+                guessed=guessed,
             )
         )
     for m in _GENERIC_MINISTRY.finditer(text):
@@ -78,6 +88,13 @@ def find_bodies(text: str, bodies: Bodies, places: Places) -> list[BodyMention]:
             if country:
                 label = f"{places.adjective.get(country, country)} {m.group().title()}"
                 found.append(BodyMention(start, m.end(), label, country, head))
+    for m in _MILITARY.finditer(text):
+        start, country = _qualifier(text, m.start(), places)
+        if country:
+            head = _military_head(m.group())
+            known = bodies.military.get(country) if head == "army" else None
+            label = known or f"{places.adjective.get(country, country)} {m.group().title()}"
+            found.append(BodyMention(start, m.end(), label, country, head))
     found += _references(text)
     return _without_overlaps(found)
 
@@ -103,6 +120,12 @@ def _qualifier(text: str, start: int, places: Places) -> tuple[int, str | None]:
     return start, None
 
 
+def _military_head(word: str) -> str:
+    """ "army", "military" and "armed forces" are one head: "the army said" after "Pakistan's military"."""
+    lowered = " ".join(word.lower().split())
+    return lowered if lowered in {"navy", "air force"} else "army"
+
+
 def _head(canonical: str) -> str:
     lowered = canonical.lower()
     for head in ("ministry", "department", "embassy", "commission", "office", "council", "government"):
@@ -113,9 +136,16 @@ def _head(canonical: str) -> str:
 
 def _references(text: str) -> list[BodyMention]:
     return [
-        BodyMention(m.start(), m.end(), "", None, m.group("head").split()[-1].lower(), reference=True)
+        BodyMention(m.start(), m.end(), "", None, _reference_head(m.group("head")), reference=True)
         for m in _REFERENCE.finditer(text)
     ]
+
+
+def _reference_head(head: str) -> str:
+    lowered = " ".join(head.lower().split())
+    if lowered in {"army", "military", "navy", "air force", "armed forces"}:
+        return _military_head(lowered)
+    return lowered.split()[-1]
 
 
 def _without_overlaps(found: list[BodyMention]) -> list[BodyMention]:
@@ -158,6 +188,7 @@ def _resolve_references(mentions: list[BodyMention]) -> list[BodyMention]:
                         target.country,
                         body.head,
                         foreign=target.foreign,
+                        guessed=body.guessed or target.guessed,
                     )
                 )
             continue

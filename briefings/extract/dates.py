@@ -211,12 +211,19 @@ def _safe_date(year: int, month: int, day: int) -> dt.date:
         return dt.date(year, month, 1)
 
 
-def resolve(mention: DateMention, ref: Reference | None, sentence: str = "") -> DateMention:
-    """The mention with ``value`` set (or left None when it cannot be resolved safely)."""
-    return replace(mention, value=_resolve_value(mention, ref, sentence))
+_FUTURE_CLAUSE = re.compile(
+    r"(?i)\b(?:will|shall|scheduled|is\s+to|are\s+to|expected|plans?\s+to|planning|planned|due|"
+    r"set\s+(?:to|for)|slated|upcoming|coming|later\s+this\s+year|to\s+be\s+held|aims?\s+to)\b"
+)
 
 
-def _resolve_value(d: DateMention, ref: Reference | None, sentence: str) -> str | None:
+def resolve(mention: DateMention, ref: Reference | None, sentence: str = "", clause: str = "") -> DateMention:
+    """The mention with ``value`` set (or left None when it cannot be resolved safely). ``clause``
+    is the clause around the mention: a future tense there sends a bare month forward."""
+    return replace(mention, value=_resolve_value(mention, ref, sentence, clause))
+
+
+def _resolve_value(d: DateMention, ref: Reference | None, sentence: str, clause: str = "") -> str | None:
     if d.kind == "year":
         return f"{d.year:04d}"
     if d.kind in {"iso", "numeric", "md", "dm"} and d.month is not None and d.day is not None:
@@ -225,7 +232,7 @@ def _resolve_value(d: DateMention, ref: Reference | None, sentence: str) -> str 
     if ref is None:
         return None
     if d.kind == "month" and d.month is not None:
-        return _resolve_month(d, ref, sentence)
+        return _resolve_month(d, ref, sentence, clause)
     if d.kind == "weekday" and ref.published and d.day is not None:
         return _resolve_weekday(d.day, d.qualifier, ref.date, sentence).isoformat()
     if d.kind == "relative":
@@ -244,10 +251,13 @@ def _year_for(month: int, day: int, ref: Reference | None, sentence: str) -> int
     return ref.date.year
 
 
-def _resolve_month(d: DateMention, ref: Reference, sentence: str) -> str:
+def _resolve_month(d: DateMention, ref: Reference, sentence: str, clause: str = "") -> str:
     assert d.month is not None
     q, _, rel = d.qualifier.partition("|")
     year = d.year
+    if year is None and not rel and q in {"", "early", "mid", "late"} and _FUTURE_CLAUSE.search(clause):
+        # "will meet in November", "due in August": the next such month on or after the reference
+        year = ref.date.year if d.month >= ref.date.month else ref.date.year + 1
     if year is None and rel:
         year = ref.date.year + {"last": -1, "this": 0, "next": 1}[rel]
     elif year is None and q == "last":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -81,9 +82,24 @@ def build_doc(text: str, published: dt.date | None, lexicon: Lexicon) -> Doc:
     for d in raw_dates:
         sentence = sentence_at(sentences, d.start)
         context = clean[sentence.start : sentence.end] if sentence else ""
-        dates.append(resolve(d, reference, context))
-    bodies = find_bodies(clean, lexicon.bodies, lexicon.places)
+        clause = _clause(
+            clean, sentence.start if sentence else 0, d.start, d.end, sentence.end if sentence else d.end
+        )
+        dates.append(resolve(d, reference, context, clause))
+    bodies = find_bodies(clean, lexicon.bodies, lexicon.places, frozenset(p.country for p in places))
     return Doc(text, clean, sentences, places, bodies, dates, reference)
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[,;:—–]\s|\s(?:and|but|while|whereas|after|before|since|as)\s")
+
+
+def _clause(text: str, s_start: int, start: int, end: int, s_end: int) -> str:
+    """The clause leading up to a date: from the last clause break before it to the date itself
+    ("they will meet again in November" -> "they will meet again in November")."""
+    left = text[s_start:start]
+    breaks = list(_CLAUSE_BREAK_RE.finditer(left))
+    lo = s_start + breaks[-1].end() if breaks else s_start
+    return text[lo:end]
 
 
 def _bare(surface: str) -> str:

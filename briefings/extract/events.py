@@ -6,11 +6,30 @@ relatives ("this year", "this week") and weekdays against an inferred reference 
 
 from __future__ import annotations
 
+import re
+
 from ..models import Event, Span
+from .dates import DateMention
 from .document import Doc
-from .text import squash
+from .text import Sentence, squash
 
 MAX_WHAT = 200
+# "by 2030", "a 2035 goal": a target year, not a happening
+_TARGET_BEFORE = re.compile(r"(?i)\bby\s+(?:the\s+end\s+of\s+)?$")
+_TARGET_AFTER = re.compile(
+    r"(?i)^\s+(?:goal|goals|target|targets|deadline|agenda|vision|ambition|pledge|timeline|horizon)\b"
+)
+# "exports rose 5% in 2024": a year that dates a statistic, not an event
+_STAT_VERB = re.compile(
+    r"(?i)\b(?:rose|risen|fell|fallen|grew|grown|increased|decreased|declined|dropped|jumped|surged|"
+    r"climbed|slipped|plunged|slumped|soared|expanded|contracted|reached|totall?ed|stood|amounted|"
+    r"averaged|hit|narrowed|widened)\b"
+)
+_STAT_FIGURE = re.compile(
+    r"(?i)\d(?:[\d.,]*)\s?(?:%|per\s?cent|percentage|million|billion|trillion|bn|mn|crore|lakh|tonnes|tons)|"
+    r"[$€£¥₹]\s?\d"
+)
+_CLAUSE_BREAK = re.compile(r"[;:—–]\s|,\s+(?:while|but|whereas|and)\s|\s(?:but|while|whereas)\s")
 
 
 def extract_events(doc: Doc) -> list[Event]:
@@ -22,6 +41,8 @@ def extract_events(doc: Doc) -> list[Event]:
         sentence = doc.sentence_of(d.start)
         if sentence is None or (sentence.index, d.value) in seen:
             continue
+        if d.kind == "year" and (_is_target(doc, d, sentence.start) or _is_statistic(doc, d, sentence)):
+            continue
         seen.add((sentence.index, d.value))
         what = squash(doc.text[sentence.start : sentence.end])
         if len(what) > MAX_WHAT:
@@ -30,3 +51,22 @@ def extract_events(doc: Doc) -> list[Event]:
             Event(date=d.value, what=what, evidence=d.text, span=Span(start=sentence.start, end=sentence.end))
         )
     return out
+
+
+def _is_target(doc: Doc, d: DateMention, floor: int) -> bool:
+    before = doc.clean[max(floor, d.start - 24) : d.start]
+    after = doc.clean[d.end : d.end + 20]
+    if _TARGET_AFTER.match(after):
+        return True
+    ref = doc.reference
+    return bool(_TARGET_BEFORE.search(before)) and ref is not None and (d.year or 0) > ref.date.year
+
+
+def _is_statistic(doc: Doc, d: DateMention, sentence: Sentence) -> bool:
+    """A year in the same clause as a figure and a verb of change or level."""
+    left = doc.clean[sentence.start : d.start]
+    breaks = list(_CLAUSE_BREAK.finditer(left))
+    lo = sentence.start + breaks[-1].end() if breaks else sentence.start
+    right = _CLAUSE_BREAK.search(doc.clean, d.end, sentence.end)
+    clause = doc.clean[lo : right.start() if right else sentence.end]
+    return bool(_STAT_VERB.search(clause) and _STAT_FIGURE.search(clause))

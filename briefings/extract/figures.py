@@ -21,7 +21,13 @@ _NUMBER_WORDS = (
     "hundred|a hundred"
 )
 _SMALL = {"one", "two", "three"}
-_ORDINAL_WORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+_ORDINAL_WORDS = (
+    "second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+    "fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+)
+_RANK_WORDS = f"first|{_ORDINAL_WORDS}"
+# counted nouns with an irregular plural ("26 people")
+_IRREGULAR = r"people|personnel|children|men|women|police|staff|troops|crew|cattle|aircraft|livestock"
 _APPROX = (
     r"(?:(?:about|around|nearly|almost|over|more\s+than|less\s+than|fewer\s+than|up\s+to|at\s+least|"
     r"some|roughly|approximately|just\s+over|just\s+under|an\s+estimated)\s+)"
@@ -47,15 +53,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "rank",
         re.compile(
-            rf"(?i)\b(?:{_ORDINAL_WORDS}|\d+(?:st|nd|rd|th))-(?:largest|biggest|highest|lowest|"
+            rf"(?i)\b(?:{_RANK_WORDS}|\d+(?:st|nd|rd|th))-(?:largest|biggest|highest|lowest|"
             rf"smallest|most|least|fastest|busiest|richest|poorest|ranked)\b"
         ),
     ),
     (
         "ordinal",
         re.compile(
-            r"(?i)\b\d+(?:st|nd|rd|th)\s+(?:round|meeting|session|edition|anniversary|summit|"
-            r"visit|dialogue|plenary|congress|batch|time)\b"
+            rf"(?i)\b(?:\d+(?:st|nd|rd|th)|{_ORDINAL_WORDS})\s+(?:round|meeting|session|edition|anniversary|"
+            r"summit|visit|dialogue|plenary|congress|batch|time|day|week|month|year|consecutive|straight)\b"
         ),
     ),
     (
@@ -73,11 +79,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "count",
         re.compile(
             rf"(?i)\b{_APPROX}?(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_NUMBER_WORDS})\s+"
-            rf"(?:(?:[a-z]+-)?[a-z]+\s+)?(?:{_UNIT_NOUN}s)\b"
+            rf"(?:(?:[a-z]+-)?[a-z]+\s+)?(?:{_UNIT_NOUN}s|{_IRREGULAR})\b"
         ),
     ),
 )
-_NUMBER_HINT = re.compile(rf"(?i)\d|\b(?:{_NUMBER_WORDS}|{_ORDINAL_WORDS})\b")
+_NUMBER_HINT = re.compile(rf"(?i)\d|\b(?:{_NUMBER_WORDS}|{_RANK_WORDS})\b")
 _TIME_UNITS = re.compile(r"(?i)\b(?:days|weeks|months|years|hours|decades|minutes|per)\b")
 
 
@@ -89,7 +95,9 @@ def extract_figures(doc: Doc) -> list[Figure]:
         for m in (m for x in numeric for m in pattern.finditer(doc.clean, x.start, x.end)):
             value = m.group().strip()
             start, end = m.start(), m.start() + len(value)
-            if any(s < end and start < e for s, e in taken) or not _keep(kind, value):
+            if any(s < end and start < e for s, e in taken) or not _keep(
+                kind, value, doc.clean[end : end + 4]
+            ):
                 continue
             if kind == "count":
                 value = _count_value(value)
@@ -100,12 +108,14 @@ def extract_figures(doc: Doc) -> list[Figure]:
     return found
 
 
-def _keep(kind: str, value: str) -> bool:
+def _keep(kind: str, value: str, after: str = "") -> bool:
     words = value.lower().split()
     if kind in {"count", "span"}:
         number = next((w for w in words if re.fullmatch(rf"{_NUM}|{_NUMBER_WORDS}", w)), "")
         approximate = bool(re.match(_APPROX, value.lower() + " "))
-        if number in _SMALL and not approximate:
+        # "two days of talks" measures something; "two sides", "three years ago" do not
+        measured = kind == "span" and after.startswith(" of ")
+        if number in _SMALL and not approximate and not measured:
             return False
         if kind == "count" and _TIME_UNITS.search(value):
             return False

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-from .text import compile_phrases, words_regex
+from .text import compile_phrases, trie_regex, words_regex
 
 DATA_PACKAGE = "briefings.extract.data"
 
@@ -90,11 +90,15 @@ def _split(field: str) -> list[str]:
 @dataclass(frozen=True)
 class Titles:
     pattern: re.Pattern[str]  # a title with optional prefixes ("Vice Foreign Minister")
+    with_plural: re.Pattern[str]  # the same or its plural (group "pl")
     weak: frozenset[str]  # lowercased weak titles
     former: re.Pattern[str]
     spokes: frozenset[str]
     not_public: re.Pattern[str]
     implied_country: MappingProxyType[str, str]  # lowercased title -> country
+    modifiers: frozenset[str]  # lowercase words between a state and a title ("international")
+    title_states: MappingProxyType[str, frozenset[str]]  # lowercased title -> states that use it
+    ranks: frozenset[str]  # lowercased military ranks (a post outranks them as a title)
 
 
 @lru_cache(maxsize=1)
@@ -103,19 +107,30 @@ def load_titles() -> Titles:
     titles = _strs(raw.get("titles"))
     prefixes = _strs(raw.get("prefixes"))
     spokes = _strs(raw.get("spokes"))
-    title_alt = "|".join(
-        re.escape(t).replace(r"\ ", r"[\s-]+") for t in sorted({*titles, *spokes}, key=len, reverse=True)
-    )
-    prefix_alt = "|".join(re.escape(p) for p in prefixes)
+    title_alt = trie_regex({*titles, *spokes, *_strs(raw.get("ranks"))}, space=r"[\s-]+")
+    prefix_alt = trie_regex(prefixes)
     pattern = re.compile(rf"(?<![\w-])(?:(?:{prefix_alt})[\s-]+)*(?:{title_alt})(?![\w])", re.IGNORECASE)
+    # the same, also finding plurals in the same scan: group "pl" marks one ("finance ministers")
+    with_plural = re.compile(
+        rf"(?<![\w-])(?:(?:{prefix_alt})[\s-]+)*(?:{title_alt})(?P<pl>(?<=[a-z])s)?(?![\w])", re.IGNORECASE
+    )
     implied = cast(dict[str, str], raw.get("implied_country", {}))
     return Titles(
         pattern=pattern,
+        with_plural=with_plural,
         weak=frozenset(t.lower() for t in _strs(raw.get("weak"))),
         former=re.compile(rf"(?:{'|'.join(re.escape(f) for f in _strs(raw.get('former')))})", re.IGNORECASE),
         spokes=frozenset(s.lower() for s in spokes),
         not_public=words_regex(_strs(raw.get("not_public"))),
         implied_country=MappingProxyType({k.lower(): v for k, v in implied.items()}),
+        modifiers=frozenset(m.lower() for m in _strs(raw.get("modifiers"))),
+        ranks=frozenset(r.lower() for r in _strs(raw.get("ranks"))),
+        title_states=MappingProxyType(
+            {
+                k.lower(): frozenset(_strs(v))
+                for k, v in cast(dict[str, Any], raw.get("title_states", {})).items()
+            }
+        ),
     )
 
 
@@ -192,6 +207,8 @@ class Bodies:
     foreign_ministry: MappingProxyType[str, str]  # country -> canonical name
     foreign_forms: re.Pattern[str]
     generic_heads: tuple[str, ...]
+    military: MappingProxyType[str, str]  # country -> its army's usual name ("Pakistan Army")
+    form_states: MappingProxyType[str, frozenset[str]]  # lowercased foreign-ministry form -> states using it
 
 
 @lru_cache(maxsize=1)
@@ -215,6 +232,13 @@ def load_bodies() -> Bodies:
         foreign_ministry=MappingProxyType(dict(fm)),
         foreign_forms=words_regex(_strs(raw.get("foreign_ministry_forms"))),
         generic_heads=_strs(raw.get("generic_heads")),
+        military=MappingProxyType(dict(cast(dict[str, str], raw.get("army", {})))),
+        form_states=MappingProxyType(
+            {
+                k.lower(): frozenset(_strs(v))
+                for k, v in cast(dict[str, Any], raw.get("form_states", {})).items()
+            }
+        ),
     )
 
 
@@ -228,6 +252,8 @@ class Verbs:
     speech_nouns: frozenset[str]
     agree: re.Pattern[str]
     agree_nouns: re.Pattern[str]
+    sign: re.Pattern[str]
+    sign_objects: frozenset[str]
     action_verbs: frozenset[str]
     scope_nouns: frozenset[str]
     prior_markers: re.Pattern[str]
@@ -243,6 +269,8 @@ def load_verbs() -> Verbs:
         speech_nouns=frozenset(_strs(raw.get("speech_nouns"))),
         agree=words_regex(_strs(raw.get("agree"))),
         agree_nouns=words_regex(_strs(raw.get("agree_nouns"))),
+        sign=words_regex(_strs(raw.get("sign"))),
+        sign_objects=frozenset(w.lower() for w in _strs(raw.get("sign_objects"))),
         action_verbs=frozenset(_strs(raw.get("action_verbs"))),
         scope_nouns=frozenset(_strs(raw.get("scope_nouns"))),
         prior_markers=words_regex(_strs(raw.get("prior_markers"))),

@@ -76,8 +76,11 @@ def read_name_forward(text: str, pos: int, rules: NameRules, limit: int | None =
 
 def _accept(word: str, tokens: list[tuple[int, int, str]], rules: NameRules, text: str, after: int) -> bool:
     if word in rules.particles:
+        # a particle needs a capitalised word after it, possibly past more particles ("von der Leyen")
         nxt = _TOKEN_RE.match(text, _skip_spaces(text, after, len(text)))
-        return bool(tokens) and bool(nxt) and nxt is not None and nxt.group()[:1].isupper()
+        while nxt is not None and _clean_token(nxt.group())[0] in rules.particles:
+            nxt = _TOKEN_RE.match(text, _skip_spaces(text, nxt.end(), len(text)))
+        return bool(tokens) and nxt is not None and nxt.group()[:1].isupper()
     if tokens and (word in rules.suffixes or _ROMAN_RE.match(word)):
         return True
     if not tokens and word in rules.chinese_surnames and word in rules.stop:  # "He Lifeng", not "He said"
@@ -118,9 +121,10 @@ def read_name_backward(text: str, end: int, rules: NameRules) -> NameSpan | None
         gap = text[m.end() : picked[0][0] if picked else end]
         if gap.strip() or "\n" in gap:
             break
-        word, _ = _clean_token(m.group())
-        if word.endswith(".") and not _INITIAL_RE.match(word):
-            break
+        raw = m.group()
+        if raw.endswith(".") and not _INITIAL_RE.match(raw) and raw.rstrip(".") not in rules.suffixes:
+            break  # "Ken. Park Ji-won": a full stop ends the previous sentence
+        word, _ = _clean_token(raw)
         if not (
             _is_name_word(word, rules)
             or (picked and word in rules.particles)

@@ -9,10 +9,15 @@ Mentions come from three patterns around a title word (``data/titles.toml``):
 * copula: "X is a former Chinese ambassador to India" (recorded as another title).
 
 Mentions of one person are merged in the document ("Premier Wen" = "Wen Jiabao", "N. Rao" =
-"Nirupama Rao"), then the country comes from, in order: a nationality, possessive or
-body in a mention; a title only one state uses; a romanised Chinese name when China is in the
-story; and, in a story about two states, the other state of a person who meets, visits or sits in a
-sentence with people of one of them.
+"Nirupama Rao"), then the country comes from, in order: a nationality, possessive or body in a
+mention ("his Indian counterpart X" included); a state at the name ("X of Japan", "Japan's X"); a
+title only one state uses; the setting of the clause ("In Ottawa, ... spokesperson X"); the state an
+ambiguous body ("Foreign Office") was guessed to belong to; the one state named in the sentence of
+an ambiguous body; the one embassy named with an envoy; the state of a principal ("spokesperson
+for President X"). In a story about two states: a title only one of them uses; a romanised Chinese
+name only as a tie-break between two people facing each other; and the other state of a person who
+meets, visits or faces people of one of them (never from a mere list: "Prime Minister A and
+President B").
 """
 
 from __future__ import annotations
@@ -35,6 +40,25 @@ _COPULA_RE = re.compile(
     r"|,\s+who\s+(?:is|was|has\s+been))\s+(?:(?:a|an|the)\s+)?$"
 )
 _APPOSITIVE_END_RE = re.compile(r"^\s*(?:[,.;:)]|$|\s(?:who|and|said|says|told|has|had|is|was|will)\b)")
+_LOWER_POST_RE = re.compile(r"([a-z]+(?:\s+[a-z]+){0,5})(?=\s*,)")
+_NOT_POST = {
+    "the",
+    "a",
+    "an",
+    "country",
+    "nation",
+    "state",
+    "who",
+    "which",
+    "said",
+    "says",
+    "that",
+    "this",
+    "his",
+    "her",
+    "their",
+    "its",
+}
 _RELATION_RE = re.compile(
     r"(?i)\b(?:met|meets|meeting|conveyed|sent|wrote|written|writes|called|spoke|assured|told|hosted|"
     r"received|welcomed|congratulated|thanked|urged|invited|between)\b"
@@ -57,6 +81,10 @@ class Mention:
     tentative: bool = False  # a one-word name read leftwards: kept only if it joins a known person
     phrase: str = ""  # the whole role phrase, for other_titles
     sentence: int = -1
+    start: int = -1  # where the role phrase starts
+    end: int = -1  # where the role phrase ends
+    open_body: bool = False  # a body that names no state ("Foreign Office"): the state comes from context
+    body_guess: str | None = None  # the state such a body was guessed to belong to
 
 
 @dataclass(eq=False)
@@ -74,7 +102,11 @@ class Person:
 
 def find_mentions(doc: Doc, lex: Lexicon) -> list[Mention]:
     mentions: list[Mention] = []
-    for m in lex.titles.pattern.finditer(doc.clean):
+    plurals: list[re.Match[str]] = []
+    for m in lex.titles.with_plural.finditer(doc.clean):
+        if m.group("pl"):
+            plurals.append(m)
+            continue
         sentence = doc.sentence_of(m.start())
         if sentence is None:
             continue
@@ -82,7 +114,71 @@ def find_mentions(doc: Doc, lex: Lexicon) -> list[Mention]:
         if mention is not None:
             mention.sentence = sentence.index
             mentions.append(mention)
-    return _drop_nested(mentions)
+    mentions += _plural_mentions(doc, lex, plurals)
+    return _drop_nested(mentions, lex.titles.ranks)
+
+
+_LIST_SEP_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_OF_STATE_RE = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?")
+
+
+def _plural_mentions(doc: Doc, lex: Lexicon, plurals: list[re.Match[str]]) -> list[Mention]:
+    """ "the two finance ministers, A of Japan and B of South Korea": one mention per name."""
+    out: list[Mention] = []
+    for m in plurals:
+        sentence = doc.sentence_of(m.start())
+        gap = re.compile(r"\s*,?\s*").match(doc.clean, m.end())
+        if sentence is None or gap is None or gap.end() == m.end():
+            continue
+        core = re.sub(r"\s+", " ", doc.clean[m.start() : m.start("pl")])
+        found: list[Mention] = []
+        pos = gap.end()
+        while len(found) < 6:
+            name = read_name_forward(doc.clean, pos, lex.names, limit=sentence.end)
+            ranked = _rank_after(doc, lex, pos - 1, sentence.end) if name is None else None
+            name = ranked[1] if ranked is not None else name
+            if name is None or len(name.tokens) < 2:
+                break
+            found.append(
+                Mention(
+                    name=name,
+                    title=core,
+                    core=core.lower(),
+                    country=name_country(doc, name),
+                    weak=core.lower() in lex.titles.weak,
+                    phrase=core,
+                    sentence=sentence.index,
+                    start=m.start(),
+                )
+            )
+            after = name.end
+            of = _OF_STATE_RE.match(doc.clean, after)
+            place = doc.place_starting.get(of.end()) if of else None
+            if place is not None:
+                after = place.end
+            sep = _LIST_SEP_RE.match(doc.clean, after)
+            if sep is None:
+                break
+            pos = sep.end()
+        if len(found) >= 2:
+            out += found
+    return out
+
+
+def name_country(doc: Doc, name: NameSpan) -> str | None:
+    """A state named right at a name: "Kenji Arata of Japan", "Japan's Kenji Arata"."""
+    of = _OF_STATE_RE.match(doc.clean, name.end)
+    place = doc.place_starting.get(of.end()) if of else None
+    if place is not None and place.kind == "country":
+        return place.country
+    before = doc.place_ending.get(name.start - 1)
+    if (
+        before is not None
+        and doc.clean[before.end - 2 : before.end] in {"'s", "’s"}
+        and before.kind == "country"
+    ):
+        return before.country
+    return None
 
 
 def _mention_at(doc: Doc, lex: Lexicon, start: int, end: int, s_start: int, s_end: int) -> Mention | None:
@@ -98,19 +194,61 @@ def _mention_at(doc: Doc, lex: Lexicon, start: int, end: int, s_start: int, s_en
         former=former,
         weak=core.lower() in lex.titles.weak,
         phrase=_phrase(doc.clean[mod_start:post_end]),
+        start=mod_start,
+        open_body=body is not None and (not body.country or body.guessed),
+        body_guess=body.country if body is not None and body.guessed else None,
     )
     if mention.country is None:
         mention.country = _contextual_country(doc, lex, mention.core or "", det, body, start)
-    name = _name_after(doc, lex, post_end, s_end)
-    if name is not None:
-        mention.name = name
-        return mention
-    before = _name_before(doc, lex, mod_start, post_end, s_start, s_end)
-    if before is not None:
-        mention.name, mention.copula = before
-        mention.tentative = not _plausible(doc, mention.name)
-        return mention
-    return None
+    mention.end = post_end
+    principal = _principal_end(doc, lex, post_end, s_end)
+    name = _name_after(doc, lex, post_end, s_end) if principal is None else None
+    if name is None and principal is None:
+        rank = _rank_after(doc, lex, post_end, s_end)
+        if rank is not None:
+            rank_end, name = rank
+            rank_text = _ACRONYM_RE.sub("", doc.clean[post_end:rank_end]).strip(" ,")
+            mention.title = f"{mention.title} {rank_text}".strip()
+            mention.phrase = _phrase(doc.clean[mod_start:rank_end])
+    if name is None:
+        before = _name_before(doc, lex, mod_start, principal or post_end, s_start, s_end)
+        if before is None:
+            return None
+        name, mention.copula = before
+        mention.tentative = not _plausible(doc, name)
+    mention.name = name
+    if mention.country is None:
+        mention.country = name_country(doc, name)
+    return mention
+
+
+def _principal_end(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> int | None:
+    """ "spokesperson for President X": the end of the principal's name after the title."""
+    gap = re.match(r"\s+(?:for|to)\s+(?:the\s+)?", doc.clean[pos : pos + 12])
+    if gap is None:
+        return None
+    title = lex.titles.pattern.match(doc.clean, pos + gap.end())
+    if title is None or title.group()[:1].islower():
+        return None
+    name = _name_after(doc, lex, title.end(), s_end)
+    return name.end if name is not None else None
+
+
+_ACRONYM_RE = re.compile(r"\s*\([A-Z]{2,6}\)")
+
+
+def _rank_after(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> tuple[int, NameSpan] | None:
+    """ "DGMO Lt Gen X": a second title (a rank) between a post and the name."""
+    acronym = _ACRONYM_RE.match(doc.clean, pos)
+    start = acronym.end() if acronym else pos
+    gap = re.compile(r"\s*,?\s+").match(doc.clean, start)
+    if gap is None:
+        return None
+    rank = lex.titles.pattern.match(doc.clean, gap.end())
+    if rank is None or rank.group()[:1].islower():
+        return None
+    name = _name_after(doc, lex, rank.end(), s_end)
+    return (rank.end(), name) if name is not None else None
 
 
 def _phrase(text: str) -> str:
@@ -125,19 +263,26 @@ def _left_modifiers(
 ) -> tuple[int, str | None, BodyMention | None, str, bool, str]:
     """Peel "former", a body, a state and a determiner off the text left of a title."""
     pos, country, body, body_text, former, det = start, None, None, "", False, ""
-    for _ in range(5):
+    pending: int | None = None  # start of lowercase modifiers, kept only if a state or body precedes
+    for _ in range(8):
         left = doc.clean[s_start:pos].rstrip()
         cut = s_start + len(left)
         hit_body = doc.body_ending.get(cut)
         if hit_body is not None and body is None and not country:
             body = hit_body
             body_start, body_country = _strip_place(doc, lex, hit_body.start, hit_body.end)
-            country = country or body_country or hit_body.country
+            country = country or body_country or (None if hit_body.guessed else hit_body.country)
             body_text = doc.clean[body_start : hit_body.end]
             pos = hit_body.start
             continue
         place = doc.place_ending.get(cut)
-        place = place if place is not None and place.kind != "capital" else None
+        # a capital stands for its state only as a possessive ("Seoul's top diplomat")
+        if (
+            place is not None
+            and place.kind == "capital"
+            and doc.clean[place.end - 2 : place.end] not in {"'s", "’s"}
+        ):
+            place = None
         if place is not None and not country:
             country, pos = place.country, place.start
             continue
@@ -145,6 +290,10 @@ def _left_modifiers(
         if not word:
             break
         token = word.group(1)
+        if token.islower() and token in lex.titles.modifiers and not country and body is None and not det:
+            pending = pending if pending is not None else pos
+            pos = s_start + word.start(1)
+            continue
         if lex.titles.former.fullmatch(token) or token.lower() == "ex":
             former, pos = True, s_start + word.start(1)
             continue
@@ -152,6 +301,11 @@ def _left_modifiers(
             det, pos = token.lower(), s_start + word.start(1)
             continue
         break
+    if pending is not None and not country and body is None and not det:
+        pos = pending  # "new trade representative X": nothing before the modifiers, drop them
+    elif pending is not None:  # "Chile's international trade representative": the words join the title
+        mods = [w for w in doc.clean[pos:pending].split() if w in lex.titles.modifiers]
+        body_text = " ".join(x for x in (body_text, *mods) if x)
     return pos, country, body, body_text, former, det
 
 
@@ -168,6 +322,8 @@ def _post(doc: Doc, lex: Lexicon, end: int, s_end: int) -> tuple[int, str]:
     m = _POST_RE.match(doc.clean, end, s_end)
     if not m:
         return end, ""
+    if m.group("prep") in {"for", "to"} and lex.titles.pattern.match(doc.clean, m.end()):
+        return end, ""  # "spokesperson for President X": X is the principal, not the post
     place = doc.place_starting.get(m.end())
     if place is not None:
         return place.end, doc.clean[end : place.end].strip()
@@ -178,6 +334,11 @@ def _post(doc: Doc, lex: Lexicon, end: int, s_end: int) -> tuple[int, str]:
         if w.group() not in lex.names.stop:
             break
         words_end = m.end() + w.end()
+    if words_end == m.end() and m.group("prep") in {"of", "for"}:
+        # an appositive with a lowercase post: "minister of international relations and cooperation,"
+        low = _LOWER_POST_RE.match(doc.clean, m.end(), s_end)
+        if low is not None and not set(low.group(1).split()) & _NOT_POST:
+            return low.end(1), doc.clean[end : low.end(1)].strip()
     if words_end == m.end() or m.group("prep") in {"in", "at"}:
         return end, ""
     return words_end, doc.clean[end:words_end].strip()
@@ -186,7 +347,7 @@ def _post(doc: Doc, lex: Lexicon, end: int, s_end: int) -> tuple[int, str]:
 def _contextual_country(
     doc: Doc, lex: Lexicon, core: str, det: str, body: BodyMention | None, start: int
 ) -> str | None:
-    if body is not None and body.country:
+    if body is not None and body.country and not body.guessed:
         return body.country
     spokes = any(core.endswith(s) for s in lex.titles.spokes)
     if det == "its" or (spokes and body is None):
@@ -197,6 +358,8 @@ def _contextual_country(
 
 
 def _name_after(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> NameSpan | None:
+    acronym = _ACRONYM_RE.match(doc.clean, pos)  # "Director General of Military Operations (DGMO) X"
+    pos = acronym.end() if acronym else pos
     m = re.compile(r"\s*,?\s*").match(doc.clean, pos)
     start = m.end() if m else pos
     if start == pos and pos < len(doc.clean) and not doc.clean[pos : pos + 1].isspace():
@@ -205,7 +368,7 @@ def _name_after(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> NameSpan | None
     person = next((p for p in doc.persons if start <= p[0] <= start + 1), None)
     if person is not None and (name is None or person[1] > name.end):
         text = re.sub(r"['’]s?$", "", doc.clean[person[0] : person[1]]).strip()
-        if text and not any(w in lex.names.stop for w in text.split()):
+        if text and not any(w in lex.names.stop for w in text.split()) and not re.search(r"\w{2}\.\s", text):
             return NameSpan(person[0], person[0] + len(text), text)
     return name
 
@@ -232,13 +395,17 @@ def _plausible(doc: Doc, name: NameSpan) -> bool:
     return len(name.tokens) >= 2 or any(p[0] <= name.start and name.end <= p[1] for p in doc.persons)
 
 
-def _drop_nested(mentions: list[Mention]) -> list[Mention]:
-    """Keep one mention per name span: the one whose title is longest."""
+def _drop_nested(mentions: list[Mention], ranks: frozenset[str] = frozenset()) -> list[Mention]:
+    """Keep one mention per name span: the one whose title is longest (a post before a rank)."""
     best: dict[tuple[int, int], Mention] = {}
+
+    def weight(m: Mention) -> tuple[bool, int]:
+        return ((m.core or "") not in ranks, len(m.phrase))
+
     for m in mentions:
         key = (m.name.start, m.name.end)
         old = best.get(key)
-        if old is None or len(m.phrase) > len(old.phrase):
+        if old is None or weight(m) > weight(old):
             best[key] = m
     return sorted(best.values(), key=lambda m: m.name.start)
 
@@ -348,17 +515,141 @@ def _not_public(doc: Doc, lex: Lexicon, person: Person) -> bool:
 
 
 def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
+    """Country of each person, from the most direct cue to the weakest.
+
+    A romanised name's ethnic origin is not a cue on its own: officials of the US, Singapore,
+    Taiwan or Malaysia carry Chinese surnames. It only breaks a tie between two people of unknown
+    state who face each other ("between A and B", "A and B ... their meeting") in a story about
+    China and one other state, when exactly one of the two names reads as pinyin.
+    """
+    main = doc.main_countries()
     for person in people:
         explicit = Counter(m.country for m in person.mentions if m.country)
+        if not explicit:  # "Japan's X" or "X of Japan" at any mention of the person
+            explicit = Counter(c for s, e in person.spans if (c := name_country(doc, NameSpan(s, e, ""))))
+        if not explicit:  # "In <capital>, Foreign Office spokesperson X": the state named by the setting
+            explicit = Counter(c for m in person.mentions if (c := _setting_country(doc, m, main)))
+        if not explicit:  # "Foreign Office spokesperson X" in a story naming one state that calls it so
+            explicit = Counter(m.body_guess for m in person.mentions if m.body_guess)
+        if not explicit:
+            explicit = Counter(c for m in person.mentions if (c := _open_body_country(doc, m, main)))
+        if not explicit:  # "the embassy said ..., a figure Ambassador X cited": the embassy's state
+            explicit = Counter(c for m in person.mentions if (c := _mission_country(doc, m)))
         if explicit:
             person.country = explicit.most_common(1)[0][0]
-    china = "China" in doc.countries()
-    for person in people:
-        if person.country is None and china and looks_chinese(person.name, lex.names):
-            person.country = "China"
-    main = doc.main_countries()
+    _by_principal(doc, people)
     if len(main) == 2:
+        _by_title_states(lex, people, main)
+        _pinyin_tie_break(doc, lex, people, main)
         _by_relation(doc, people, main)
+
+
+def _by_principal(doc: Doc, people: list[Person]) -> None:
+    """ "a spokesperson for President X", "an adviser to Prime Minister X": the state X serves."""
+    starts = {s: p for p in people for s, _ in p.spans}
+    for person in people:
+        if person.country is not None:
+            continue
+        for m in person.mentions:
+            if m.title is None or m.name.end > m.start:  # only appositives: "Y, spokesperson for X"
+                continue
+            end = m.end
+            gap = re.match(r"\s+(?:for|to)\s+(?:the\s+)?", doc.clean[end : end + 12])
+            if gap is None:
+                continue
+            later = [
+                (s, p)
+                for s, p in starts.items()
+                if end + gap.end() <= s <= end + gap.end() + 40 and p.country
+            ]
+            if later and later[0][1] is not person:
+                person.country = min(later, key=lambda x: x[0])[1].country
+                break
+
+
+def _by_title_states(lex: Lexicon, people: list[Person], main: list[str]) -> None:
+    """A title only one of the story's two states uses ("Foreign Secretary" in a US–India story)."""
+    for person in people:
+        if person.country is not None:
+            continue
+        options: set[str] = set()
+        for m in person.mentions:
+            core = re.sub(r"^(?:(?:acting|interim|former)\s+)+", "", m.core or "")
+            states = lex.titles.title_states.get(core)
+            if states is not None:
+                options |= states & set(main)
+        if len(options) == 1:
+            person.country = options.pop()
+
+
+def _pinyin_tie_break(doc: Doc, lex: Lexicon, people: list[Person], main: list[str]) -> None:
+    if "China" not in main:
+        return
+    other = next(c for c in main if c != "China")
+    unknown = [p for p in people if p.country is None]
+    for a in unknown:
+        for b in unknown:
+            if a is b or a.country or b.country or not _related(doc, a, b):
+                continue
+            if looks_chinese(a.name, lex.names) and not looks_chinese(b.name, lex.names):
+                a.country, b.country = "China", other
+
+
+# a setting phrase that opens the sentence or a clause: "In Ottawa, ...", "..., speaking in Seoul, ..."
+_LOCATIVE_RE = re.compile(r"(?:^|,\s*|\bspeaking\s+)(?:[Ii]n|[Ff]rom|[Aa]t)\s+(?:the\s+)?$")
+
+
+def _setting_country(doc: Doc, mention: Mention, main: list[str]) -> str | None:
+    """A state of the story named as the setting of the clause before the title ("In Ottawa, ...")."""
+    sentence = doc.sentences[mention.sentence] if 0 <= mention.sentence < len(doc.sentences) else None
+    if sentence is None or mention.start < 0:
+        return None
+    before = [
+        p for p in doc.places if sentence.start <= p.start and p.end <= mention.start and p.country in main
+    ]
+    for place in reversed(before):
+        setting = _LOCATIVE_RE.search(doc.clean[sentence.start : place.start])
+        if setting and re.match(r"\s*,", doc.clean[place.end : place.end + 3]):
+            between = doc.clean[place.end : mention.start]
+            if not any(p.start >= place.end for p in before) and not re.search(r"[;:]", between):
+                return place.country
+            break
+    return None
+
+
+_ENVOY_CORES = (
+    "ambassador",
+    "high commissioner",
+    "envoy",
+    "consul",
+    "chargé d'affaires",
+    "charge d'affaires",
+)
+
+
+def _mission_country(doc: Doc, mention: Mention) -> str | None:
+    """An envoy of no named state in a sentence that names exactly one state's embassy."""
+    if not (mention.core or "").endswith(_ENVOY_CORES) or not 0 <= mention.sentence < len(doc.sentences):
+        return None
+    sentence = doc.sentences[mention.sentence]
+    states = {
+        b.country
+        for b in doc.bodies
+        if b.head in {"embassy", "commission"} and b.country and sentence.start <= b.start < sentence.end
+    }
+    return states.pop() if len(states) == 1 else None
+
+
+def _open_body_country(doc: Doc, mention: Mention, main: list[str]) -> str | None:
+    """For a body that names no state, the one state of the story named in the same sentence."""
+    sentence = doc.sentences[mention.sentence] if 0 <= mention.sentence < len(doc.sentences) else None
+    if sentence is not None and mention.open_body:
+        states = {
+            p.country for p in doc.places if sentence.start <= p.start < sentence.end and p.country in main
+        }
+        if len(states) == 1:
+            return states.pop()
+    return None
 
 
 def _by_relation(doc: Doc, people: list[Person], main: list[str]) -> None:
@@ -372,7 +663,7 @@ def _by_relation(doc: Doc, people: list[Person], main: list[str]) -> None:
             excluded = visited | {
                 o.country
                 for o in people
-                if o is not person and o.country in main and person.sentences & o.sentences
+                if o is not person and o.country in main and _related(doc, person, o)
             }
             if set(main) <= excluded:
                 excluded = visited | _acted_on_by(doc, person, people)
@@ -380,6 +671,45 @@ def _by_relation(doc: Doc, people: list[Person], main: list[str]) -> None:
             if len(options) == 1 and excluded & set(main):
                 person.country = options[0]
                 changed = True
+
+
+def _related(doc: Doc, a: Person, b: Person) -> bool:
+    """Two people in one sentence with a meeting, message or talks between them, not a list
+    ("Prime Minister A and President B" says nothing about B's state)."""
+    for a_start, a_end in a.spans:
+        for b_start, b_end in b.spans:
+            lo, hi = (a_end, b_start) if a_end <= b_start else (b_end, a_start)
+            if hi < lo or hi - lo > 200:
+                continue
+            between = doc.clean[lo:hi]
+            if re.search(r"[.!?]\s", between):
+                continue
+            if _RELATION_RE.search(between) or re.search(r"(?i)\b(?:counterpart|with|talks)\b", between):
+                return True
+            if re.search(r"(?i)\band\b", between) and _joint(doc, lo, hi):
+                return True
+    return False
+
+
+_JOINT_BEFORE_RE = re.compile(r"(?i)\bbetween\s+(?:\S+\s+){0,4}$")
+_JOINT_AFTER_RE = re.compile(
+    r"(?i)\b(?:their|each\s+other|bilateral|counterparts|jointly|they\s+(?:met|spoke|talked|held)|"
+    r"(?:also\s+)?(?:agreed|pledged|vowed|signed|promised|committed|discussed))\b"
+)
+
+
+def _joint(doc: Doc, lo: int, hi: int) -> bool:
+    """ "between A and B", "A and B ... at their meeting": two sides, not a list of colleagues."""
+    sentence = doc.sentence_of(lo)
+    if sentence is None:
+        return False
+    start = max(sentence.start, lo - 80)
+    first = doc.clean.rfind(" ", start, lo - 1)
+    return bool(
+        _JOINT_BEFORE_RE.search(doc.clean[start : max(start, first)] + " ")
+        or _JOINT_BEFORE_RE.search(doc.clean[start:lo])
+        or _JOINT_AFTER_RE.search(doc.clean, hi, min(sentence.end, hi + 120))
+    )
 
 
 def _acted_on_by(doc: Doc, person: Person, people: list[Person]) -> set[str]:
@@ -418,10 +748,10 @@ def _visited(doc: Doc, person: Person) -> set[str]:
 # --------------------------------------------------------------------------- output
 
 
-def to_officials(doc: Doc, people: Iterable[Person]) -> list[Official]:
+def to_officials(doc: Doc, people: Iterable[Person], ranks: frozenset[str] = frozenset()) -> list[Official]:
     out: list[Official] = []
     for person in people:
-        main = _best_title(person)
+        main = _best_title(person, ranks)
         others = [
             m.phrase
             for m in person.mentions
@@ -446,19 +776,61 @@ def to_officials(doc: Doc, people: Iterable[Person]) -> list[Official]:
     return out
 
 
-def _best_title(person: Person) -> Mention | None:
+def _best_title(person: Person, ranks: frozenset[str] = frozenset()) -> Mention | None:
     titled = [m for m in person.mentions if m.title]
     if not titled:
         return None
 
-    def rank(m: Mention) -> tuple[int, int, int, int]:
-        return (int(not m.former), int(not m.copula), int(not m.weak), len((m.title or "").split()))
+    def rank(m: Mention) -> tuple[int, int, int, int, int]:
+        is_rank = (m.core or "") in ranks
+        return (
+            int(not m.former),
+            int(not m.copula),
+            int(not m.weak),
+            int(not is_rank),
+            len((m.title or "").split()),
+        )
 
     best = max(titled, key=rank)
     return best
 
 
+def _inherit_counterpart_titles(people: list[Person]) -> None:
+    """ "X, the director general, spoke to his Indian counterpart Y": Y holds the same post."""
+    for person in people:
+        if any(not m.weak for m in person.mentions):
+            continue
+        for m in person.mentions:
+            if not (m.core or "").endswith("counterpart"):
+                continue
+            sources = [
+                o
+                for other in people
+                if other is not person
+                for o in other.mentions
+                if o.sentence == m.sentence
+                and not o.weak
+                and o.title
+                and not o.former
+                and o.name.start < m.start
+            ]
+            if sources:
+                best = max(sources, key=lambda o: (o.name.start, len((o.title or "").split())))
+                person.mentions.append(
+                    Mention(
+                        name=m.name,
+                        title=best.title,
+                        core=best.core,
+                        phrase=best.phrase,
+                        sentence=m.sentence,
+                        start=m.start,
+                    )
+                )
+                break
+
+
 def extract_officials(doc: Doc, lex: Lexicon) -> tuple[list[Official], list[Person]]:
     people = group_people(doc, lex, find_mentions(doc, lex))
     assign_countries(doc, lex, people)
-    return to_officials(doc, people), people
+    _inherit_counterpart_titles(people)
+    return to_officials(doc, people, lex.titles.ranks), people

@@ -30,12 +30,55 @@ _DOUBLE_RE = re.compile(r"“([^”\n]{1,3000}?)”|(?<![\w\"])\"([^\"\n]{1,3000
 _SINGLE_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=[^\s'’])", re.MULTILINE)
 _SINGLE_CLOSE_RE = re.compile(r"(?<=[^\s])[’'](?=[\s.,;:!?)\]—–-]|$)", re.MULTILINE)
 _PRONOUN_RE = re.compile(r"\b(?:he|she|He|She)\b")
+_IT_RE = re.compile(r"\b(?:it|It)\b(?=\s+(?:\w+\s+)?(?:said|says|added|stated|warned|noted)\b)")
 _GENERIC_RE = re.compile(
     r"(?i)\b(?:the\s+)?(?:people|officials|sources|analysts|experts|diplomats|observers|"
     r"critics|residents|reports?)\b"
 )
 _ACCORDING_RE = re.compile(r"(?i)\baccording\s+to\s+(?:a\s+|the\s+)?")
 MAX_GAP = 60
+_OBJECT_MARKERS = {
+    "with",
+    "to",
+    "by",
+    "for",
+    "from",
+    "of",
+    "on",
+    "at",
+    "in",
+    "into",
+    "about",
+    "against",
+    "than",
+    "as",
+    "when",
+    "after",
+    "before",
+    "while",
+    "since",
+    "until",
+    "if",
+    "because",
+    "whom",
+    "whose",
+    "and",
+    "or",
+    "met",
+    "meet",
+    "meets",
+    "told",
+    "called",
+    "invited",
+    "received",
+    "hosted",
+    "thanked",
+    "urged",
+    "asked",
+    "between",
+    "that",
+    "where",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +132,7 @@ def _candidates(doc: Doc, people: list[Person], quotes: list[RawQuote]) -> list[
         cands.append(Candidate(s, e, owner, "person"))
     cands += [Candidate(b.start, b.end, b.canonical or None, "body") for b in doc.bodies]
     cands += [Candidate(m.start(), m.end(), None, "pronoun") for m in _PRONOUN_RE.finditer(doc.clean)]
+    cands += [Candidate(m.start(), m.end(), None, "it") for m in _IT_RE.finditer(doc.clean)]
     cands += [Candidate(m.start(), m.end(), None, "generic") for m in _GENERIC_RE.finditer(doc.clean)]
     inside = [(q.start, q.end) for q in quotes]
     cands = [c for c in cands if not any(s <= c.start < e for s, e in inside)]
@@ -136,23 +180,53 @@ class _Speakers:
     people: list[Person]
 
     def resolve(self, c: Candidate | None) -> Candidate | None:
+        if c is not None and c.kind == "it":
+            return self.last_body(c.start)
         if c is None or c.kind != "pronoun":
             return c
         return self.last_person(c.start)
 
-    def last_person(self, pos: int) -> Candidate | None:
-        """The last person who was the subject of a speech verb before ``pos`` (else the last named)."""
+    def last_body(self, pos: int) -> Candidate | None:
+        """ "'...,' it said": the body named last in this sentence or the two before."""
         sentence = self.doc.sentence_of(pos)
-        floor = self.doc.sentences[max(0, sentence.index - 4)].start if sentence else 0
-        speakers = []
-        for m in _speech_verbs(self.doc, self.lex, floor, pos):
-            c = _subject_before(self.cands, m.start(), floor, self.doc)
-            if c is not None and c.kind == "person":
-                speakers.append(c)
-        if speakers:
-            return speakers[-1]
-        named = [c for c in self.cands if c.kind == "person" and floor <= c.start < pos]
-        return named[-1] if named else None
+        if sentence is None:
+            return None
+        floor = self.doc.sentences[max(0, sentence.index - 2)].start
+        bodies = [c for c in self.cands if c.kind == "body" and c.speaker and floor <= c.start < pos]
+        return bodies[-1] if bodies else None
+
+    def last_person(self, pos: int) -> Candidate | None:
+        """The person a pronoun at ``pos`` refers to: in the nearest sentence (this one first, up to
+        four back) that names a person, the subject of a speech verb there, else the person named
+        last. ("'A,' X said. Y struck a similar note. 'B,' he said." -> Y.)"""
+        sentence = self.doc.sentence_of(pos)
+        if sentence is None:
+            return None
+        for index in range(sentence.index, max(-1, sentence.index - 5), -1):
+            s = self.doc.sentences[index]
+            end = min(s.end, pos)
+            named = [c for c in self.cands if c.kind == "person" and s.start <= c.start < end]
+            if not named:
+                continue
+            speakers = []
+            for m in _speech_verbs(self.doc, self.lex, s.start, end):
+                c = _subject_before(self.cands, m.start(), s.start, self.doc)
+                if c is not None and c.kind == "person":
+                    speakers.append(c)
+            if speakers:
+                return speakers[-1]
+            subjects = [c for c in named if self._subject_like(c, s.start)]
+            return subjects[0] if subjects else named[-1]
+        return None
+
+    def _subject_like(self, c: Candidate, floor: int) -> bool:
+        """A person not introduced by a preposition, conjunction or verb ("with X", "when X", "met X")."""
+        left = self.doc.clean[floor : c.start]
+        left = self.lex.titles.pattern.sub(" ", left)
+        words = re.findall(r"[A-Za-z’']+", left)
+        while words and (words[-1][:1].isupper() or words[-1].lower() in {"the", "a", "an", "'s", "’s"}):
+            words.pop()
+        return not words or words[-1].lower() not in _OBJECT_MARKERS
 
     def attribute(self, q: RawQuote, quotes: list[RawQuote]) -> Candidate | None:
         s_open, s_close = self.doc.sentence_of(q.open), self.doc.sentence_of(max(q.open, q.close - 1))

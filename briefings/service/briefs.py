@@ -107,7 +107,9 @@ class Reader:
         if cached is None:
             if len(self._briefs) >= BRIEF_CACHE or any(k[0] != snap.version for k in self._briefs):
                 self._briefs = {}
-            cached = build_brief(snap.picture, snap.meta, self.labels, topic=topic, since=since, beat=self.beat)
+            cached = build_brief(
+                snap.picture, snap.meta, self.labels, topic=topic, since=since, beat=self.beat
+            )
             self._briefs[key] = cached
         return cached.model_copy(deep=True)
 

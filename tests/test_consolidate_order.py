@@ -1,0 +1,133 @@
+"""The picture depends on the set of articles only: any order, batch or one by one."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefings.consolidate import Consolidator, consolidate
+from briefings.models import ArticleSummary
+from tests.test_consolidate_support import all_beats, official, summary
+
+BEATS = all_beats()
+TRAPS = [
+    summary("t1.txt", "2025-01-01", officials=[official("Li Wenhua", "Vice Premier", "China")]),
+    summary("t2.txt", "2025-01-01", officials=[official("Li Jun", "Commerce Minister", "China")]),
+    summary("t3.txt", "2025-01-02", officials=[official("Li", None, "China")]),
+    summary("t4.txt", "2025-01-02", officials=[official("Li", "Commerce Minister", "China")]),
+    summary("t5.txt", "2025-01-03", officials=[official("S. Okafor", None, "Nigeria")]),
+    summary("t6.txt", "2025-01-03", officials=[official("Samuel Okafor", "Foreign Minister", "Nigeria")]),
+    summary("t7.txt", "2025-01-04", officials=[official("Sade Okafor", "Finance Minister", "Nigeria")]),
+    summary("t8.txt", "2025-01-04", officials=[official("Okafor", "Finance Minister", None)]),
+]
+EVERYTHING = BEATS + TRAPS
+
+
+def dump(summaries: list[ArticleSummary]) -> dict[str, object]:
+    return consolidate(summaries).model_dump(mode="json")
+
+
+EXPECTED = dump(EVERYTHING)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations(EVERYTHING))
+def test_any_order_gives_the_same_picture(order: list[ArticleSummary]) -> None:
+    assert dump(order) == EXPECTED
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.permutations(EVERYTHING), st.integers(min_value=0, max_value=len(EVERYTHING)))
+def test_adding_one_by_one_with_results_in_between_equals_batch(
+    order: list[ArticleSummary], cut: int
+) -> None:
+    c = Consolidator()
+    for s in order[:cut]:
+        c.add(s)
+    c.result()
+    for s in order[cut:]:
+        c.add(s)
+    assert c.result().model_dump(mode="json") == EXPECTED
+
+
+def test_results_are_independent_copies() -> None:
+    c = Consolidator()
+    for s in EVERYTHING:
+        c.add(s)
+    first = c.result()
+    first.timeline[0].articles.append("mutated.txt")
+    first.officials[0].titles_seen.clear()
+    assert c.result().model_dump(mode="json") == EXPECTED
+
+
+def test_adding_the_same_summary_twice_changes_nothing() -> None:
+    c = Consolidator()
+    for s in EVERYTHING + EVERYTHING[:3]:
+        c.add(s)
+    assert c.result().model_dump(mode="json") == EXPECTED
+    assert len(c) == len(EVERYTHING)
+
+
+def test_a_different_summary_under_a_known_name_is_refused() -> None:
+    c = Consolidator()
+    c.add(BEATS[0])
+    with pytest.raises(ValueError, match="already added"):
+        c.add(BEATS[1].model_copy(update={"article": BEATS[0].article}))
+
+
+def test_nothing_in_gives_an_empty_picture() -> None:
+    assert consolidate([]).model_dump() == {
+        "officials": [],
+        "agreements": [],
+        "issues": [],
+        "timeline": [],
+        "discrepancies": [],
+    }
+
+
+def test_no_seed_official_is_named_in_the_code() -> None:
+    seed_names = ["Misri", "Weidong", "Jaiswal", "Rawat", "Doval", "Jaishankar", "Wang Yi", "Lin Jian"]
+    seed_names += ["Xi Jinping", "Narendra Modi", "Murmu", "Li Qiang", "Starmer"]
+    names = "|".join(seed_names)
+    package = pathlib.Path(__file__).resolve().parents[1] / "briefings" / "consolidate"
+    hits = [p.name for p in package.rglob("*.py") if re.search(names, p.read_text())]
+    assert hits == []
+
+
+def test_a_consolidator_survives_pickling_and_goes_on_where_it_stopped() -> None:
+    import pickle
+
+    c = Consolidator()
+    for s in EVERYTHING[:7]:
+        c.add(s)
+    c.result()
+    restored = pickle.loads(pickle.dumps(c))
+    for s in EVERYTHING[7:]:
+        restored.add(s)
+    assert restored.result().model_dump(mode="json") == EXPECTED
+
+
+def test_a_restored_consolidator_in_another_process_still_knows_its_articles(tmp_path: pathlib.Path) -> None:
+    import pickle
+    import subprocess
+    import sys
+
+    c = Consolidator()
+    c.add(EVERYTHING[0])
+    state = tmp_path / "state.pickle"
+    state.write_bytes(pickle.dumps(c))
+    script = (
+        "import pickle, sys\n"
+        "from tests.test_consolidate_support import all_beats\n"
+        "c = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "c.add(all_beats()[0])\n"
+        "print(len(c))\n"
+    )
+    root = pathlib.Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", script, str(state)], cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "1"
