@@ -6,8 +6,8 @@ Articles are composed from the sentence templates below (original text, varied n
 numbers; deterministic for a given --seed), about 540 words each like the seed articles, written to
 a temporary folder (or, with --from, copies of real articles). Then ``briefings extract FOLDER
 --format json`` runs as a subprocess, so the time includes interpreter start, imports, model loading
-and JSON output. Peak memory is the sum of the resident sets of the command and its workers,
-sampled every 50 ms.
+and JSON output. Peak memory is the proportional set size of the command and its workers
+together (shared pages counted once), sampled every 50 ms.
 """
 
 from __future__ import annotations
@@ -133,21 +133,37 @@ def compose(rng: random.Random) -> str:
 
 
 def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, from /proc (MB)."""
+    """Memory of a process and all its descendants, from /proc (MB).
+
+    Uses the proportional set size (Pss: pages shared between forked workers are divided among
+    them), so the total is what the tree really occupies; falls back to VmRSS without smaps_rollup.
+    """
     total = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+            total += _pss_kb(current)
             with open(f"/proc/{current}/task/{current}/children") as children:
                 pending += [int(c) for c in children.read().split()]
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total / 1024
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, PermissionError):
+        pass
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 
 def write_corpus(folder: Path, n: int, rng: random.Random, source: Path | None) -> int:
@@ -194,7 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"articles: {count}  words: {words}")
     print(f"wall time (incl. process start): {elapsed:.2f} s")
     print(f"throughput: {count / elapsed:.1f} articles/s, {words / elapsed:,.0f} words/s")
-    print(f"peak memory: {peak:.0f} MB (process tree, sampled); largest single process {largest:.0f} MB")
+    print(
+        f"peak memory: {peak:.0f} MB (process tree, Pss, sampled); largest single process RSS {largest:.0f} MB"
+    )
     return 0
 
 
