@@ -311,7 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--quick", action="store_true", help="small size for CI (no thresholds)")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.articles = 200
 
     t0 = time.perf_counter()
     summaries = articles(args.articles + 1, args.seed)
