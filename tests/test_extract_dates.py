@@ -89,3 +89,14 @@ def test_events_carry_sentence_spans(ex: Extractor) -> None:
     event = s.events[0]
     assert event.date == "2025-06-12"
     assert text[event.span.start : event.span.end].startswith("The foreign ministers met on Thursday")
+
+
+def test_reference_of_an_undated_story_puts_bare_dates_after_the_latest_dated_month() -> None:
+    from briefings.extract.dates import find_dates, infer_reference
+
+    text = "Talks collapsed in December 2024. On April 4, the two ministers met again in Lima."
+    assert str(infer_reference(find_dates(text))) == "2025-04-04"
+    same_year = "The decree of February 2025 took effect. On June 5, officials met in Quito."
+    assert str(infer_reference(find_dates(same_year))) == "2025-06-05"
+    stated = "The accord of 3 March 2023 was renewed on 9 May 2024."
+    assert str(infer_reference(find_dates(stated))) == "2024-05-09"

@@ -186,21 +186,25 @@ def _numeric(base: DateMention) -> DateMention | None:
 
 
 def infer_reference(mentions: Sequence[DateMention]) -> dt.date | None:
-    """The latest date the text names in full (day-month dates take the latest stated year)."""
-    years = [d.year for d in mentions if d.year is not None and d.month is not None]
-    latest_year = max(years) if years else None
+    """The latest date the text names in full, for an article that does not state its own date.
+
+    A day-month without a year ("April 4") is placed in the year that puts it on or after the
+    latest explicitly dated month ("December 2024" makes it 2025-04-04): stories name the year
+    of dates outside the current one, and report mostly the recent past.
+    """
+    stated = [(d.year, d.month) for d in mentions if d.year is not None and d.month is not None]
+    floor = max(stated) if stated else None
     candidates: list[dt.date] = []
     for d in mentions:
-        if d.month is None or d.kind not in {"iso", "numeric", "md", "dm"}:
+        if d.month is None or d.day is None or d.kind not in {"iso", "numeric", "md", "dm"}:
             continue
-        year = d.year or latest_year
-        if year is not None and d.day is not None:
+        if d.year is not None:
+            candidates.append(_safe_date(d.year, d.month, d.day))
+        elif floor is not None:
+            year = floor[0] if d.month >= floor[1] else floor[0] + 1
             candidates.append(_safe_date(year, d.month, d.day))
-    if not candidates:
-        month_years = [(d.year, d.month) for d in mentions if d.kind == "month" and d.year and d.month]
-        if month_years:
-            y, mth = max(month_years)
-            candidates.append(dt.date(y, mth, 1))
+    if not candidates and floor is not None:
+        candidates.append(dt.date(floor[0], floor[1], 1))
     return max(candidates) if candidates else None
 
 
