@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from typing import Annotated
 
 import typer
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application, quiet_http_logs
 from bot.context import SERVICE_KEY
 from bot.delivery import Sender
+from bot.jobs import plan
 from briefings.config import Settings, load_settings
 from briefings.errors import BriefingsError
 from briefings.service.app import BriefingService
@@ -21,10 +24,14 @@ cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, invoke_w
 log = logging.getLogger("briefbot")
 
 
-def _service() -> BriefingService:
+def _settings() -> Settings:
     settings = load_settings()
     if not settings.telegram_bot_token:
         raise BriefingsError("TELEGRAM_BOT_TOKEN: not set (get one from @BotFather)")
+    return settings
+
+
+def _service(settings: Settings) -> BriefingService:
     return BriefingService(settings, clock=clock_from_env())
 
 
@@ -38,22 +45,26 @@ def run(
     """Run the bot until interrupted."""
     if ctx.invoked_subcommand is not None:
         return
-    service = _service()
-    settings = service.settings
+    settings = _settings()
+    if webhook:
+        _check_webhook(settings)  # before anything is opened
+    service = _service(settings)
     app = build_application(service)
     log.info("briefbot starting (%s)", "webhook" if webhook else "long polling")
-    if webhook:
-        _check_webhook(settings)
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    try:
+        if webhook:
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    finally:
+        service.close()
 
 
 def _check_webhook(settings: Settings) -> None:
@@ -68,12 +79,12 @@ def _check_webhook(settings: Settings) -> None:
 @cli.command("send-due")
 def send_due() -> None:
     """Plan what is due now, send it all, and exit (for cron, and for tests)."""
-    service = _service()
+    service = _service(_settings())
     app = build_application(service, with_jobs=False)
 
     async def once() -> None:
         async with app:
-            planned = await asyncio.to_thread(service.plan_due)
+            planned = await asyncio.to_thread(plan, service)
             sender = app.bot_data["sender"]
             assert isinstance(sender, Sender)
             report = await sender.drain()
@@ -95,6 +106,17 @@ def main() -> None:
     except BriefingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except InvalidToken:  # PTB's message quotes the token
+        print("error: TELEGRAM_BOT_TOKEN: the Bot API server rejected the token", file=sys.stderr)
+        sys.exit(2)
+    except NetworkError as exc:
+        print(f"error: cannot reach the Bot API server: {_scrub(str(exc))}", file=sys.stderr)
+        sys.exit(1)
+
+
+def _scrub(text: str) -> str:
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    return text.replace(token, "<token>") if token else text
 
 
 if __name__ == "__main__":

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.context import CONTEXT_TYPES, SERVICE_KEY, BotApp
 from bot.delivery import Sender
 from bot.errors import on_error
-from bot.handlers import admin, brief, start, subscribe, topics, who
+from bot.handlers import admin, brief, membership, start, subscribe, topics, who
 from bot.jobs import schedule
+from bot.ratelimit import TelegramRateLimiter
 from briefings.service.app import BriefingService
 
 COMMANDS = [
@@ -27,10 +28,36 @@ COMMANDS = [
 ]
 
 
+#: loggers whose records may carry the bot token (request URLs, "Set Bot API URL" at DEBUG)
+TOKEN_LOGGERS = ("httpx", "httpcore", "telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater")
+
+
 def quiet_http_logs() -> None:
     """httpx logs request URLs, which carry the bot token, at INFO."""
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class _Redact(logging.Filter):
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "<token>"), None
+        return True
+
+
+def protect_token(token: str) -> None:
+    """Also at DEBUG, and whatever the handlers: the token is replaced in what those loggers log."""
+    if not token:
+        return
+    for name in TOKEN_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _Redact) and f.secret == token for f in logger.filters):
+            logger.addFilter(_Redact(token))
 
 
 async def _post_init(app: BotApp) -> None:
@@ -39,20 +66,22 @@ async def _post_init(app: BotApp) -> None:
 
 def build_application(service: BriefingService, *, with_jobs: bool = True) -> BotApp:
     settings = service.settings
+    quiet_http_logs()
+    protect_token(settings.telegram_bot_token)
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(TelegramRateLimiter(max_retries=3))
         .concurrent_updates(16)
         .post_init(_post_init)
     )
     app: BotApp = builder.build()
     app.bot_data[SERVICE_KEY] = service
     app.bot_data["sender"] = Sender(app.bot, service)
-    for module in (start, brief, who, topics, subscribe, admin):
+    for module in (start, brief, who, topics, subscribe, admin, membership):
         app.add_handlers(module.HANDLERS)
     app.add_error_handler(on_error)
     if with_jobs:

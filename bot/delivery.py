@@ -1,10 +1,19 @@
 """The outbox sender: drains due deliveries within Telegram's limits.
 
-The Application's AIORateLimiter keeps the overall rate (about 30 messages/s) and the per-group
-rate (20/min) and waits out 429 ``retry_after``. On top of it this sender spaces the parts of one
-view sent to the same private chat (1 message/s), retries 5xx and timeouts with backoff,
-and on 403 (blocked, kicked, deactivated) marks the delivery failed and deactivates the chat.
-Each part sent is recorded, so a crash never resends the parts already delivered.
+The Application's rate limiter (:mod:`bot.ratelimit`) keeps Telegram's limits (overall, per private
+chat, per group), waits out 429 ``retry_after`` and retries 5xx answers. On top of it this sender
+retries timeouts with backoff, defers a delivery that still fails to a later tick, and on 403
+(blocked, kicked, deactivated) marks the delivery failed and deactivates the chat.
+
+What a crash (SIGKILL, power loss) can do: Telegram has no idempotency key, so a message whose
+request had left when the process died may or may not have been delivered, and nothing tells.
+This sender records each part as sent *just before its request leaves* (after its rate-limit
+turn, through :data:`bot.ratelimit.DEPARTING`), and takes the mark back when the request fails
+in a way that says it was not delivered. After a crash the delivery is resumed from the first
+part not yet recorded, so a message that was on its way is not sent a second time; the price is
+the instant between the database commit and the request leaving, in which a crash loses that
+part (microseconds, against the tenths of a second a request is in flight). A request that timed
+out in a running process is sent again (Telegram may or may not have delivered it): at least once.
 """
 
 from __future__ import annotations
@@ -12,18 +21,29 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ParamSpec
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import BaseRequest
 
-from bot.calls import call
+from bot.calls import Serial, call
+from bot.ratelimit import DEPARTING
 from briefings.service.app import BriefingService, Outgoing
 
 log = logging.getLogger(__name__)
-PRIVATE_SPACING = 1.05  # seconds between two messages to one private chat
-GROUP_SPACING = 3.05  # 20 per minute
+P = ParamSpec("P")
 RETRIES = 3
 CLAIM = 100
 
@@ -36,11 +56,21 @@ class DrainReport:
 
 
 class Sender:
-    def __init__(self, bot: Bot, service: BriefingService, *, concurrency: int = 32) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        service: BriefingService,
+        *,
+        concurrency: int = 32,
+        read_timeout: float | None = None,
+    ) -> None:
         self.bot = bot
         self.service = service
         self.concurrency = concurrency
+        self.read_timeout = read_timeout  # seconds for Telegram's answer (None: the Application's)
+        # (not passed as None: for PTB that means no timeout at all)
         self._lock = asyncio.Lock()
+        self._writes: Serial | None = None
 
     async def drain(self) -> DrainReport:
         """Send every due delivery; one drain at a time per process."""
@@ -52,38 +82,48 @@ class Sender:
                 async with gate:
                     await self._deliver(item, report)
 
-            while True:
-                batch = await call(self.service.claim, CLAIM)
-                if not batch:
-                    break
-                await asyncio.gather(*(one(item) for item in batch))
+            with Serial("outbox") as self._writes:
+                try:
+                    while True:
+                        batch = await call(self.service.claim, CLAIM)
+                        if not batch:
+                            break
+                        outcomes = await asyncio.gather(
+                            *(one(item) for item in batch), return_exceptions=True
+                        )
+                        for item, outcome in zip(batch, outcomes, strict=True):
+                            if isinstance(outcome, Exception):  # left claimed: retaken after the lease
+                                log.error("delivery %s failed", item.delivery_id, exc_info=outcome)
+                finally:
+                    self._writes = None
         return report
+
+    async def _write(self, fn: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None:
+        """A change to a delivery's state, in the drain's one writer thread."""
+        if self._writes is not None:
+            await self._writes.call(fn, *args, **kwargs)
+        else:
+            await call(fn, *args, **kwargs)
 
     async def send_now(self, chat_id: int | str, messages: list[str]) -> None:
         """Send a view right away (an admin's /post), under the same limits and retries."""
-        for index, text in enumerate(messages):
-            if index:
-                await asyncio.sleep(GROUP_SPACING)
+        for text in messages:
             await self._send(chat_id, text)
 
     async def _deliver(self, item: Outgoing, report: DrainReport) -> None:
-        spacing = PRIVATE_SPACING if item.chat_type == "private" else GROUP_SPACING
         target: int | str = item.chat_id
         if item.kind == "channel" and self.service.settings.channel_id.startswith("@"):
             target = self.service.settings.channel_id
         try:
             for index in range(item.parts_sent, len(item.messages)):
-                if index > item.parts_sent:
-                    await asyncio.sleep(spacing)
-                await self._send(target, item.messages[index])
-                if index < len(item.messages) - 1:
-                    await call(self.service.part_sent, item.delivery_id, index + 1)
+                progress = _Progress(self, item.delivery_id, index)
+                await self._send(target, item.messages[index], progress)
         except Forbidden as exc:
-            await call(self.service.failed, item.delivery_id, f"403 {exc.message}", chat_gone=True)
+            await self._write(self.service.failed, item.delivery_id, f"403 {exc.message}", chat_gone=True)
             report.failed += 1
             return
         except ChatMigrated as exc:
-            await call(
+            await self._write(
                 self.service.failed, item.delivery_id, f"chat migrated to {exc.new_chat_id}", chat_gone=True
             )
             report.failed += 1
@@ -91,38 +131,82 @@ class Sender:
         except BadRequest as exc:
             gone = "chat not found" in exc.message.lower()
             log.error("delivery %s to %s rejected: %s", item.delivery_id, item.chat_id, exc.message)
-            await call(self.service.failed, item.delivery_id, f"400 {exc.message}", chat_gone=gone)
+            await self._write(self.service.failed, item.delivery_id, f"400 {exc.message}", chat_gone=gone)
             report.failed += 1
             return
         except (NetworkError, RetryAfter, TelegramError) as exc:
-            delay = dt.timedelta(seconds=30)
-            await call(self.service.retry_later, item.delivery_id, delay, f"{type(exc).__name__}: {exc}")
+            delay, why = dt.timedelta(seconds=30), f"{type(exc).__name__}: {exc}"
+            await self._write(self.service.retry_later, item.delivery_id, delay, why)
             report.deferred += 1
             return
-        await call(self.service.sent, item.delivery_id)
+        await self._write(self.service.sent, item.delivery_id)
         report.sent += 1
 
-    async def _send(self, chat_id: int | str, text: str) -> None:
-        """One message; 5xx and timeouts retried with backoff (429s are waited out by the rate limiter)."""
+    async def _send(self, chat_id: int | str, text: str, progress: _Progress | None = None) -> None:
+        """One message; timeouts retried with backoff (the rate limiter waits out 429s and retries 5xx).
+
+        With ``progress`` the part is recorded as sent when its request leaves, and the record is
+        taken back when the request fails.
+        """
         for attempt in range(RETRIES + 1):
+            token = DEPARTING.set(progress)
             try:
                 await self.bot.send_message(
                     chat_id,
                     text,
                     parse_mode=ParseMode.HTML,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    read_timeout=BaseRequest.DEFAULT_NONE if self.read_timeout is None else self.read_timeout,
                 )
-                return
             except RetryAfter as exc:
+                await _undo(progress)
                 if attempt == RETRIES:
                     raise
                 await asyncio.sleep(_seconds(exc.retry_after) + 0.1)
             except (Forbidden, BadRequest, ChatMigrated):
+                await _undo(progress)
                 raise
-            except NetworkError:
+            except TimedOut:
+                await _undo(progress)
                 if attempt == RETRIES:
                     raise
                 await asyncio.sleep(min(8.0, 0.5 * 2**attempt))
+            except NetworkError:  # 5xx, connection errors: the rate limiter has tried again already
+                await _undo(progress)
+                raise
+            except Exception:  # any other answer: not delivered either
+                await _undo(progress)
+                raise
+            else:
+                if progress is not None and not progress.recorded:  # no departure hook ran
+                    await progress.departing()
+                return
+            finally:
+                DEPARTING.reset(token)
+
+
+@dataclass
+class _Progress:
+    """Part ``index`` of a delivery: recorded as sent as its request leaves, or taken back."""
+
+    sender: Sender
+    delivery_id: int
+    index: int
+    recorded: bool = field(default=False)
+
+    async def departing(self) -> None:
+        await self.sender._write(self.sender.service.part_sent, self.delivery_id, self.index + 1)
+        self.recorded = True
+
+    async def stayed(self) -> None:
+        if self.recorded:
+            await self.sender._write(self.sender.service.part_sent, self.delivery_id, self.index)
+            self.recorded = False
+
+
+async def _undo(progress: _Progress | None) -> None:
+    if progress is not None:
+        await progress.stayed()
 
 
 def _seconds(value: int | dt.timedelta) -> float:

@@ -1,14 +1,20 @@
-"""Scheduled work on PTB's JobQueue (APScheduler underneath): ingestion, the digest tick, the channel post."""
+"""Scheduled work on PTB's JobQueue (APScheduler underneath): ingestion and the one tick.
+
+One tick a minute, for everyone: it asks the database what is due by the service's clock (each
+subscriber's local digest time; the channel post at ``BRIEFINGS_CHANNEL_POST_TIME`` in
+``BRIEFINGS_TIMEZONE``), plans it in the outbox once per local day, and drains the outbox. What
+fell due while the bot was down is planned on the first tick after it comes back, once.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
 from bot.calls import call
 from bot.context import BotApp, BotContext
 from bot.delivery import Sender
+from briefings.service.app import BriefingService
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
@@ -25,17 +31,34 @@ async def ingest_sources(context: BotContext) -> None:
     log.info("scheduled ingestion: %s", report.summary())
 
 
+def plan(service: BriefingService) -> int:
+    """Plan what is due now (blocking: run it off the event loop); returns deliveries planned."""
+    planned = service.plan_due()
+    if channel_post_due(service) and service.plan_channel_post():
+        planned += 1
+    return planned
+
+
+def channel_post_due(service: BriefingService) -> bool:
+    settings = service.settings
+    if not settings.channel_id:
+        return False
+    local = service.clock.now().astimezone(ZoneInfo(settings.timezone))
+    return local.strftime("%H:%M") >= settings.channel_post_time
+
+
 async def digest_tick(context: BotContext) -> None:
     """One tick for everyone: plan what is due now, then drain the outbox."""
-    planned = await call(context.service.plan_due)
+    planned = await call(plan, context.service)
     report = await sender_of(context).drain()
-    if planned or report.sent or report.failed:
-        log.info("digest tick: planned %s, sent %s, failed %s", planned, report.sent, report.failed)
-
-
-async def channel_post(context: BotContext) -> None:
-    if await call(context.service.plan_channel_post):
-        await sender_of(context).drain()
+    if planned or report.sent or report.failed or report.deferred:
+        log.info(
+            "tick: planned %s, sent %s, failed %s, deferred %s",
+            planned,
+            report.sent,
+            report.failed,
+            report.deferred,
+        )
 
 
 def schedule(app: BotApp) -> None:
@@ -47,9 +70,4 @@ def schedule(app: BotApp) -> None:
     if settings.sources:
         queue.run_repeating(
             ingest_sources, interval=settings.ingest_interval_minutes * 60, first=5, name="ingest-sources"
-        )
-    if settings.channel_id:
-        hour, minute = (int(x) for x in settings.channel_post_time.split(":"))
-        queue.run_daily(
-            channel_post, time=dt.time(hour, minute, tzinfo=ZoneInfo(settings.timezone)), name="channel-post"
         )

@@ -23,21 +23,39 @@ def parse_callback(data: str | None) -> tuple[str, str] | None:
     return kind, value
 
 
+CURRENT = "• "
+WHOLE_BEAT = "*"
+
+
 def topics_keyboard(
     topics: Sequence[tuple[str, str]], *, columns: int = 2, current: str | None = None
 ) -> InlineKeyboardMarkup:
+    """A button per topic and one for the whole beat; ``current`` (a slug, or ``*`` for the whole
+    beat) is marked, so that pressing it again can be recognised."""
     buttons = []
     for slug, label in topics:
         data = callback(BRIEF, slug)
         if data is None:
             continue
-        text = f"• {label}" if slug == current else label
+        text = f"{CURRENT}{label}" if slug == current else label
         buttons.append(InlineKeyboardButton(text[:60], callback_data=data))
-    all_data = callback(BRIEF, "*")
+    all_data = callback(BRIEF, WHOLE_BEAT)
     rows = [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
     if all_data is not None:
-        rows.append([InlineKeyboardButton("Whole beat", callback_data=all_data)])
+        label = f"{CURRENT}Whole beat" if current == WHOLE_BEAT else "Whole beat"
+        rows.append([InlineKeyboardButton(label, callback_data=all_data)])
     return InlineKeyboardMarkup(rows)
+
+
+def marked_data(markup: InlineKeyboardMarkup | None) -> str | None:
+    """The callback data of the button marked as what the message shows now."""
+    if markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.text.startswith(CURRENT) and isinstance(button.callback_data, str):
+                return button.callback_data
+    return None
 
 
 def people_keyboard(names: Sequence[str]) -> InlineKeyboardMarkup:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -40,12 +41,17 @@ async def edit_into(
     if query is None or not messages:
         return
     first, rest = messages[0], list(messages[1:])
-    await query.edit_message_text(
-        first,
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard if not rest else None,
-        link_preview_options=NO_PREVIEW,
-    )
+    try:
+        await query.edit_message_text(
+            first,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard if not rest else None,
+            link_preview_options=NO_PREVIEW,
+        )
+    except BadRequest as exc:
+        if "message is not modified" not in exc.message.lower():
+            raise
+        return  # the button of what is already shown: nothing to do
     target = query.message
     if rest and isinstance(target, Message):
         for index, text in enumerate(rest):
@@ -55,3 +61,13 @@ async def edit_into(
                 link_preview_options=NO_PREVIEW,
                 do_quote=False,
             )
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a button press; a query too old to answer (the user waited, or the bot was down) is
+    no reason not to do what was asked."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        if "query is too old" not in exc.message.lower() and "query id is invalid" not in exc.message.lower():
+            raise

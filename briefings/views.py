@@ -491,7 +491,7 @@ def build_digest(
     discrepancies = [
         _discrepancy_line(d, meta)
         for d in picture.discrepancies
-        if new_ids.intersection(d.details) and len(d.details) >= 2
+        if relevant.intersection(d.details) and len(d.details) >= 2
     ]
     return Digest(
         since=since.strftime("%Y-%m-%d %H:%M UTC"),

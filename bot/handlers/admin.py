@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
 from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler
 
 from bot.calls import call
@@ -19,6 +21,7 @@ from bot.replies import reply_messages
 log = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 REFUSAL = "Sorry, that command is for the bot's admins."
+USAGE = "Usage: /ingest &lt;url&gt; (a page or an RSS/Atom feed)"
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -38,7 +41,11 @@ def admin_only(handler: Handler) -> Handler:
 async def ingest(update: Update, context: BotContext) -> None:
     url = (context.args or [""])[0].strip()
     if not url:
-        await reply_messages(update, ["Usage: /ingest &lt;url&gt; (a page or an RSS/Atom feed)"])
+        await reply_messages(update, [USAGE])
+        return
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        # the service also reads files and folders; from a chat, only the safe fetch of a URL
+        await reply_messages(update, [f"Only http and https URLs can be ingested from here. {USAGE}"])
         return
     report = await call(context.service.ingest_url, url[:2048])
     lines = [html.escape(report.summary())]
@@ -56,7 +63,13 @@ async def post(update: Update, context: BotContext) -> None:
     messages = await call(context.service.channel_post_messages, topic)
     sender: Sender = context.application.bot_data["sender"]
     target: int | str = channel if channel.startswith("@") else int(channel)
-    await sender.send_now(target, messages)
+    try:
+        await sender.send_now(target, messages)
+    except (Forbidden, BadRequest) as exc:  # the admin can fix these: say what Telegram said
+        log.warning("/post to %s refused: %s", channel, exc.message)
+        text = f"Could not post to {html.escape(channel)}: {html.escape(exc.message)}"
+        await reply_messages(update, [text])
+        return
     await reply_messages(update, [f"Posted to {html.escape(channel)} ({len(messages)} message(s))."])
 
 

@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler
 
 from bot.calls import call
 from bot.context import BotContext
-from bot.keyboards import topics_keyboard
+from bot.keyboards import WHOLE_BEAT, topics_keyboard
 from bot.replies import reply_messages
 
 HELP = """<b>Commands</b>
@@ -27,7 +27,8 @@ async def start(update: Update, context: BotContext) -> None:
     if payload.startswith("brief_"):
         topic = payload.removeprefix("brief_") or None
         messages = await call(context.service.brief_messages, topic)
-        await reply_messages(update, messages, topics_keyboard(context.service.topics(), current=topic))
+        current = context.service.check_topic(topic) or WHOLE_BEAT
+        await reply_messages(update, messages, topics_keyboard(context.service.topics(), current=current))
         return
     if payload.startswith("who_"):
         _result, messages = await call(

@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.calls import call
 from bot.context import BotContext
 from bot.keyboards import WHO, parse_callback, people_keyboard
-from bot.replies import edit_into, reply_messages
+from bot.replies import answer, edit_into, reply_messages
 
 USAGE = "Usage: /who &lt;name&gt; — for example <code>/who wang</code>. Any alias works, in any case."
 
@@ -30,9 +30,9 @@ async def who_button(update: Update, context: BotContext) -> None:
     name = parsed[1] if parsed else ""
     messages = await call(context.service.profile_messages, name)
     if messages is None:
-        await query.answer("No profile for that name any more.")
+        await answer(query, "No profile for that name any more.")
         return
-    await query.answer()
+    await answer(query)
     await edit_into(update, messages)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from briefings import render
 from briefings.config import Settings
 from briefings.extract import Extractor
 from briefings.extract.topics import Taxonomy, load_taxonomy
+from briefings.ingest.sources import Rejected
 from briefings.service import subscriptions as subs
 from briefings.service.briefs import Reader
 from briefings.service.clock import Clock, SystemClock
@@ -231,8 +233,12 @@ class BriefingService:
         return ingest_articles(self.db, inputs, policy, self.extractor)
 
     def ingest_url(self, url: str) -> IngestReport:
-        """The bot's /ingest: the safe fetch, private addresses refused unless configured."""
-        return self.ingest([url])
+        """The bot's /ingest: http(s) URLs only, never a local path; private addresses only if allowed."""
+        if not re.match(r"^https?://", url.strip(), re.IGNORECASE):
+            return IngestReport(
+                rejected=[Rejected(url[:200], "only http and https URLs can be ingested here")]
+            )
+        return self.ingest([url.strip()])
 
     def ingest_sources(self) -> IngestReport:
         return self.ingest(list(self.settings.sources), allow_private=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -14,7 +15,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from briefings.errors import BriefingsError
@@ -73,14 +80,25 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> bool:
-    """Bring the schema to the newest revision; True when anything was applied."""
+    """Bring the schema to the newest revision; True when anything was applied.
+
+    Two processes opening a new database at once may race; the loser finds the schema in place.
+    """
     try:
-        if current_revision(engine) == head_revision(engine):
+        head = head_revision(engine)
+        if current_revision(engine) == head:
             return False
         cfg = alembic_config(engine)
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        try:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except (OperationalError, ProgrammingError, IntegrityError):
+            for _ in range(20):  # another process is upgrading: wait for it to finish
+                time.sleep(0.25)
+                if current_revision(engine) == head:
+                    return False
+            raise
         return True
     except OperationalError as exc:
         raise DatabaseError(f"cannot open the database: {_first_line(exc)}") from None

@@ -1,0 +1,271 @@
+"""Telegram's flood limits, kept on the client side for every request the bot makes.
+
+python-telegram-bot's ``AIORateLimiter`` keeps the overall rate and a leaky bucket per group, but
+nothing per private chat: a reply of three chunks followed by the answer to the user's next
+command is four messages to one chat within a second, and Telegram answers 429. Its group bucket
+also lets a 21st message through three seconds after a burst of 20, where Telegram counts 20 per
+minute. This limiter keeps, per bot, sliding windows:
+
+* overall: at most ``overall_per_second`` requests in any second (every request that names a
+  chat counts, edits and lookups included);
+* per private chat: at most ``private_per_second`` messages in any second;
+* per group, supergroup or channel: at most ``group_per_minute`` messages in any 60 s.
+
+The overall and group defaults stay under Telegram's limits (30/s, 20/min) so that the outbox's
+record before each message leaves (:data:`DEPARTING`) and network jitter, which can bring two
+requests closer together than they left, do not push the bot over them. Slots are reserved in
+order, so waiting requests are served first come, first served, and the moments they really
+leave are counted too, so the overall limit holds for those.
+
+A 429 pauses every request for ``retry_after`` (Telegram does not say whether the limit hit was
+the chat's or the bot's) and the request is retried, at most ``max_retries`` times; then the
+:class:`~telegram.error.RetryAfter` goes to the caller. A 5xx answer or a failed connection is
+retried ``server_error_retries`` times after a short pause (so a reply to a command survives a
+hiccup of the Bot API); a timeout is not (the request may have been delivered: the caller
+decides).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import deque
+from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
+from typing import Any, Protocol
+
+from telegram.error import NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+JSONDict = dict[str, Any]
+
+#: Bot API methods that post a message (these count towards the per-chat limits)
+MESSAGE_METHODS = frozenset(
+    {
+        "sendmessage",
+        "sendphoto",
+        "senddocument",
+        "sendaudio",
+        "sendvideo",
+        "sendanimation",
+        "sendvoice",
+        "sendvideonote",
+        "sendmediagroup",
+        "sendlocation",
+        "sendvenue",
+        "sendcontact",
+        "sendpoll",
+        "senddice",
+        "sendsticker",
+        "sendpaidmedia",
+        "copymessage",
+        "copymessages",
+        "forwardmessage",
+        "forwardmessages",
+    }
+)
+PRUNE_AT = 1024  # per-chat states kept before idle ones are dropped
+
+
+class Departure(Protocol):
+    """Told just before a request leaves, after its turn: the outbox records there that a message
+    is on its way (see :mod:`bot.delivery`); ``stayed`` takes that back when a 429 pause began
+    meanwhile and the request waits for another turn."""
+
+    async def departing(self) -> None: ...
+
+    async def stayed(self) -> None: ...
+
+
+#: the caller's :class:`Departure` for the requests it makes (a context variable: per task)
+DEPARTING: ContextVar[Departure | None] = ContextVar("departing", default=None)
+
+
+class _Window:
+    """At most ``limit`` slots in any ``period`` seconds; ``reserve()`` hands out the next slot."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self.slots: deque[float] = deque()
+
+    def reserve(self, now: float) -> float:
+        """The time of the next free slot (now or later), taken."""
+        while self.slots and self.slots[0] <= now - self.period:
+            self.slots.popleft()
+        slot = now
+        if len(self.slots) >= self.limit:
+            slot = max(now, self.slots[-self.limit] + self.period)
+        self.slots.append(slot)
+        return slot
+
+    def idle(self, now: float) -> bool:
+        return not self.slots or self.slots[-1] <= now - self.period
+
+
+class _Departures:
+    """The moments requests really left: at most ``limit`` in any ``period`` seconds."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self.times: deque[float] = deque()
+
+    async def leave(self) -> None:
+        """Wait until one more may leave now, and count it."""
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            while self.times and self.times[0] <= now - self.period:
+                self.times.popleft()
+            if len(self.times) < self.limit:
+                self.times.append(now)
+                return
+            await asyncio.sleep(self.times[0] + self.period - now)
+
+
+class TelegramRateLimiter(BaseRateLimiter[int]):
+    def __init__(
+        self,
+        *,
+        overall_per_second: int = 25,
+        private_per_second: int = 1,
+        group_per_minute: int = 19,
+        max_retries: int = 3,
+        server_error_retries: int = 2,
+    ) -> None:
+        self.overall_per_second = overall_per_second
+        self.private_per_second = private_per_second
+        self.group_per_minute = group_per_minute
+        self.max_retries = max_retries
+        self.server_error_retries = server_error_retries
+        self._overall = _Window(overall_per_second, 1.0)
+        self._departures = _Departures(overall_per_second, 1.0)
+        self._chats: dict[int | str, _ChatState] = {}
+        self._paused_until = 0.0
+
+    async def initialize(self) -> None:
+        self._overall = _Window(self.overall_per_second, 1.0)
+        self._departures = _Departures(self.overall_per_second, 1.0)
+        self._chats.clear()
+        self._paused_until = 0.0
+
+    async def shutdown(self) -> None:
+        self._chats.clear()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        chat = _chat_key(data.get("chat_id"))
+        message = endpoint.lower() in MESSAGE_METHODS
+        flood_waits = server_errors = 0
+        departure = DEPARTING.get()
+        while True:
+            await self._wait_turn(chat, message, departure)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                seconds = _seconds(exc.retry_after)
+                loop = asyncio.get_running_loop()
+                self._paused_until = max(self._paused_until, loop.time() + seconds + 0.1)
+                flood_waits += 1
+                if flood_waits > retries:
+                    raise
+                log.info("429 on %s: waiting %.1f s before retrying", endpoint, seconds)
+            except NetworkError as exc:
+                # a 5xx answer or a connection that failed: tried again after a pause. Not a 4xx
+                # (BadRequest) and not a timeout (TimedOut): that request may have been delivered
+                if type(exc) is not NetworkError or server_errors >= self.server_error_retries:
+                    raise
+                server_errors += 1
+                log.info("%s on %s: retrying", exc.message, endpoint)
+                await asyncio.sleep(0.5 * server_errors)
+
+    async def _wait_turn(self, chat: int | str | None, message: bool, departure: Departure | None) -> None:
+        """Sleep until this request may go: after any 429 pause, in the chat's slot and an overall slot.
+
+        The requests to one chat take their turns one after the other, and the chat's slot is moved
+        to the moment the request really leaves (after its overall slot), so a wait for the overall
+        limit never brings two messages to one chat closer together. A turn taken before a 429
+        pause is given up and taken again after it, so the requests held up by the pause leave at
+        the limited rate, not all at once.
+        """
+        loop = asyncio.get_running_loop()
+        while True:
+            while (pause := self._paused_until - loop.time()) > 0:
+                await asyncio.sleep(pause)
+            started = loop.time()
+            if chat is not None and message:
+                state = self._chat_state(chat, started)
+                async with state.lock:
+                    await _until(state.window.reserve(loop.time()))
+                    await self._overall_turn(departure)
+                    state.window.slots[-1] = loop.time()
+            elif chat is not None:
+                await self._overall_turn(departure)
+            elif departure is not None:
+                await departure.departing()
+            if self._paused_until <= started:
+                return
+            if departure is not None:
+                await departure.stayed()
+
+    async def _overall_turn(self, departure: Departure | None) -> None:
+        """Wait for an overall slot, tell ``departure``, and leave: if telling it took long enough to
+        bunch requests up, they still leave at most ``overall_per_second`` in any second."""
+        await _until(self._overall.reserve(asyncio.get_running_loop().time()))
+        if departure is not None:
+            await departure.departing()
+        await self._departures.leave()
+
+    def _chat_state(self, chat: int | str, now: float) -> _ChatState:
+        state = self._chats.get(chat)
+        if state is None:
+            if len(self._chats) >= PRUNE_AT:
+                self._chats = {key: value for key, value in self._chats.items() if not value.idle(now)}
+            if isinstance(chat, int) and chat > 0:
+                state = _ChatState(_Window(self.private_per_second, 1.0))
+            else:
+                state = _ChatState(_Window(self.group_per_minute, 60.0))
+            self._chats[chat] = state
+        return state
+
+
+class _ChatState:
+    def __init__(self, window: _Window) -> None:
+        self.window = window
+        self.lock = asyncio.Lock()
+
+    def idle(self, now: float) -> bool:
+        return not self.lock.locked() and self.window.idle(now)
+
+
+async def _until(moment: float) -> None:
+    delay = moment - asyncio.get_running_loop().time()
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
+def _chat_key(value: object) -> int | str | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        return text.lower()  # @channelname: a channel or supergroup
+
+
+def _seconds(value: int | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
