@@ -210,9 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"articles: {count}  words: {words}")
     print(f"wall time (incl. process start): {elapsed:.2f} s")
     print(f"throughput: {count / elapsed:.1f} articles/s, {words / elapsed:,.0f} words/s")
-    print(
-        f"peak memory: {peak:.0f} MB (process tree, Pss, sampled); largest process RSS {largest:.0f} MB"
-    )
+    print(f"peak memory: {peak:.0f} MB (process tree, Pss, sampled); largest process RSS {largest:.0f} MB")
     return 0
 
 
