@@ -420,6 +420,12 @@ def build_profile(
     )
 
 
+def _moment(when: dt.datetime, zone: dt.tzinfo | None) -> str:
+    aware = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    local = aware.astimezone(zone or dt.UTC)
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "UTC")
+
+
 def build_digest(
     picture: Consolidated,
     meta: Mapping[str, ArticleMeta],
@@ -429,8 +435,12 @@ def build_digest(
     since: dt.datetime,
     until: dt.datetime,
     topics: Sequence[str] = (),
+    zone: dt.tzinfo | None = None,
 ) -> Digest:
-    """What changed since a moment: ``new`` are the summaries of articles ingested after it."""
+    """What changed since a moment: ``new`` are the summaries of articles ingested after it.
+
+    The moments are shown in ``zone`` (the subscriber's time zone), UTC by default.
+    """
     wanted = set(topics)
 
     def keep(topic: str | None) -> bool:
@@ -494,8 +504,8 @@ def build_digest(
         if relevant.intersection(d.details) and len(d.details) >= 2
     ]
     return Digest(
-        since=since.strftime("%Y-%m-%d %H:%M UTC"),
-        until=until.strftime("%Y-%m-%d %H:%M UTC"),
+        since=_moment(since, zone),
+        until=_moment(until, zone),
         new_articles=articles,
         agreements=agreements[:MAX_AGREEMENTS],
         status_changes=changes,

@@ -73,7 +73,7 @@ async def test_digest_fires_at_eight_in_kolkata_once(
         await run_job(app, "digest-tick")
         texts = sent_texts(server, USER)
         assert texts and texts[0].startswith("Digest")
-        assert "2025-06-12 02:30 UTC → 2025-06-13 02:30 UTC" in texts[0]
+        assert "2025-06-12 08:00 IST → 2025-06-13 08:00 IST" in texts[0]  # the subscriber's time
         assert deliveries(service) == [(USER, "digest", dt.date(2025, 6, 13), "sent")]
 
         for minutes in (0, 1, 60):  # later ticks the same local day: nothing more
@@ -89,7 +89,7 @@ async def test_digest_fires_at_eight_in_kolkata_once(
         clock.set(dt.datetime(2025, 6, 14, 2, 30, tzinfo=dt.UTC))  # the next morning in Kolkata
         await run_job(app, "digest-tick")
         tomorrow = sent_texts(server, USER)[len(texts) :]
-        assert tomorrow and "Nothing new since 2025-06-13 02:30 UTC" in tomorrow[0]
+        assert tomorrow and "Nothing new since 2025-06-13 08:00 IST" in tomorrow[0]
     assert server.duplicates() == []
     assert_clean(server)
 
@@ -103,7 +103,7 @@ async def test_the_running_bot_ticks_by_itself(botapi_server: BotApiServer, bot_
             server.user_sends(USER, "/subscribe 08:00 Asia/Kolkata terrorism")  # a one-message digest
             await server.wait_for_message(USER, "Subscribed")
             digest = await server.wait_for_message(USER, "Digest", timeout=10)
-            assert "2025-06-13 02:30 UTC" in digest["text"]
+            assert "2025-06-13 08:00 IST" in digest["text"]
             await asyncio.sleep(0.5)
     finally:
         svc.close()

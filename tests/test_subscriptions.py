@@ -130,3 +130,17 @@ def test_failed_403_deactivates_the_chat(db: Database) -> None:
         sub = subs.subscription_of(s, 30)
         assert sub is not None and not sub.active
         assert subs.plan_due_digests(s, now + dt.timedelta(days=1)) == 0
+
+
+def test_digest_moments_are_shown_in_the_subscribers_zone() -> None:
+    from briefings.models import Consolidated
+    from briefings.views import build_digest
+
+    since = at("2025-06-12T02:30:00+00:00")
+    until = at("2025-06-13T02:30:00+00:00")
+    from zoneinfo import ZoneInfo
+
+    digest = build_digest(Consolidated(), {}, {}, [], since=since, until=until, zone=ZoneInfo("Asia/Kolkata"))
+    assert (digest.since, digest.until) == ("2025-06-12 08:00 IST", "2025-06-13 08:00 IST")
+    utc = build_digest(Consolidated(), {}, {}, [], since=since, until=until)
+    assert utc.until == "2025-06-13 02:30 UTC"

@@ -173,12 +173,15 @@ class BriefingService:
             rows = subs.claim(session, now, limit)
             claimed = [(r.id, r.chat_id, r.kind, r.parts_sent) for r in rows]
             chats = [c[1] for c in claimed]
-            details: dict[int, tuple[str, list[str]]] = {
-                chat: (chat_type, list(topics or []))
-                for chat, chat_type, topics in session.execute(
-                    select(Subscription.chat_id, Subscription.chat_type, Subscription.topics).where(
-                        Subscription.chat_id.in_(chats)
-                    )
+            details: dict[int, tuple[str, list[str], str]] = {
+                chat: (chat_type, list(topics or []), zone)
+                for chat, chat_type, topics, zone in session.execute(
+                    select(
+                        Subscription.chat_id,
+                        Subscription.chat_type,
+                        Subscription.topics,
+                        Subscription.timezone,
+                    ).where(Subscription.chat_id.in_(chats))
                 )
             }
             since = subs.last_sent_many(session, chats)
@@ -188,14 +191,23 @@ class BriefingService:
                 messages = self.channel_post_messages()
                 chat_type = "channel"
             else:
-                chat_type, topics = details.get(chat_id, ("private", []))
-                digest = self.digest(chat_id, since.get(chat_id), topics, now)
+                chat_type, topics, zone = details.get(chat_id, ("private", [], self.settings.timezone))
+                digest = self.digest(chat_id, since.get(chat_id), topics, now, zone)
                 messages = render.render_telegram("digest", digest)
             out.append(Outgoing(delivery_id, chat_id, chat_type, kind, messages, parts_sent))
         return out
 
-    def digest(self, chat_id: int, since: dt.datetime | None, topics: list[str], now: dt.datetime) -> Digest:
-        return self.reader.digest(since or now - dt.timedelta(days=1), now, topics)
+    def digest(
+        self,
+        chat_id: int,
+        since: dt.datetime | None,
+        topics: list[str],
+        now: dt.datetime,
+        zone: str | None = None,
+    ) -> Digest:
+        """What changed for one chat since its last digest (a day for the first), in its time zone."""
+        tz = ZoneInfo(zone or self.settings.timezone)
+        return self.reader.digest(since or now - dt.timedelta(days=1), now, topics, zone=tz)
 
     def part_sent(self, delivery_id: int, parts_sent: int) -> None:
         with self.db.transaction() as session:

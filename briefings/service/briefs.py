@@ -132,7 +132,13 @@ class Reader:
             result.suggestions = suggest_people(people, query)
         return result
 
-    def digest(self, since: dt.datetime, until: dt.datetime, topics: Sequence[str] = ()) -> Digest:
+    def digest(
+        self,
+        since: dt.datetime,
+        until: dt.datetime,
+        topics: Sequence[str] = (),
+        zone: dt.tzinfo | None = None,
+    ) -> Digest:
         """What changed between two moments (by ingestion time)."""
         snap = self.snapshot()
         with self.db.transaction() as session:
@@ -149,7 +155,14 @@ class Reader:
                 summaries = summaries_of(session, ids)
                 self._digest_inputs = {key: summaries}
         return build_digest(
-            snap.picture, snap.meta, self.labels, summaries, since=since, until=until, topics=topics
+            snap.picture,
+            snap.meta,
+            self.labels,
+            summaries,
+            since=since,
+            until=until,
+            topics=topics,
+            zone=zone,
         )
 
     def profile_named(self, name: str) -> Profile | None:
