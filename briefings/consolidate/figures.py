@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 
 from briefings.consolidate import dates
@@ -49,6 +49,7 @@ _HEDGES = wordset(
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 
+@lru_cache(maxsize=1 << 16)
 def value_key(value: str) -> tuple[float, frozenset[str]] | str:
     """A value written alike: (number, unit stems), or its folded text when it has no number."""
     text = re.sub(r"(\d),(\d)", r"\1\2", value.lower())
