@@ -178,13 +178,18 @@ def extract(
         raise typer.Exit(1)
 
 
+def _fact_table(heading: str) -> Table:
+    table = Table(show_header=True, box=None, pad_edge=False)
+    table.add_column("kind", style="bold")
+    table.add_column(heading, overflow="fold")
+    return table
+
+
 def _print_summary(summary: ArticleSummary) -> None:
     out.rule(
         f"{summary.article}  {summary.published or summary.reference_date or ''}  {summary.outlet or ''}"
     )
-    table = Table(show_header=True, box=None, pad_edge=False)
-    table.add_column("kind", style="bold")
-    table.add_column("fact", overflow="fold")
+    table = _fact_table("fact")
     for o in summary.officials:
         extra = f" (also {', '.join(o.aliases)})" if o.aliases else ""
         table.add_row("official", f"{o.name}{extra} — {o.title or '?'}, {o.country or '?'}")
@@ -202,9 +207,7 @@ def _print_summary(summary: ArticleSummary) -> None:
 
 
 def _print_picture(picture: Consolidated) -> None:
-    table = Table(show_header=True, box=None, pad_edge=False)
-    table.add_column("kind", style="bold")
-    table.add_column("record", overflow="fold")
+    table = _fact_table("record")
     for p in picture.officials:
         table.add_row(
             "person",

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -247,7 +246,3 @@ def _sniff_markup(data: bytes) -> str | None:
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
         return "html"
     return None
-
-
-def url_host(url: str) -> str:
-    return urlsplit(url).hostname or url

@@ -20,7 +20,7 @@ from briefings.service.clock import Clock, SystemClock
 from briefings.service.ingest import IngestReport, fetch_policy
 from briefings.service.pipeline import ingest_articles
 from briefings.storage.db import Database
-from briefings.storage.tables import Article, Delivery, Fact, Outlet, Subscription
+from briefings.storage.tables import Article, Delivery, Outlet, Subscription
 from briefings.views import Brief, Digest, WhoResult
 
 
@@ -226,10 +226,6 @@ class BriefingService:
     def failed(self, delivery_id: int, error: str, *, chat_gone: bool) -> None:
         with self.db.transaction() as session:
             subs.mark_failed(session, delivery_id, error, deactivate=chat_gone)
-
-    def facts_count(self) -> int:
-        with self.db.transaction() as session:
-            return session.scalar(select(func.count()).select_from(Fact)) or 0
 
     # ------------------------------------------------------------------ ingestion
 

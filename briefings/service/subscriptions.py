@@ -267,15 +267,6 @@ def mark_failed(session: Session, delivery_id: int, error: str, *, deactivate: b
         deactivate_chat(session, row.chat_id)
 
 
-def last_sent(session: Session, chat_id: int, kind: str = "digest") -> dt.datetime | None:
-    value = session.scalar(
-        select(func.max(Delivery.sent_at)).where(
-            Delivery.chat_id == chat_id, Delivery.kind == kind, Delivery.status == "sent"
-        )
-    )
-    return _aware(value) if value is not None else None
-
-
 def last_sent_many(session: Session, chat_ids: Sequence[int], kind: str = "digest") -> dict[int, dt.datetime]:
     """When each chat last received a digest (chats never served are absent)."""
     if not chat_ids:

@@ -7,9 +7,8 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,10 +105,6 @@ def get_article(session: Session, article_id: int) -> Article | None:
     return session.get(Article, article_id)
 
 
-def count_articles(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Article)) or 0
-
-
 def replace_facts(session: Session, article: Article, facts: Iterable[Fact], *, version: str) -> None:
     """Swap an article's extracted facts for new ones (in the caller's transaction)."""
     session.execute(delete(Fact).where(Fact.article_id == article.id))
@@ -118,16 +113,3 @@ def replace_facts(session: Session, article: Article, facts: Iterable[Fact], *, 
         session.add(fact)
     article.extracted_at = dt.datetime.now(dt.UTC)
     article.extractor_version = version
-
-
-def facts_of(session: Session, *, kind: str | None = None, article_id: int | None = None) -> Sequence[Fact]:
-    query = select(Fact).order_by(Fact.article_id, Fact.id)
-    if kind is not None:
-        query = query.where(Fact.kind == kind)
-    if article_id is not None:
-        query = query.where(Fact.article_id == article_id)
-    return session.scalars(query).all()
-
-
-def fact(kind: str, payload: dict[str, Any], *, key: str = "", start: int = 0, end: int = 0) -> Fact:
-    return Fact(kind=kind, key=key[:200], payload=payload, span_start=start, span_end=end)
