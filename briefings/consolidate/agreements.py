@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from briefings.consolidate import dates
 from briefings.consolidate.text import Bag, bag, central, fold, similar
 from briefings.consolidate.unionfind import UnionFind
+from briefings.consolidate.variants import Added, Variant, Variants, one_article
 from briefings.models import Agreement, AgreementRecord
 
 MentionKey = tuple[str, int]
@@ -40,6 +41,7 @@ class AgreementMention:
     when: str | None
     prior: bool
     reference: str | None
+    stems: Bag = field(compare=False, repr=False)
 
     @property
     def article(self) -> str:
@@ -48,10 +50,6 @@ class AgreementMention:
     @cached_property
     def topic_key(self) -> str:
         return fold(self.topic or "")
-
-    @cached_property
-    def stems(self) -> Bag:
-        return bag(self.text)
 
     @property
     def date(self) -> str | None:
@@ -100,49 +98,62 @@ def same_date(a: AgreementMention, b: AgreementMention) -> bool:
     return ia[0] <= ib[1] and ib[0] <= ia[1]
 
 
-def same_agreement(a: AgreementMention, b: AgreementMention) -> bool:
+TextKey = tuple[str, str | None, str | None, bool, str | None]  # text, topic, when, prior, reference
+AgreementVariant = Variant[TextKey, AgreementMention]
+
+
+def same_agreement(va: AgreementVariant, vb: AgreementVariant) -> bool:
+    a, b = va.mentions[0], vb.mentions[0]
     if a.topic_key != b.topic_key or not same_date(a, b):
         return False
-    threshold = DUPLICATE if a.article == b.article else THRESHOLD
+    threshold = DUPLICATE if one_article(va, vb) else THRESHOLD
     return similar(a.stems, b.stems, threshold) > 0
 
 
 class AgreementIndex:
+    """Agreements filed by topic and month, one variant per distinct wording and date."""
+
     def __init__(self) -> None:
-        self._mentions: dict[MentionKey, AgreementMention] = {}
-        self._uf: UnionFind[MentionKey] = UnionFind()
-        self._filed: dict[tuple[str, str], list[MentionKey]] = {}
+        self._variants: Variants[TextKey, AgreementMention] = Variants()
+        self._uf: UnionFind[TextKey] = UnionFind()
+        self._filed: dict[tuple[str, str], list[TextKey]] = {}
 
     def add(self, article: str, reference: str | None, agreements: Sequence[Agreement]) -> None:
         for i, agreement in enumerate(agreements):
-            if not agreement.text.strip():
+            text = agreement.text.strip()
+            if not text:
                 continue
+            when = dates.normalize(agreement.when)
+            key = (text, agreement.topic, when, agreement.prior, reference)
+            known = self._variants.get(key)
+            stems = bag(text) if known is None else known.mentions[0].stems
             mention = AgreementMention(
-                key=(article, i),
-                text=agreement.text.strip(),
-                topic=agreement.topic,
-                when=dates.normalize(agreement.when),
-                prior=agreement.prior,
-                reference=reference,
+                (article, i), text, agreement.topic, when, agreement.prior, reference, stems
             )
-            self._insert(mention)
+            variant, added = self._variants.add(key, article, mention)
+            if added is Added.NEW:
+                self._uf.add(key)
+            if added is not Added.KNOWN:
+                self._relate(variant)
+            if added is Added.NEW:
+                for bucket in mention.buckets():
+                    self._filed.setdefault((mention.topic_key, bucket), []).append(key)
 
-    def _insert(self, mention: AgreementMention) -> None:
-        self._mentions[mention.key] = mention
-        self._uf.add(mention.key)
-        seen: set[MentionKey] = set()
-        for bucket in mention.lookups():
-            for other in self._filed.get((mention.topic_key, bucket), []):
-                if other not in seen:
-                    seen.add(other)
-                    if same_agreement(mention, self._mentions[other]):
-                        self._uf.union(mention.key, other)
-        for bucket in mention.buckets():
-            self._filed.setdefault((mention.topic_key, bucket), []).append(mention.key)
+    def _relate(self, v: AgreementVariant) -> None:
+        seen: set[TextKey] = {v.key}
+        first = v.mentions[0]
+        for bucket in first.lookups():
+            for other in self._filed.get((first.topic_key, bucket), []):
+                if other in seen:
+                    continue
+                seen.add(other)
+                if self._uf.find(other) != self._uf.find(v.key) and same_agreement(v, self._variants[other]):
+                    self._uf.union(v.key, other)
 
     def records(self) -> list[AgreementRecord]:
         """The best corroborated first; among equals, the newest first."""
-        out = [record([self._mentions[k] for k in keys]) for keys in self._uf.groups().values()]
+        groups = self._uf.groups().values()
+        out = [record([m for k in keys for m in self._variants[k].mentions]) for keys in groups]
         out.sort(key=lambda r: (r.topic or "", r.text, r.articles))
         out.sort(key=lambda r: (len(r.articles), dates.sort_key(r.latest)), reverse=True)
         return out

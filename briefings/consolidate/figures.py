@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 from briefings.consolidate import dates
+from briefings.consolidate.postings import StemTable, overlapping
 from briefings.consolidate.text import Bag, bag, fold, similar, stem, wordset
 from briefings.consolidate.unionfind import UnionFind
+from briefings.consolidate.variants import Added, Variant, Variants, one_article
 from briefings.models import Figure
 
 MentionKey = tuple[str, int]
@@ -89,43 +91,61 @@ class FigureMention:
     value: str
     what: str
     reference: str | None
+    stems: Bag = field(compare=False, repr=False)
 
     @property
     def article(self) -> str:
         return self.key[0]
 
-    @cached_property
-    def stems(self) -> Bag:
-        return bag(self.what)
+
+TextKey = tuple[str, str, str]  # (day or "none", value, what): one variant
+FigureVariant = Variant[TextKey, FigureMention]
 
 
-def disagree(a: FigureMention, b: FigureMention) -> bool:
-    if a.article == b.article or not conflicting_values(a.value, b.value):
+def disagree(a: FigureVariant, b: FigureVariant) -> bool:
+    """Two variants give different values for one thing (never within one article)."""
+    ma, mb = a.mentions[0], b.mentions[0]
+    if one_article(a, b) or not conflicting_values(ma.value, mb.value):
         return False
-    return similar(a.stems, b.stems, SAME_THING) > 0
+    return similar(ma.stems, mb.stems, SAME_THING) > 0
 
 
 class FigureIndex:
+    """Figures filed by day and distinct (value, description): a repeated figure is compared once;
+    a stem index finds the descriptions close enough to compare."""
+
     def __init__(self) -> None:
-        self._mentions: dict[MentionKey, FigureMention] = {}
-        self._by_day: dict[str, list[MentionKey]] = {}
-        self._disagreeing: UnionFind[MentionKey] = UnionFind()  # figures linked by disagreements
+        self._variants: Variants[TextKey, FigureMention] = Variants()
+        self._totals: dict[TextKey, int] = {}
+        self._by_day: dict[str, StemTable[TextKey]] = {}
+        self._disagreeing: UnionFind[TextKey] = UnionFind()  # variants linked by disagreements
 
     def add(self, article: str, reference: str | None, figures: Sequence[Figure]) -> None:
         day = reference if dates.ordinal(reference) is not None else None
         for i, figure in enumerate(figures):
-            if figure.value.strip() and figure.what.strip():
-                self._insert(FigureMention((article, i), figure.value.strip(), figure.what.strip(), day))
+            value, what = figure.value.strip(), figure.what.strip()
+            if not value or not what:
+                continue
+            key = (day or "none", value, what)
+            known = self._variants.get(key)
+            stems = bag(what) if known is None else known.mentions[0].stems
+            mention = FigureMention((article, i), value, what, day, stems)
+            variant, added = self._variants.add(key, article, mention)
+            if added is not Added.KNOWN:
+                self._relate(variant, stems, day)
+            if added is Added.NEW:
+                self._totals[key] = stems.total
+                self._by_day.setdefault(key[0], StemTable()).add(key, stems)
 
-    def _insert(self, m: FigureMention) -> None:
-        self._mentions[m.key] = m
-        for day in dates.days_around(m.reference, WINDOW_DAYS):
-            for other in self._by_day.get(day, []):
-                if disagree(m, self._mentions[other]):
-                    self._disagreeing.link(m.key, other)
-        self._by_day.setdefault(m.reference or "none", []).append(m.key)
+    def _relate(self, v: FigureVariant, stems: Bag, day: str | None) -> None:
+        tables = [self._by_day.get(d) for d in dates.days_around(day, WINDOW_DAYS)]
+        for other in overlapping(tables, stems, self._totals, SAME_THING):
+            if other != v.key and disagree(v, self._variants[other]):
+                self._disagreeing.link(v.key, other)
 
     def groups(self) -> list[list[FigureMention]]:
         """Figures for one thing that disagree, each set in article order."""
-        sets = [sorted(keys) for keys in self._disagreeing.groups().values()]
-        return [[self._mentions[k] for k in keys] for keys in sorted(sets)]
+        sets = []
+        for keys in self._disagreeing.groups().values():
+            sets.append(sorted((m for k in keys for m in self._variants[k].mentions), key=lambda m: m.key))
+        return sorted(sets, key=lambda ms: [m.key for m in ms])

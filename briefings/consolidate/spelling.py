@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -52,6 +53,12 @@ def name_uses(text: str) -> Iterator[NameUse]:
                 yield NameUse(token, word, " ".join(run), others)
 
 
+@lru_cache(maxsize=1 << 14)
+def _cached_uses(text: str) -> tuple[NameUse, ...]:
+    """The name uses of a text; articles repeat sentences (boilerplate, wire copy), so they are kept."""
+    return tuple(name_uses(text))
+
+
 def variants(a: str, b: str) -> bool:
     return (
         a != b
@@ -72,7 +79,7 @@ class SpellingIndex:
 
     def add(self, article: str, texts: Iterable[str]) -> None:
         for text in texts:
-            for use in name_uses(text):
+            for use in _cached_uses(text):
                 self._record(article, use)
 
     def _record(self, article: str, use: NameUse) -> None:

@@ -16,16 +16,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from briefings.consolidate import dates
 from briefings.consolidate.postings import StemTable, overlapping
 from briefings.consolidate.text import Bag, bag, boundaries_clash, central, dice, overlap, similar
 from briefings.consolidate.unionfind import UnionFind
+from briefings.consolidate.variants import Added, Variant, Variants, one_article
 from briefings.models import Event, TimelineEntry
 
 MentionKey = tuple[str, int]
+TextKey = tuple[str, str]  # (date, description): one variant
 
 THRESHOLD = 0.5  # weighted overlap for one happening
 DUPLICATE = 0.9  # two events of one article merge only when this close
@@ -41,53 +42,59 @@ class EventMention:
     key: MentionKey
     date: str
     what: str
+    stems: Bag = field(compare=False, repr=False)
 
     @property
     def article(self) -> str:
         return self.key[0]
-
-    @cached_property
-    def stems(self) -> Bag:
-        return bag(self.what)
 
     @property
     def precision(self) -> int:
         return dates.precision(self.date)
 
 
-def link_score(a: EventMention, b: EventMention) -> float:
+EventVariant = Variant[TextKey, EventMention]
+
+
+def _stems(v: EventVariant) -> Bag:
+    return v.mentions[0].stems
+
+
+def _date(v: EventVariant) -> str:
+    return v.key[0]
+
+
+def link_score(a: EventVariant, b: EventVariant) -> float:
     """How well two events describe one happening (0 when they do not), dates aside."""
-    if boundaries_clash(a.stems, b.stems):
+    sa, sb = _stems(a), _stems(b)
+    if boundaries_clash(sa, sb):
         return 0.0
-    return similar(a.stems, b.stems, DUPLICATE if a.article == b.article else THRESHOLD)
+    return similar(sa, sb, DUPLICATE if one_article(a, b) else THRESHOLD)
 
 
-def conflicting(a: EventMention, b: EventMention) -> bool:
+def conflicting(a: EventVariant, b: EventVariant) -> bool:
     """One happening given dates that cannot both hold: described alike, not one inside the other."""
-    if a.article == b.article or dates.compatible(a.date, b.date) or boundaries_clash(a.stems, b.stems):
+    sa, sb = _stems(a), _stems(b)
+    if one_article(a, b) or dates.compatible(_date(a), _date(b)) or boundaries_clash(sa, sb):
         return False
-    score, shared = overlap(a.stems, b.stems, CONFLICT)
-    return score >= CONFLICT and shared >= CONFLICT_MIN_SHARED and dice(a.stems, b.stems) >= CONFLICT_DICE
+    score, shared = overlap(sa, sb, CONFLICT)
+    return score >= CONFLICT and shared >= CONFLICT_MIN_SHARED and dice(sa, sb) >= CONFLICT_DICE
 
 
-def _file(tables: dict[str, StemTable[MentionKey]], bucket: str, m: EventMention) -> None:
-    tables.setdefault(bucket, StemTable()).add(m.key, m.stems)
-
-
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class _Choice:
-    """A less precise event's best more precise match: highest score, then most precise, then first key."""
+    """A less precise event's best more precise match: highest score, then most precise, then
+    the first variant (by date and text, so that the choice does not depend on the order of
+    the articles)."""
 
     score: float
     precision: int
-    inverse_key: tuple[tuple[int, ...], int]
-    target: MentionKey
+    target: TextKey
 
-
-def _choice(score: float, target: EventMention) -> _Choice:
-    article, index = target.key
-    inverse = (tuple(-ord(c) for c in article), -index)
-    return _Choice(score, target.precision, inverse, target.key)
+    def beats(self, other: _Choice) -> bool:
+        if (self.score, self.precision) != (other.score, other.precision):
+            return (self.score, self.precision) > (other.score, other.precision)
+        return self.target < other.target
 
 
 @dataclass
@@ -103,89 +110,108 @@ class Timeline:
 
 
 class TimelineIndex:
+    """Events filed by distinct (date, description): a repeated sentence is compared once."""
+
     def __init__(self) -> None:
-        self._mentions: dict[MentionKey, EventMention] = {}
-        self._totals: dict[MentionKey, int] = {}
-        self._uf: UnionFind[MentionKey] = UnionFind()
-        self._same_day: dict[str, StemTable[MentionKey]] = {}  # date -> events of exactly that date
-        self._finer: dict[str, StemTable[MentionKey]] = {}  # month -> day-precise events in it
-        self._coarse: dict[str, StemTable[MentionKey]] = {}  # month -> month-precise events
-        self._best: dict[MentionKey, _Choice] = {}
-        self._conflicts: set[tuple[MentionKey, MentionKey]] = set()
+        self._variants: Variants[TextKey, EventMention] = Variants()
+        self._totals: dict[TextKey, int] = {}
+        self._uf: UnionFind[TextKey] = UnionFind()
+        self._same_day: dict[str, StemTable[TextKey]] = {}  # date -> events of exactly that date
+        self._finer: dict[str, StemTable[TextKey]] = {}  # month -> day-precise events in it
+        self._coarse: dict[str, StemTable[TextKey]] = {}  # month -> month-precise events
+        self._best: dict[TextKey, _Choice] = {}
+        self._conflicts: UnionFind[TextKey] = UnionFind()  # variants linked by date conflicts
         self._entries: dict[tuple[MentionKey, ...], EntryGroup] = {}  # the entries of the last result
 
     def add(self, article: str, events: Sequence[Event]) -> None:
         for i, event in enumerate(events):
             date = dates.normalize(event.date)
-            if date is None or not event.what.strip():
+            what = event.what.strip()
+            if date is None or not what:
                 continue
-            self._insert(EventMention((article, i), date, event.what.strip()))
+            key = (date, what)
+            known = self._variants.get(key)
+            stems = bag(what) if known is None else _stems(known)
+            variant, added = self._variants.add(key, article, EventMention((article, i), date, what, stems))
+            if added is Added.NEW:
+                self._totals[key] = stems.total
+                self._uf.add(key)
+                self._relate(variant)
+                self._file(variant)
+            elif added is Added.WIDENED:
+                self._relate(variant)
 
-    def _insert(self, m: EventMention) -> None:
-        self._mentions[m.key] = m
-        self._totals[m.key] = m.stems.total
-        self._uf.add(m.key)
-        if m.precision >= 2:
-            self._find_conflicts(m)
-        for other in self._near(m, [self._same_day.get(m.date)], THRESHOLD):
-            if self._uf.find(other) != self._uf.find(m.key) and link_score(m, self._mentions[other]):
-                self._uf.union(m.key, other)
-        _file(self._same_day, m.date, m)
-        if m.precision == 2:
-            for other in self._near(m, [self._finer.get(m.date)], THRESHOLD):
-                self._offer(m, self._mentions[other])
-            _file(self._coarse, m.date, m)
-        elif m.precision == 3:
-            month = m.date[:7]
-            for other in self._near(m, [self._coarse.get(month)], THRESHOLD):
-                self._offer(self._mentions[other], m)
-            _file(self._finer, month, m)
+    def _file(self, v: EventVariant) -> None:
+        date = _date(v)
+        tables = {2: self._coarse, 3: self._finer}.get(dates.precision(date))
+        self._same_day.setdefault(date, StemTable()).add(v.key, _stems(v))
+        if tables is not None:
+            tables.setdefault(date[:7], StemTable()).add(v.key, _stems(v))
+
+    def _relate(self, v: EventVariant) -> None:
+        """Compare ``v`` with the variants filed before it (again, when it gained a second article)."""
+        date, precision = _date(v), dates.precision(_date(v))
+        if precision >= 2:
+            self._find_conflicts(v)
+        for other in self._near(v, [self._same_day.get(date)], THRESHOLD):
+            if self._uf.find(other) != self._uf.find(v.key) and link_score(v, self._variants[other]):
+                self._uf.union(v.key, other)
+        if precision == 2:
+            for other in self._near(v, [self._finer.get(date)], THRESHOLD):
+                self._offer(v, self._variants[other])
+        elif precision == 3:
+            for other in self._near(v, [self._coarse.get(date[:7])], THRESHOLD):
+                self._offer(self._variants[other], v)
 
     def _near(
-        self, m: EventMention, tables: list[StemTable[MentionKey] | None], threshold: float
-    ) -> list[MentionKey]:
-        return overlapping(tables, m.stems, self._totals, threshold)
+        self, v: EventVariant, tables: list[StemTable[TextKey] | None], threshold: float
+    ) -> list[TextKey]:
+        found = overlapping(tables, _stems(v), self._totals, threshold)
+        return [k for k in found if k != v.key]
 
-    def _offer(self, coarse: EventMention, fine: EventMention) -> None:
+    def _offer(self, coarse: EventVariant, fine: EventVariant) -> None:
         score = link_score(coarse, fine)
         if score:
-            choice = _choice(score, fine)
+            choice = _Choice(score, dates.precision(_date(fine)), fine.key)
             old = self._best.get(coarse.key)
-            if old is None or choice > old:
+            if old is None or choice.beats(old):
                 self._best[coarse.key] = choice
 
-    def _find_conflicts(self, m: EventMention) -> None:
-        """Pair ``m`` with events of nearby, incompatible dates that describe the same happening."""
-        months = [mo for mo in dates.months_around(m.date, CONFLICT_MONTHS) if mo != m.date[:7]]
+    def _find_conflicts(self, v: EventVariant) -> None:
+        """Link ``v`` with events of nearby, incompatible dates that describe the same happening."""
+        date = _date(v)
+        months = [mo for mo in dates.months_around(date, CONFLICT_MONTHS) if mo != date[:7]]
         tables = [self._coarse.get(mo) for mo in months]  # month-precise events of the neighbouring months
-        if m.precision == 3:
-            tables += [self._same_day.get(d) for d in dates.days_around(m.date, CONFLICT_DAYS)]
+        if dates.precision(date) == 3:
+            tables += [self._same_day.get(d) for d in dates.days_around(date, CONFLICT_DAYS)]
         else:
             tables += [self._finer.get(mo) for mo in months]  # day-precise events of the neighbouring months
-        for other in self._near(m, tables, CONFLICT):
-            if conflicting(m, self._mentions[other]):
-                self._conflicts.add((min(m.key, other), max(m.key, other)))
+        for other in self._near(v, tables, CONFLICT):
+            if conflicting(v, self._variants[other]):
+                self._conflicts.link(v.key, other)
 
     # ------------------------------------------------------------------ result
 
     def result(self) -> Timeline:
         """The timeline in order, each entry with its events, and the date conflicts between entries."""
         groups = self._uf.groups()
-        home: dict[MentionKey, MentionKey] = {}
+        home: dict[TextKey, TextKey] = {}
         for root in groups:
             self._settle(root, groups, home)
-        merged: dict[MentionKey, list[EventMention]] = {}
+        merged: dict[TextKey, list[EventMention]] = {}
         for root, keys in groups.items():
-            merged.setdefault(home[root], []).extend(self._mentions[k] for k in keys)
+            into = merged.setdefault(home[root], [])
+            for key in keys:
+                into.extend(self._variants[key].mentions)
         cache, self._entries = self._entries, {}
         built = [self._entry(ms, cache) for ms in merged.values()]
         built.sort(key=lambda g: _entry_order(g.entry))
-        position = {home[self._uf.find(g.mentions[0].key)]: i for i, g in enumerate(built)}
-        conflicts = [
-            (position[home[self._uf.find(a)]], position[home[self._uf.find(b)]])
-            for a, b in sorted(self._conflicts)
-        ]
-        return Timeline(built, conflicts)
+        position = {home[self._uf.find(_text_key(g.mentions[0]))]: i for i, g in enumerate(built)}
+        conflicts: set[tuple[int, int]] = set()
+        for members in self._conflicts.groups().values():
+            at = sorted({position[home[self._uf.find(k)]] for k in members})
+            conflicts.update((at[0], p) for p in at[1:])
+        return Timeline(built, sorted(conflicts))
 
     def _entry(
         self, mentions: list[EventMention], cache: dict[tuple[MentionKey, ...], EntryGroup]
@@ -201,16 +227,24 @@ class TimelineIndex:
         )
 
     def _settle(
-        self, root: MentionKey, groups: dict[MentionKey, list[MentionKey]], home: dict[MentionKey, MentionKey]
-    ) -> MentionKey:
+        self, root: TextKey, groups: dict[TextKey, list[TextKey]], home: dict[TextKey, TextKey]
+    ) -> TextKey:
         """The root of the entry a group of same-date events ends in (following month -> day)."""
         if root in home:
             return home[root]
-        choices = [self._best[k] for k in groups[root] if k in self._best]
+        best: _Choice | None = None
+        for key in groups[root]:
+            choice = self._best.get(key)
+            if choice is not None and (best is None or choice.beats(best)):
+                best = choice
         home[root] = root
-        if choices:
-            home[root] = self._settle(self._uf.find(max(choices).target), groups, home)
+        if best is not None:
+            home[root] = self._settle(self._uf.find(best.target), groups, home)
         return home[root]
+
+
+def _text_key(m: EventMention) -> TextKey:
+    return m.date, m.what
 
 
 def entry(mentions: Iterable[EventMention]) -> TimelineEntry:
