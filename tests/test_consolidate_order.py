@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from briefings.consolidate import Consolidator, consolidate
 from briefings.models import ArticleSummary
-from tests.test_consolidate_support import all_beats, official, summary
+from tests.test_consolidate_support import agreement, all_beats, event, figure, official, summary
 
 BEATS = all_beats()
 TRAPS = [
@@ -24,7 +24,28 @@ TRAPS = [
     summary("t7.txt", "2025-01-04", officials=[official("Sade Okafor", "Finance Minister", "Nigeria")]),
     summary("t8.txt", "2025-01-04", officials=[official("Okafor", "Finance Minister", None)]),
 ]
-EVERYTHING = BEATS + TRAPS
+# the same sentences in several articles (wire copy, boilerplate): compared once per wording,
+# with one article's two close events kept apart until another article links them
+TALKS = "Trade ministers open talks on steel tariffs in Geneva"
+QUOTAS = "Trade ministers open talks on steel quotas in Geneva"
+REPEATS = [
+    summary(
+        "r1.txt",
+        "2025-05-06",
+        events=[event("2025-05-05", TALKS), event("2025-05-05", QUOTAS)],
+        figures=[figure("25%", "tariff on steel imports")],
+        agreements=[agreement("The two sides agreed to cut steel tariffs", "trade", "2025-05-05")],
+    ),
+    summary("r2.txt", "2025-05-06", events=[event("2025-05-05", QUOTAS)]),
+    summary(
+        "r3.txt",
+        "2025-05-07",
+        figures=[figure("25%", "tariff on steel imports"), figure("30%", "tariff on steel imports")],
+        agreements=[agreement("The two sides agreed to cut steel tariffs", "trade", "2025-05-05")],
+    ),
+    summary("r4.txt", "2025-05-07", figures=[figure("30%", "tariff on steel imports")]),
+]
+EVERYTHING = BEATS + TRAPS + REPEATS
 
 
 def dump(summaries: list[ArticleSummary]) -> dict[str, object]:
@@ -52,6 +73,18 @@ def test_adding_one_by_one_with_results_in_between_equals_batch(
     for s in order[cut:]:
         c.add(s)
     assert c.result().model_dump(mode="json") == EXPECTED
+
+
+def test_repeated_wordings_count_every_article_and_keep_one_articles_pairs_apart() -> None:
+    alone = consolidate(REPEATS[:1])
+    assert sorted(t.what for t in alone.timeline) == sorted([TALKS, QUOTAS])  # one article: two events
+    picture = consolidate(REPEATS)
+    geneva = [t for t in picture.timeline if "Geneva" in t.what]
+    assert [t.articles for t in geneva] == [["r1.txt", "r2.txt"]]  # r2 links r1's two wordings
+    [cut] = [a for a in picture.agreements if "steel" in a.text]
+    assert cut.articles == ["r1.txt", "r3.txt"]
+    [steel] = [d for d in picture.discrepancies if d.kind == "figure"]
+    assert sorted(steel.details) == ["r1.txt", "r3.txt", "r4.txt"]
 
 
 def test_results_are_independent_copies() -> None:

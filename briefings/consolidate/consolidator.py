@@ -63,6 +63,9 @@ class Consolidator:
     def __len__(self) -> int:
         return len(self._articles)
 
+    def __contains__(self, article: object) -> bool:
+        return article in self._articles
+
     def add(self, summary: ArticleSummary) -> None:
         """Add one article. The same summary again changes nothing; another one under its name is an error."""
         name, fingerprint = summary.article, _fingerprint(summary)

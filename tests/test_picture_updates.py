@@ -1,0 +1,76 @@
+"""The stored picture after ingests in steps equals the picture of every stored article at once,
+whichever process made the steps and however old the stored consolidator state is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from briefings import service
+from briefings.consolidate import consolidate
+from briefings.extract import Extractor
+from briefings.ingest.fetch import FetchPolicy
+from briefings.service import pipeline
+from briefings.storage.db import Database
+from briefings.storage.tables import Picture
+
+EXAMPLES = sorted(p for p in (Path(__file__).resolve().parents[1] / "examples" / "articles").glob("*.txt"))
+
+
+def stored(db: Database) -> tuple[int, dict[str, Any], bool]:
+    """(version, payload, whether a state is stored)."""
+    with db.transaction() as session:
+        row = session.scalars(select(Picture)).one()
+        return row.version, row.payload, row.state is not None
+
+
+def from_scratch(db: Database) -> dict[str, Any]:
+    with db.transaction() as session:
+        return consolidate(list(pipeline.stored_summaries(session))).model_dump(mode="json")
+
+
+def ingest(db: Database, extractor: Extractor, paths: list[Path]) -> None:
+    report = service.ingest_articles(db, [str(p) for p in paths], FetchPolicy(), extractor)
+    assert report.ingested == len(paths), report.summary()
+
+
+def test_steps_in_one_process_and_in_others_give_the_batch_picture(
+    db_url: str, extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "STATE_EVERY", 2)  # the stored state lags behind the picture
+    assert len(EXAMPLES) >= 5
+    first, second = Database(db_url), Database(db_url)  # two processes, as far as the picture knows
+    try:
+        ingest(first, extractor, EXAMPLES[:2])  # no state yet: built and saved
+        assert stored(first)[2]
+        ingest(first, extractor, EXAMPLES[2:3])  # warm: one article merged, state not saved again
+        ingest(second, extractor, EXAMPLES[3:4])  # cold: the state lacks two articles, caught up
+        version, payload, _ = stored(second)
+        assert payload == from_scratch(second) and payload["officials"]
+        ingest(first, extractor, EXAMPLES[4:])  # its memory is a version behind: it restores instead
+        version_after, payload, _ = stored(first)
+        assert version_after == version + 1
+        assert payload == from_scratch(first)
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+def test_a_state_that_cannot_be_read_is_rebuilt(db_url: str, extractor: Extractor) -> None:
+    db = Database(db_url)
+    try:
+        ingest(db, extractor, EXAMPLES[:2])
+        with db.transaction() as session:
+            session.scalars(select(Picture)).one().state = b"not a pickled consolidator"
+    finally:
+        db.dispose()
+    db = Database(db_url)
+    try:
+        ingest(db, extractor, EXAMPLES[2:3])
+        _, payload, has_state = stored(db)
+        assert payload == from_scratch(db) and has_state
+    finally:
+        db.dispose()
