@@ -173,8 +173,13 @@ def _cut_also_read(paragraph: str, bp: Boilerplate) -> str:
     return _cut_also_read(joined, bp) if bp.also_read.search(joined) else joined
 
 
+CREDIT_TAIL = 160  # a photo credit ends its paragraph: only the paragraph's end is searched
+
+
 def _is_caption(paragraph: str, bp: Boilerplate) -> bool:
-    return "\n" not in paragraph and len(paragraph) < 600 and bool(bp.photo_credit.search(paragraph))
+    if "\n" in paragraph or len(paragraph) >= 600:
+        return False
+    return bool(bp.photo_credit.search(paragraph[-CREDIT_TAIL:]))
 
 
 def _looks_like_headline(line: str) -> bool:

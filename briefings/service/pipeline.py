@@ -82,10 +82,18 @@ def _store(
     hashes = [repo.content_hash(item.article.text) for item in batch]
     with db.transaction() as session:
         known = repo.existing_hashes(session, hashes)
+        seen = repo.known_sources(session, known.values())
     fresh: dict[str, Loaded] = {}
+    pending: list[tuple[Loaded, str]] = []
     for item, digest in zip(batch, hashes, strict=True):
+        if digest in known and (known[digest], item.source[: repo.SOURCE_MAX]) in seen:
+            report.unchanged += 1  # the same story from the same place: nothing to write
+            continue
+        pending.append((item, digest))
         if digest not in known and digest not in fresh:
             fresh[digest] = item
+    if not pending:
+        return
     summaries = dict(
         zip(
             fresh,
@@ -94,13 +102,11 @@ def _store(
         )
     )
     with db.transaction() as session:
-        known = repo.existing_hashes(session, hashes)
-        for item, digest in zip(batch, hashes, strict=True):
+        known = repo.existing_hashes(session, [digest for _, digest in pending])
+        for item, digest in pending:
             if digest in known:
-                article = repo.get_article(session, known[digest])
-                assert article is not None
                 report.unchanged += 1
-                if repo.add_source(session, article, item.source):
+                if repo.add_source_to(session, known[digest], item.source):
                     report.new_sources += 1
                 continue
             article, created = repo.add_article(session, item.article, item.source, digest)

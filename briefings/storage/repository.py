@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from briefings.models import CleanArticle
 from briefings.storage.tables import Article, ArticleSource, Fact, Outlet
 
+SOURCE_MAX = 2048  # characters of a source path or URL that are stored
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 
 
@@ -67,7 +68,7 @@ def add_article(session: Session, article: CleanArticle, source: str, digest: st
         content_hash=digest,
         word_count=len(article.text.split()),
     )
-    row.sources.append(ArticleSource(source=source[:2048]))
+    row.sources.append(ArticleSource(source=source[:SOURCE_MAX]))
     try:
         with session.begin_nested():
             session.add(row)
@@ -83,15 +84,37 @@ def add_article(session: Session, article: CleanArticle, source: str, digest: st
 
 def add_source(session: Session, article: Article, source: str) -> bool:
     """Record one more place the article was found; False when it was known."""
-    source = source[:2048]
+    if not add_source_to(session, article.id, source):
+        return False
+    session.expire(article, ["sources"])
+    return True
+
+
+def add_source_to(session: Session, article_id: int, source: str) -> bool:
+    """Record one more place the article ``article_id`` was found; False when it was known."""
+    source = source[:SOURCE_MAX]
     known = session.scalar(
-        select(ArticleSource.id).where(ArticleSource.article_id == article.id, ArticleSource.source == source)
+        select(ArticleSource.id).where(ArticleSource.article_id == article_id, ArticleSource.source == source)
     )
     if known is not None:
         return False
-    article.sources.append(ArticleSource(source=source))
+    session.add(ArticleSource(article_id=article_id, source=source))
     session.flush()
     return True
+
+
+def known_sources(session: Session, article_ids: Iterable[int]) -> set[tuple[int, str]]:
+    """The (article id, source) pairs stored for these articles."""
+    wanted = sorted(set(article_ids))
+    found: set[tuple[int, str]] = set()
+    for i in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(ArticleSource.article_id, ArticleSource.source).where(
+                ArticleSource.article_id.in_(wanted[i : i + 500])
+            )
+        )
+        found.update((ident, source) for ident, source in rows)
+    return found
 
 
 def list_articles(session: Session, *, limit: int | None = None) -> Sequence[Article]:
@@ -99,10 +122,6 @@ def list_articles(session: Session, *, limit: int | None = None) -> Sequence[Art
     if limit is not None:
         query = query.limit(limit)
     return session.scalars(query).all()
-
-
-def get_article(session: Session, article_id: int) -> Article | None:
-    return session.get(Article, article_id)
 
 
 def replace_facts(session: Session, article: Article, facts: Iterable[Fact], *, version: str) -> None:
