@@ -10,7 +10,7 @@ from telegram.ext import Application, ApplicationBuilder
 from bot.context import CONTEXT_TYPES, SERVICE_KEY, BotApp
 from bot.delivery import Sender
 from bot.errors import on_error
-from bot.handlers import admin, brief, membership, start, subscribe, topics, who
+from bot.handlers import admin, brief, fallback, membership, start, subscribe, topics, who
 from bot.jobs import schedule
 from bot.ratelimit import TelegramRateLimiter
 from briefings.service.app import BriefingService
@@ -81,7 +81,7 @@ def build_application(service: BriefingService, *, with_jobs: bool = True) -> Bo
     app: BotApp = builder.build()
     app.bot_data[SERVICE_KEY] = service
     app.bot_data["sender"] = Sender(app.bot, service)
-    for module in (start, brief, who, topics, subscribe, admin, membership):
+    for module in (start, brief, who, topics, subscribe, admin, membership, fallback):
         app.add_handlers(module.HANDLERS)
     app.add_error_handler(on_error)
     if with_jobs:

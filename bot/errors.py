@@ -14,12 +14,17 @@ from briefings.errors import BriefingsError
 
 log = logging.getLogger(__name__)
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+#: a domain error's message is one line for a user; one that echoes too much input is cut
+MAX_ERROR_CHARS = 1000
 
 
 async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if isinstance(error, BriefingsError):
-        text = html.escape(str(error), quote=False)
+        message = str(error)
+        if len(message) > MAX_ERROR_CHARS:
+            message = message[: MAX_ERROR_CHARS - 1] + "…"
+        text = html.escape(message, quote=False)
     elif isinstance(error, BadRequest):
         log.error("Telegram refused a call while handling an update: %s", error.message, exc_info=error)
         text = SORRY

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import feedparser
 
 from briefings.ingest.clean import clean_text
+from briefings.ingest.dates import plausible
 from briefings.ingest.html import fragment_to_text
 
 # An entry whose content holds at least this many characters of text is taken as the full story.
@@ -35,18 +37,41 @@ class Feed:
 
 
 def parse_feed(data: bytes) -> Feed:
-    parsed: Any = feedparser.parse(data)
+    try:
+        parsed: Any = feedparser.parse(_valid_charrefs(data))
+    except Exception as exc:  # the parser's own failure on hostile input: reject the feed, say why
+        raise NotAFeed(f"not a readable feed ({type(exc).__name__} in the feed parser)") from exc
     if not parsed.get("version"):
         raise NotAFeed("not an RSS or Atom feed")
     feed_title = str(parsed.feed.get("title") or "").strip() or None
     return Feed(title=feed_title, entries=[_entry(e) for e in parsed.entries])
 
 
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,16}|[0-9]{1,16});")
+
+
+def _valid_charrefs(data: bytes) -> bytes:
+    """Numeric character references to what is no character (NUL, a UTF-16 surrogate, beyond
+    U+10FFFF) become U+FFFD: feedparser raises on ``&#xD800;`` rather than skipping it."""
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        digits = m.group(1)
+        code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+        if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            return b"&#xFFFD;"
+        return m.group(0)
+
+    return _CHARREF.sub(fix, data) if b"&#" in data else data
+
+
 def _entry(entry: Any) -> FeedEntry:
     published = None
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     if stamp:
-        published = dt.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+        try:
+            published = plausible(dt.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday))
+        except ValueError:  # feedparser's tuple for a date that does not exist
+            published = None
     text = None
     for content in entry.get("content") or []:
         candidate = fragment_to_text(str(content.get("value") or ""))

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 import trafilatura
 
 from briefings.ingest.clean import clean_text
 from briefings.ingest.dates import parse_date
 from briefings.models import CleanArticle
+
+# trafilatura logs every page it cannot parse at ERROR ("empty HTML tree"); such a page is
+# rejected with a one-line reason instead, so its own lines would only be noise on stderr
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 class NoArticle(ValueError):

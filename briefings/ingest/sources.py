@@ -16,6 +16,7 @@ import httpx
 
 from briefings.errors import FetchError
 from briefings.ingest.clean import clean_text
+from briefings.ingest.dates import plausible
 from briefings.ingest.decode import NotText, decode_text, sniff_format
 from briefings.ingest.feed import Feed, NotAFeed, parse_feed
 from briefings.ingest.fetch import USER_AGENT, FetchPolicy, fetch
@@ -203,6 +204,8 @@ def _checked(source: str, article: CleanArticle) -> Item:
     words = len(article.text.split())
     if words < _MIN_WORDS:
         return Rejected(source, f"too little text to be an article ({words} words)")
+    if article.published is not None and plausible(article.published) is None:
+        article = article.model_copy(update={"published": None})
     return Loaded(source, article)
 
 

@@ -24,6 +24,16 @@ from briefings.storage.tables import Article, Delivery, Outlet, Subscription
 from briefings.views import Brief, Digest, WhoResult
 
 
+#: a /who query longer than this is cut (no name is that long)
+MAX_QUERY = 200
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A user's input quoted in a message: repr-quoted, and cut to ``limit`` characters, so that
+    an answer never grows with what was typed (a message holds at most 4096 characters)."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
 @dataclass(frozen=True)
 class Stats:
     articles: int
@@ -78,7 +88,7 @@ class BriefingService:
             return None
         slug = topic.strip().lower()
         if slug not in self.labels:
-            raise subs.BadRequest(f"unknown topic {topic!r}: see /topics for the list")
+            raise subs.BadRequest(f"unknown topic {shown(topic)}: see /topics for the list")
         return slug
 
     def brief(self, topic: str | None = None, since: dt.date | None = None) -> Brief:
@@ -91,7 +101,7 @@ class BriefingService:
         return render.render_telegram("timeline", self.brief(topic))
 
     def who(self, query: str) -> WhoResult:
-        return self.reader.who(query)
+        return self.reader.who(query.strip()[:MAX_QUERY])
 
     def who_messages(self, query: str) -> tuple[WhoResult, list[str]]:
         result = self.who(query)

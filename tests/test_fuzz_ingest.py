@@ -1,0 +1,65 @@
+"""Fuzz: hostile files (random bytes, mixed encodings, markup, right-to-left text, emoji, broken
+pages and feeds, sizes around the cap) through the real ingestion pipeline into a real database,
+and ``briefings ingest`` as a process. A few examples with a fixed seed here; ``python
+benchmarks/fuzz_run.py --target ingest --seconds 300`` runs the same properties for longer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, seed, settings
+
+from briefings.extract import Extractor
+from tests.fuzz.ingest import IngestTarget, run_cli
+from tests.fuzz.strategies import FuzzFile, fuzz_files
+
+MAX_BYTES = 64 * 1024
+CI = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+
+
+@pytest.fixture
+def target(db_url: str, tmp_path: Path, extractor: Extractor) -> Iterator[IngestTarget]:
+    fuzz = IngestTarget(db_url, tmp_path / "cases", extractor, max_bytes=MAX_BYTES)
+    yield fuzz
+    fuzz.close()
+
+
+def test_hostile_files_are_ingested_or_rejected_in_one_line(target: IngestTarget) -> None:
+    @CI
+    @given(files=fuzz_files(max_bytes=MAX_BYTES))
+    def case(files: list[FuzzFile]) -> None:
+        target.check(files)
+
+    case()
+    assert target.cases >= 25
+
+
+def test_cli_ingest_of_hostile_files(tmp_path: Path) -> None:
+    """One ``briefings ingest`` run over a folder's worth of fuzz files: a line per rejection, a
+    summary, no traceback."""
+    drawn: list[list[FuzzFile]] = []
+
+    @seed(6)
+    @settings(CI, max_examples=8, phases=[Phase.generate])
+    @given(files=fuzz_files(max_bytes=MAX_BYTES))
+    def collect(files: list[FuzzFile]) -> None:
+        drawn.append(files)
+
+    collect()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = []
+    for case, files in enumerate(drawn):
+        for index, item in enumerate(files):
+            path = folder / f"{case}-{index}-{item.name}"
+            path.write_bytes(item.data)
+            paths.append(path)
+    run_cli(paths, f"sqlite:///{tmp_path / 'cli.db'}", tmp_path)

@@ -1,0 +1,149 @@
+"""What the fuzz runs found (``tests/fuzz/``, ``benchmarks/fuzz_run.py``), each pinned by the
+smallest input that showed it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from briefings import service
+from briefings.extract import Extractor
+from briefings.ingest.fetch import FetchPolicy
+from briefings.ingest.sources import Loaded, SourceLoader
+from briefings.service.app import BriefingService
+from briefings.storage.db import Database
+from briefings.storage.tables import Article
+from tests import samples
+from tests.bot_e2e import fixtures as e2e
+from tests.bot_e2e.harness import assert_clean, running_bot
+from tests.botapi import BotApiServer
+from tests.botapi.entities import utf16_len
+
+botapi_server, corpus, bot_db_url, service_ = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
+
+POLICY = FetchPolicy(timeout=1.0, max_bytes=64 * 1024, allow_private=False)
+STORY = samples.long_html(
+    [
+        "Norway and Iceland agreed on Wednesday to extend a fisheries accord for five years, "
+        "the Norwegian foreign ministry said in a statement issued in Oslo.",
+        "Iceland's fisheries minister said quotas for mackerel would be reviewed every spring "
+        "by a joint commission of scientists from both countries.",
+    ]
+)
+
+
+def feed(title: str, pub_date: str) -> str:
+    return samples.rss([(title, "http://127.0.0.1:9/fish", STORY)]).replace(
+        "Tue, 10 Jun 2025 09:00:00 GMT", pub_date
+    )
+
+
+def load(path: Path) -> list[Loaded]:
+    with SourceLoader(POLICY) as loader:
+        items = list(loader.load(str(path)))
+    assert all(isinstance(i, Loaded) for i in items), items
+    return [i for i in items if isinstance(i, Loaded)]
+
+
+def test_a_publication_date_at_the_end_of_the_calendar_is_dropped(
+    db: Database, tmp_path: Path, extractor: Extractor
+) -> None:
+    """A feed dated "Mon, 31 Dec 9999 23:59:59 +2400" made consolidation compute a day in year
+    10000 (ValueError: the whole ingest failed); dates outside 1900–2199 are now no dates."""
+    inputs = []
+    for name, date in (
+        ("end.xml", "Fri, 31 Dec 9999 23:59:59 +0000"),
+        ("start.xml", "Mon, 01 Jan 0001 00:00:00 GMT"),
+    ):
+        path = tmp_path / name
+        path.write_text(feed(f"Fisheries {name}", date).replace("/fish", f"/{name}"), encoding="utf-8")
+        inputs.append(str(path))
+    text = tmp_path / "signoff.txt"
+    text.write_text(samples.SIGNOFF.replace("March 21, 2025", "December 31, 9999"), encoding="utf-8")
+    inputs.append(str(text))
+    for source in inputs:
+        assert [item.article.published for item in load(Path(source))] == [None]
+    report = service.ingest_articles(db, inputs, POLICY, extractor)
+    assert (report.ingested, report.rejected) == (2, [])  # the two feed entries are one story
+    with db.transaction() as s:
+        assert all(a.published is None or a.published.year < 2200 for a in s.query(Article))
+    kept = tmp_path / "kept.xml"
+    kept.write_text(feed("Fisheries kept", "Tue, 10 Jun 2025 09:00:00 GMT"), encoding="utf-8")
+    assert [item.article.published for item in load(kept)] == [dt.date(2025, 6, 10)]
+
+
+def test_a_feed_with_a_reference_to_a_surrogate_is_read(tmp_path: Path) -> None:
+    """feedparser raised UnicodeEncodeError on ``&#xD800;`` (the whole feed was lost, and the
+    exception escaped the loader); such references are read as U+FFFD."""
+    path = tmp_path / "feed.xml"
+    path.write_text(feed("Fisheries &#xD800; talks &#0; &#x110000;", "Tue, 10 Jun 2025 09:00:00 GMT"))
+    [item] = load(path)
+    assert item.article.title == "Fisheries \ufffd talks \ufffd \ufffd"
+    broken = tmp_path / "utf16.xml"  # where the references cannot be seen in the bytes: rejected, one line
+    broken.write_bytes(feed("Fisheries &#xD800;", "Tue, 10 Jun 2025 09:00:00 GMT").encode("utf-16"))
+    with SourceLoader(POLICY) as loader:
+        items = list(loader.load(str(broken)))
+    assert len(items) == 1
+
+
+def test_cli_rejects_an_empty_page_in_one_line(tmp_path: Path) -> None:
+    """trafilatura logged "empty HTML tree" and more at ERROR on stderr, next to our line."""
+    page = tmp_path / "page.html"
+    page.write_text("<!doctype html>", encoding="utf-8")
+    env = {**os.environ, "BRIEFINGS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "briefings.cli", "ingest", str(page)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"rejected {page}: no article text found in the page"]
+
+
+async def test_huge_arguments_get_a_reply_that_fits(
+    botapi_server: BotApiServer, service_: BriefingService
+) -> None:
+    """``/brief`` with a 4000-character topic: the "unknown topic" reply quoted all of it and went
+    over 4096 characters (Telegram refused it: the user got no answer). Now the quote is cut."""
+    server = botapi_server
+    huge = "<b>" + "x" * 4000
+    async with running_bot(service_):
+        for user, text in enumerate(
+            (
+                f"/brief {huge}",
+                f"/timeline {huge}",
+                f"/start brief_{huge}",
+                f"/who {huge}",
+                f"/start who_{huge}",
+            ),
+            start=300,
+        ):
+            server.user_sends(user, text)
+        for user in range(300, 305):
+            reply = await server.wait_for_message(user, timeout=10)
+            assert utf16_len(reply["text"]) <= 4096
+            assert "<b>x" in reply["text"]  # shown as typed
+        await server.wait_updates_consumed()
+    assert "unknown topic '<b>xxxx" in server.texts(300)[0] and "…'" in server.texts(300)[0]
+    assert_clean(server)
+
+
+async def test_a_button_nobody_knows_is_answered(
+    botapi_server: BotApiServer, service_: BriefingService
+) -> None:
+    """A button with data no handler takes (an older version's, or forged) was never answered:
+    the client kept its spinner. Now it is told the button no longer works."""
+    server = botapi_server
+    async with running_bot(service_):
+        server.user_sends(42, "/help")
+        shown = await server.wait_for_message(42, "Commands")
+        query = server.user_presses(42, shown, "topic:flights", check=False)
+        answer = await server.wait_for_callback_answer(query["id"])
+        assert answer.text and "no longer works" in answer.text
+    assert_clean(server)
