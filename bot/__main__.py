@@ -15,6 +15,7 @@ from bot.app import ALLOWED_UPDATES, build_application, quiet_http_logs
 from bot.context import SERVICE_KEY
 from bot.delivery import Sender
 from bot.jobs import plan
+from bot.webhook import run as receive_webhooks
 from briefings.config import Settings, load_settings
 from briefings.errors import BriefingsError
 from briefings.service.app import BriefingService
@@ -52,13 +53,14 @@ def run(
     app = build_application(service)
     log.info("briefbot starting (%s)", "webhook" if webhook else "long polling")
     try:
-        if webhook:
-            app.run_webhook(
+        if webhook:  # our receiver, not PTB's: it logs every refused request (see bot.webhook)
+            receive_webhooks(
+                app,
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
+                path=settings.webhook_path,
+                url=settings.webhook_url,
+                secret=settings.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:

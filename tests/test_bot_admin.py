@@ -3,6 +3,7 @@ refusal for everyone else, through the real bot and the local Bot API server."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +35,16 @@ def channel_messages(server: BotApiServer) -> list[str]:
     return server.texts(CHANNEL)
 
 
-async def test_non_admins_are_refused_politely(botapi_server: BotApiServer, service: BriefingService) -> None:
+def warnings_of(caplog: pytest.LogCaptureFixture, logger: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == logger and r.levelno == logging.WARNING]
+
+
+async def test_non_admins_are_refused_politely(
+    botapi_server: BotApiServer, service: BriefingService, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Refused with a reply threaded to the command, and a WARNING naming the user, the chat and
+    the command."""
+    caplog.set_level(logging.INFO)
     server = botapi_server
     server.add_channel(CHANNEL, "India–China briefing")
     async with running_bot(service):
@@ -52,6 +62,16 @@ async def test_non_admins_are_refused_politely(botapi_server: BotApiServer, serv
         await server.wait_updates_consumed()
     assert channel_messages(server) == []
     assert service.stats().articles == 10  # nothing ingested either
+    assert sorted(warnings_of(caplog, "bot.handlers.admin")) == sorted(
+        [
+            f"refused /post from user {USER} in chat {USER}: not in BRIEFINGS_ADMIN_IDS",
+            f"refused /stats from user {USER + 1} in chat {USER + 1}: not in BRIEFINGS_ADMIN_IDS",
+            f"refused /post from user {USER + 2} in chat {USER + 2}: not in BRIEFINGS_ADMIN_IDS",
+            f"refused /ingest from user {USER + 3} in chat {USER + 3}: not in BRIEFINGS_ADMIN_IDS",
+            f"refused /post from user {USER} in chat {group}: not in BRIEFINGS_ADMIN_IDS",
+        ]
+    )
+    assert not [r for r in caplog.records if server.token.split(":")[1] in r.getMessage()]
     assert_clean(server)
 
 
@@ -122,10 +142,15 @@ async def test_post_to_a_channel_where_the_bot_is_no_admin(
 
 
 async def test_ingest_refuses_private_addresses_by_default(
-    botapi_server: BotApiServer, service: BriefingService, web: LocalServer
+    botapi_server: BotApiServer, service: BriefingService, web: LocalServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Refused before any request, said in the reply, and logged at WARNING (the URL without its
+    credentials or query, which may hold secrets)."""
+    caplog.set_level(logging.INFO)
     server = botapi_server
     url = web.add("/bot-e2e/shipki-la.html", PAGE)
+    host, port = url.split("/")[2].split(":")
+    with_secrets = f"http://editor:hunter2@{host}:{port}/bot-e2e/shipki-la.html?key=k3y-Secret"
     async with running_bot(service):
         server.user_sends(ADMIN, "/ingest")
         await server.wait_for_message(ADMIN, "Usage: /ingest <url>")
@@ -133,15 +158,22 @@ async def test_ingest_refuses_private_addresses_by_default(
         answer = await server.wait_for_message(ADMIN, "rejected 1", timeout=10)
         assert "private or local address" in answer["text"]
         assert "ingested 0" in answer["text"]
+        server.user_sends(ADMIN, f"/ingest {with_secrets}")
+        await server.wait_for_message(ADMIN, "rejected 1", timeout=10)
     assert web.hits.get("/bot-e2e/shipki-la.html", 0) == 0  # refused before any request
     assert service.stats().articles == 10
+    refused = f"/ingest by {ADMIN}: rejected {url}: refused: {host} is a private or local address"
+    assert warnings_of(caplog, "bot.handlers.admin") == [refused, refused]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "hunter2" not in logged and "k3y-Secret" not in logged
     assert_clean(server)
 
 
 async def test_ingest_only_fetches_urls_never_local_files(
-    botapi_server: BotApiServer, service: BriefingService, tmp_path: Path
+    botapi_server: BotApiServer, service: BriefingService, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """/ingest is the safe fetch of a URL: a path on the bot's machine is no source for a chat command."""
+    caplog.set_level(logging.INFO)
     server = botapi_server
     folder = tmp_path / "local"
     folder.mkdir()
@@ -153,12 +185,21 @@ async def test_ingest_only_fetches_urls_never_local_files(
             assert "ingested 1" not in answer["text"], answer["text"]
             assert "http" in answer["text"], answer["text"]
     assert service.stats().articles == 10
+    assert warnings_of(caplog, "bot.handlers.admin") == [
+        f"/ingest by {ADMIN}: refused {target}: not an http(s) URL"
+        for target in (str(folder), str(folder / "shipki-la.html"), f"file://{folder}/shipki-la.html")
+    ]
     assert_clean(server)
 
 
 async def test_ingest_with_private_urls_allowed(
-    botapi_server: BotApiServer, bot_db_url: str, extractor: Extractor, web: LocalServer
+    botapi_server: BotApiServer,
+    bot_db_url: str,
+    extractor: Extractor,
+    web: LocalServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO)
     server = botapi_server
     url = web.add("/bot-e2e/shipki-la-allowed.html", PAGE)
     svc = make_service(bot_db_url, server, allow_private_urls=True)
@@ -179,4 +220,6 @@ async def test_ingest_with_private_urls_allowed(
             assert "The Ridge Courier" in sources["text"]
     finally:
         svc.close()
+    assert warnings_of(caplog, "bot.handlers.admin") == []  # nothing refused
+    assert f"/ingest by {ADMIN} of {url}: ingested 1, unchanged 0, rejected 0" in caplog.messages
     assert_clean(server)

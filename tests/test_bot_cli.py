@@ -130,7 +130,8 @@ def test_briefbot_long_polling_registers_commands_and_answers(tmp_path: Path, bo
 @pytest.mark.slow
 def test_briefbot_webhook_checks_the_secret_token(tmp_path: Path, bot_db_url: str) -> None:
     """``briefbot --webhook``: Telegram's POSTs carry the secret and are answered; a POST without it
-    (anyone who found the URL) is refused with 403 and never handled."""
+    or with a wrong one (anyone who found the URL) is refused with 403 and never handled, and each
+    refusal is logged at WARNING with the client's address, never the token."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     with ThreadedBotApiServer() as server:
@@ -154,20 +155,31 @@ def test_briefbot_webhook_checks_the_secret_token(tmp_path: Path, bot_db_url: st
 
             forged = {"update_id": 999, "message": server.user_sends(43, "/start")}
             server.wait_for_message(43, "Welcome", timeout=10)  # the genuine one, by webhook
-            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
+            attempts = (
+                ({}, json.dumps(forged).encode(), 403),
+                ({"X-Telegram-Bot-Api-Secret-Token": "guess-Wrong_2"}, json.dumps(forged).encode(), 403),
+                ({"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}, b"{not json", 400),
+            )
+            for headers, body, status in attempts:
                 request = urllib.request.Request(
-                    url,
-                    data=json.dumps(forged).encode(),
-                    headers={"Content-Type": "application/json", **headers},
+                    url, data=body, headers={"Content-Type": "application/json", **headers}
                 )
                 with pytest.raises(urllib.error.HTTPError) as refused:
                     urllib.request.urlopen(request, timeout=5)
-                assert refused.value.code == 403
+                assert refused.value.code == status
             time.sleep(0.5)
             assert len(server.messages(43)) == 1  # the forged updates were not handled
         finally:
             code, _out, err = stop(bot)
         assert code == 0, err[-2000:]
+        refusals = [line for line in err.splitlines() if "webhook: refused" in line]
+        assert len(refusals) == 3, err[-2000:]
+        assert "bot.webhook: webhook: refused a POST from 127.0.0.1 without the secret token" in refusals[0]
+        assert "with a wrong secret token (403 Forbidden)" in refusals[1]
+        assert "that is not an update (JSONDecodeError) (400 Bad Request)" in refusals[2]
+        assert all(" WARNING " in line for line in refusals)
+        for secret in ("s3cret-Token_1", "guess-Wrong_2", server.token.split(":")[1]):
+            assert secret not in err  # neither the real secret, nor a guess, nor the bot token
         delivered = {
             d.update_id for d in server.call(lambda: server.server.webhook_deliveries) if d.status == 200
         }

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
@@ -27,14 +27,35 @@ USAGE = "Usage: /ingest &lt;url&gt; (a page or an RSS/Atom feed)"
 def admin_only(handler: Handler) -> Handler:
     @wraps(handler)
     async def guarded(update: Update, context: BotContext) -> None:
-        user = update.effective_user
+        user, chat = update.effective_user, update.effective_chat
         if user is None or user.id not in context.settings.admin_ids:
-            log.warning("refused admin command %s from user %s", handler.__name__, user.id if user else None)
+            log.warning(
+                "refused /%s from user %s in chat %s: not in BRIEFINGS_ADMIN_IDS",
+                handler.__name__,
+                user.id if user else None,
+                chat.id if chat else None,
+            )
             await reply_messages(update, [REFUSAL])
             return
         await handler(update, context)
 
     return guarded
+
+
+def for_log(url: str, limit: int = 300) -> str:
+    """A URL as logged: without user, password, query or fragment (they may hold secrets), at most
+    ``limit`` characters, with control and invisible characters escaped (one log line stays one)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = host if parts.port is None else f"{host}:{parts.port}"
+        bare = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    except ValueError:  # a malformed port or address: the part before any query
+        bare = url.split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    bare = bare if len(bare) <= limit else bare[: limit - 1] + "…"
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in bare)
 
 
 @admin_only
@@ -43,11 +64,16 @@ async def ingest(update: Update, context: BotContext) -> None:
     if not url:
         await reply_messages(update, [USAGE])
         return
+    admin = update.effective_user.id if update.effective_user else None
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         # the service also reads files and folders; from a chat, only the safe fetch of a URL
+        log.warning("/ingest by %s: refused %s: not an http(s) URL", admin, for_log(url))
         await reply_messages(update, [f"Only http and https URLs can be ingested from here. {USAGE}"])
         return
     report = await call(context.service.ingest_url, url[:2048])
+    log.info("/ingest by %s of %s: %s", admin, for_log(url), report.summary())
+    for rejected in report.rejected:  # a private address (unless allowed), a failed fetch, bad content
+        log.warning("/ingest by %s: rejected %s: %s", admin, for_log(rejected.source), rejected.reason)
     lines = [html.escape(report.summary())]
     lines += [f"• {html.escape(r.line())}" for r in report.rejected[:10]]
     await reply_messages(update, ["\n".join(lines)])
