@@ -47,11 +47,20 @@ def _status_icon(status: str) -> str:
     return {"open": "🔴", "progress": "🟡", "resolved": "🟢"}.get(status, "•")
 
 
+_LINK = re.compile(r"^https?://(?P<host>[^\s/?#@:\[\]<>\"']+)(?::\d{1,5})?(?:[/?#][^\s<>\"']*)?$", re.I)
+
+
 def _safe_url(url: str | None) -> str | None:
-    """Only http(s) links go into href; anything else is shown as text or not at all."""
-    if url and re.match(r"^https?://[^\s<>\"']+$", url):
-        return url
-    return None
+    """Only links Telegram takes go into href: http(s), a host name with a dot (Telegram refuses
+    ``localhost``, IPv6 literals and bare names), no user or password (which would be shown to
+    every reader); anything else is shown as text or not at all."""
+    match = _LINK.match(url) if url else None
+    if match is None:
+        return None
+    host = match.group("host")
+    if "." not in host or host.startswith(".") or host.endswith(".") or ".." in host:
+        return None
+    return url
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:

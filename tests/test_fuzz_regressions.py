@@ -9,18 +9,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from briefings import service
+from briefings import render, service
 from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.sources import Loaded, SourceLoader
 from briefings.service.app import BriefingService
 from briefings.storage.db import Database
 from briefings.storage.tables import Article
+from briefings.views import Brief, SourceLine
 from tests import samples
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import assert_clean, running_bot
 from tests.botapi import BotApiServer
-from tests.botapi.entities import utf16_len
+from tests.botapi.entities import parse_html, utf16_len
 
 botapi_server, corpus, bot_db_url, service_ = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
 
@@ -87,6 +88,23 @@ def test_a_feed_with_a_reference_to_a_surrogate_is_read(tmp_path: Path) -> None:
     with SourceLoader(POLICY) as loader:
         items = list(loader.load(str(broken)))
     assert len(items) == 1
+
+
+def test_links_telegram_refuses_are_shown_as_text() -> None:
+    """A feed entry linked to ``http://[::1]/x`` put ``<a href="http://[::1]/x">`` into the digest:
+    Telegram drops such a link (the strict test server refuses the message). Only links with a
+    host name Telegram takes, and no user or password, become links now."""
+    refused = ("http://[::1]/x", "http://localhost/a", "http://intranet/a", "http://user:pw@example.org/a")
+    brief = Brief(
+        title="Beat",
+        sources=[SourceLine(title=f"story {i}", url=url) for i, url in enumerate(refused)]
+        + [SourceLine(title="kept", url="https://example.org/a?b=1")],
+    )
+    [text] = render.render_telegram("brief", brief)
+    parsed = parse_html(text, strict=True)
+    assert [e.url for e in parsed.entities if e.type == "text_link"] == ["https://example.org/a?b=1"]
+    assert all(f"story {i}" in parsed.text for i in range(len(refused)))
+    assert "pw@" not in text
 
 
 def test_cli_rejects_an_empty_page_in_one_line(tmp_path: Path) -> None:
