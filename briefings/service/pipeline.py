@@ -13,7 +13,7 @@ import pickle
 import threading
 import weakref
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,7 +28,7 @@ from briefings.models import ArticleSummary, CleanArticle, Consolidated
 from briefings.service.ingest import IngestReport, expand_inputs
 from briefings.storage import repository as repo
 from briefings.storage.db import Database
-from briefings.storage.facts import article_summary, summary_facts
+from briefings.storage.facts import FactRow, article_summary, summary_facts
 from briefings.storage.tables import Article, Fact, Picture, utcnow
 
 BATCH = 64
@@ -53,6 +53,7 @@ def ingest_articles(
 ) -> IngestReport:
     """Ingest inputs, extracting each new article and storing it with its facts; then update the picture."""
     report = IngestReport()
+    stored: dict[int, ArticleSummary] = {}  # what was stored, as it reads back: the picture needs no reload
     with SourceLoader(policy) as loader:
         sources, report.rejected = expand_inputs(loader, inputs)
         if on_total is not None:
@@ -65,19 +66,24 @@ def ingest_articles(
                 else:
                     batch.append(item)
             if len(batch) >= BATCH:
-                _store(db, batch, extractor, n_process, report)
+                _store(db, batch, extractor, n_process, report, stored)
                 batch = []
             if on_source is not None:
                 on_source(source)
         if batch:
-            _store(db, batch, extractor, n_process, report)
+            _store(db, batch, extractor, n_process, report, stored)
     if report.ingested:
-        update_picture(db, report.article_ids)
+        update_picture(db, stored)
     return report
 
 
 def _store(
-    db: Database, batch: list[Loaded], extractor: ExtractorLike, n_process: int, report: IngestReport
+    db: Database,
+    batch: list[Loaded],
+    extractor: ExtractorLike,
+    n_process: int,
+    report: IngestReport,
+    stored: dict[int, ArticleSummary],
 ) -> None:
     hashes = [repo.content_hash(item.article.text) for item in batch]
     with db.transaction() as session:
@@ -101,6 +107,7 @@ def _store(
             strict=True,
         )
     )
+    written: dict[int, ArticleSummary] = {}
     with db.transaction() as session:
         known = repo.existing_hashes(session, [digest for _, digest in pending])
         for item, digest in pending:
@@ -116,9 +123,12 @@ def _store(
                 continue
             summary = summaries[digest]
             article.reference_date = _date(summary.reference_date)
-            repo.replace_facts(session, article, summary_facts(summary), version=EXTRACTOR_VERSION)
+            facts = summary_facts(summary)
+            repo.replace_facts(session, article, facts, version=EXTRACTOR_VERSION)
+            written[article.id] = article_summary(article, facts)
             report.ingested += 1
             report.article_ids.append(article.id)
+    stored.update(written)  # committed
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -139,9 +149,11 @@ def stored_summaries(session: Session, ids: Sequence[int] | None = None) -> Iter
         chunk = session.scalars(
             select(Article).where(Article.id.in_(wanted[start : start + 500])).order_by(Article.id)
         ).all()
-        facts: dict[int, list[Fact]] = {a.id: [] for a in chunk}
-        for row in session.scalars(
-            select(Fact).where(Fact.article_id.in_(list(facts))).order_by(Fact.article_id, Fact.id)
+        facts: dict[int, list[FactRow]] = {a.id: [] for a in chunk}
+        for row in session.execute(
+            select(Fact.article_id, Fact.kind, Fact.payload)
+            .where(Fact.article_id.in_(list(facts)))
+            .order_by(Fact.article_id, Fact.id)
         ):
             facts[row.article_id].append(row)
         for article in chunk:
@@ -164,17 +176,17 @@ _warm: weakref.WeakKeyDictionary[Database, _Warm] = weakref.WeakKeyDictionary()
 _warm_lock = threading.Lock()
 
 
-def update_picture(db: Database, new_ids: Sequence[int] | None = None) -> Consolidated:
+def update_picture(db: Database, known: Mapping[int, ArticleSummary] | None = None) -> Consolidated:
     """Merge the stored articles the picture lacks into it and save it as a new version.
 
     The consolidator behind the picture is found, in order: in this process's memory (when no
     other process has saved a picture since), in the stored state, or rebuilt from every stored
-    summary. Whatever stored article it lacks is then added, so ``new_ids`` is only a hint: a
-    state saved a few hundred articles ago costs those articles, not all of them. The state
+    summary. Whatever stored article it lacks is then added (from ``known``, the summaries just
+    stored, else read back), so a state saved a few hundred articles ago costs those articles,
+    not all of them. The state
     (hundreds of megabytes at ten thousand articles) is saved again only every ``STATE_EVERY``
     articles, while the picture is saved every time.
     """
-    del new_ids  # the articles missing from the picture are worked out from the database
     with _warm_lock, _gc_paused(), db.transaction() as session:
         query = select(Picture).options(defer(Picture.state)).where(Picture.id == 1).with_for_update()
         row = session.execute(query).scalar_one_or_none()
@@ -188,8 +200,12 @@ def update_picture(db: Database, new_ids: Sequence[int] | None = None) -> Consol
         missing = [i for i in stored if str(i) not in consolidator]
         if len(missing) + len(consolidator) != len(stored):  # it holds an article no longer stored
             consolidator, warm.saved, missing = Consolidator(), 0, list(stored)
-        for summary in stored_summaries(session, missing):
+        given = known or {}
+        for summary in stored_summaries(session, [i for i in missing if i not in given]):
             consolidator.add(summary)
+        for ident in missing:
+            if ident in given:
+                consolidator.add(given[ident])
         picture = consolidator.result()
         if row is None:
             row = Picture(id=1, version=0, articles=0, payload={})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -75,25 +75,36 @@ def summary_facts(summary: ArticleSummary) -> list[Fact]:
     return rows
 
 
-def article_summary(article: Article, facts: Iterable[Fact], *, name: str | None = None) -> ArticleSummary:
-    """Rebuild an article's summary from its stored rows."""
-    lists: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+class FactRow(Protocol):
+    """What rebuilding a summary reads of a stored fact: a Fact, or a row of its columns."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+def article_summary(article: Article, facts: Iterable[FactRow], *, name: str | None = None) -> ArticleSummary:
+    """Rebuild an article's summary from its stored rows (validated in one go)."""
+    lists: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
     for row in facts:
-        model = KINDS.get(row.kind)
-        if model is not None:
-            lists[row.kind].append(model.model_validate(row.payload))
+        if row.kind in lists:
+            lists[row.kind].append(row.payload)
     published = article.published.isoformat() if article.published else None
     reference = article.reference_date.isoformat() if article.reference_date else published
-    return ArticleSummary(
-        article=name or str(article.id),
-        title=article.title,
-        published=published,
-        reference_date=reference,
-        outlet=article.outlet.name if article.outlet else None,
-        officials=lists["official"],
-        agreements=lists["agreement"],
-        issues=lists["issue"],
-        events=lists["event"],
-        quotes=lists["quote"],
-        figures=lists["figure"],
+    return ArticleSummary.model_validate(
+        {
+            "article": name or str(article.id),
+            "title": article.title,
+            "published": published,
+            "reference_date": reference,
+            "outlet": article.outlet.name if article.outlet else None,
+            "officials": lists["official"],
+            "agreements": lists["agreement"],
+            "issues": lists["issue"],
+            "events": lists["event"],
+            "quotes": lists["quote"],
+            "figures": lists["figure"],
+        }
     )
