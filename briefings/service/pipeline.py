@@ -13,7 +13,7 @@ import pickle
 import threading
 import weakref
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -53,7 +53,6 @@ def ingest_articles(
 ) -> IngestReport:
     """Ingest inputs, extracting each new article and storing it with its facts; then update the picture."""
     report = IngestReport()
-    stored: dict[int, ArticleSummary] = {}  # what was stored, as it reads back: the picture needs no reload
     with SourceLoader(policy) as loader:
         sources, report.rejected = expand_inputs(loader, inputs)
         if on_total is not None:
@@ -66,14 +65,14 @@ def ingest_articles(
                 else:
                     batch.append(item)
             if len(batch) >= BATCH:
-                _store(db, batch, extractor, n_process, report, stored)
+                _store(db, batch, extractor, n_process, report)
                 batch = []
             if on_source is not None:
                 on_source(source)
         if batch:
-            _store(db, batch, extractor, n_process, report, stored)
+            _store(db, batch, extractor, n_process, report)
     if report.ingested:
-        update_picture(db, stored)
+        update_picture(db)
     return report
 
 
@@ -83,7 +82,6 @@ def _store(
     extractor: ExtractorLike,
     n_process: int,
     report: IngestReport,
-    stored: dict[int, ArticleSummary],
 ) -> None:
     hashes = [repo.content_hash(item.article.text) for item in batch]
     with db.transaction() as session:
@@ -128,7 +126,7 @@ def _store(
             written[article.id] = article_summary(article, facts)
             report.ingested += 1
             report.article_ids.append(article.id)
-    stored.update(written)  # committed
+    _merge(db, written.values())  # committed: merged now, as they read back, and not kept
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -176,36 +174,29 @@ _warm: weakref.WeakKeyDictionary[Database, _Warm] = weakref.WeakKeyDictionary()
 _warm_lock = threading.Lock()
 
 
-def update_picture(db: Database, known: Mapping[int, ArticleSummary] | None = None) -> Consolidated:
+def update_picture(db: Database) -> Consolidated:
     """Merge the stored articles the picture lacks into it and save it as a new version.
 
     The consolidator behind the picture is found, in order: in this process's memory (when no
     other process has saved a picture since), in the stored state, or rebuilt from every stored
-    summary. Whatever stored article it lacks is then added (from ``known``, the summaries just
-    stored, else read back), so a state saved a few hundred articles ago costs those articles,
-    not all of them. The state
+    summary. Whatever stored article it lacks is then read back and added, so a state saved a
+    few hundred articles ago costs those articles, not all of them (an ingest has merged its own
+    articles batch by batch already, see :func:`_merge`). The state
     (hundreds of megabytes at ten thousand articles) is saved again only every ``STATE_EVERY``
     articles, while the picture is saved every time.
     """
     with _warm_lock, _gc_paused(), db.transaction() as session:
         query = select(Picture).options(defer(Picture.state)).where(Picture.id == 1).with_for_update()
         row = session.execute(query).scalar_one_or_none()
-        version = row.version if row is not None else 0
-        warm = _warm.pop(db, None)
-        if warm is None or warm.version != version:
-            restored = _restore(row)
-            warm = _Warm(version, restored or Consolidator(), len(restored) if restored else 0)
-        consolidator = warm.consolidator
+        warm = _current(db, row)
+        _warm.pop(db, None)  # back only once this transaction has committed
         stored = session.scalars(select(Article.id)).all()
-        missing = [i for i in stored if str(i) not in consolidator]
-        if len(missing) + len(consolidator) != len(stored):  # it holds an article no longer stored
-            consolidator, warm.saved, missing = Consolidator(), 0, list(stored)
-        given = known or {}
-        for summary in stored_summaries(session, [i for i in missing if i not in given]):
+        missing = [i for i in stored if str(i) not in warm.consolidator]
+        if len(missing) + len(warm.consolidator) != len(stored):  # it holds an article no longer stored
+            warm, missing = _Warm(warm.version, Consolidator(), 0), list(stored)
+        consolidator = warm.consolidator
+        for summary in stored_summaries(session, missing):
             consolidator.add(summary)
-        for ident in missing:
-            if ident in given:
-                consolidator.add(given[ident])
         picture = consolidator.result()
         if row is None:
             row = Picture(id=1, version=0, articles=0, payload={})
@@ -221,6 +212,28 @@ def update_picture(db: Database, known: Mapping[int, ArticleSummary] | None = No
         warm.version = row.version
     _warm[db] = warm  # only once the transaction has committed
     return picture
+
+
+def _current(db: Database, row: Picture | None) -> _Warm:
+    """This process's consolidator for ``db`` when it is behind the stored picture ``row``, else
+    the stored state (or a new consolidator). Call with ``_warm_lock`` held."""
+    version = row.version if row is not None else 0
+    warm = _warm.get(db)
+    if warm is None or warm.version != version:
+        restored = _restore(row)
+        warm = _Warm(version, restored or Consolidator(), len(restored) if restored else 0)
+    return warm
+
+
+def _merge(db: Database, summaries: Iterable[ArticleSummary]) -> None:
+    """Add the summaries of newly committed articles to this process's consolidator for ``db``."""
+    with _warm_lock, _gc_paused(), db.transaction() as session:
+        query = select(Picture).options(defer(Picture.state)).where(Picture.id == 1)
+        warm = _current(db, session.execute(query).scalar_one_or_none())
+        for summary in summaries:
+            if summary.article not in warm.consolidator:
+                warm.consolidator.add(summary)
+        _warm[db] = warm
 
 
 @contextmanager
