@@ -3,11 +3,17 @@
 The consolidated picture is stored on ingest (table ``pictures``); a :class:`Reader` keeps the
 parsed picture and the article index in memory and reloads them only when the stored version
 changes, so a brief over a large database costs a version check, a filter and a render.
+
+The bot calls a Reader from several threads at once. Loading the picture (half a second or more
+over ten thousand articles) and building a brief are done by one thread at a time: the others wait
+for its result instead of doing the same work in parallel, which under the GIL would make each of
+them as slow as all of them together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -40,6 +46,7 @@ class Snapshot:
     version: int
     picture: Consolidated
     meta: dict[str, ArticleMeta]
+    people: People
 
 
 def picture_version(session: Session) -> int:
@@ -89,15 +96,25 @@ class Reader:
         self._snapshot: Snapshot | None = None
         self._briefs: dict[tuple[int, str | None, dt.date | None], Brief] = {}
         self._digest_inputs: dict[tuple[int, tuple[int, ...], tuple[str, ...]], list[ArticleSummary]] = {}
+        self._loading = threading.Lock()  # one thread loads a new picture; the others wait for it
+        self._building = threading.Lock()  # one thread builds a missing brief; the others wait
 
     def snapshot(self) -> Snapshot:
         with self.db.transaction() as session:
             version = picture_version(session)
-            if self._snapshot is not None and self._snapshot.version == version:
-                return self._snapshot
-            version, picture = load_picture(session)
-            self._snapshot = Snapshot(version=version, picture=picture, meta=article_index(session))
-            return self._snapshot
+        snap = self._snapshot
+        if snap is not None and snap.version == version:
+            return snap
+        with self._loading:
+            snap = self._snapshot
+            if snap is not None and snap.version == version:
+                return snap  # loaded by another thread while this one waited
+            with self.db.transaction() as session:
+                version, picture = load_picture(session)
+                meta = article_index(session)
+            snap = Snapshot(version, picture, meta, People(picture.officials))
+            self._snapshot = snap
+            return snap
 
     def brief(self, *, topic: str | None = None, since: dt.date | None = None) -> Brief:
         """The brief, built once per picture version and parameters (a new version drops them all)."""
@@ -105,17 +122,21 @@ class Reader:
         key = (snap.version, topic, since)
         cached = self._briefs.get(key)
         if cached is None:
-            if len(self._briefs) >= BRIEF_CACHE or any(k[0] != snap.version for k in self._briefs):
-                self._briefs = {}
-            cached = build_brief(
-                snap.picture, snap.meta, self.labels, topic=topic, since=since, beat=self.beat
-            )
-            self._briefs[key] = cached
+            with self._building:
+                cached = self._briefs.get(key)  # built by another thread while this one waited
+                if cached is None:
+                    briefs = self._briefs
+                    if len(briefs) >= BRIEF_CACHE or any(k[0] != snap.version for k in briefs):
+                        briefs = {}
+                    cached = build_brief(
+                        snap.picture, snap.meta, self.labels, topic=topic, since=since, beat=self.beat
+                    )
+                    self._briefs = {**briefs, key: cached}
         return cached.model_copy(deep=True)
 
     def who(self, query: str) -> WhoResult:
         snap = self.snapshot()
-        people = snap.picture.officials
+        people = snap.people
         result = WhoResult(query=query)
         matches = find_people(people, query)
         if len(matches) == 1:
@@ -183,36 +204,52 @@ def _forms(person: PersonRecord) -> list[str]:
     return [fold(f) for f in [person.name, *person.aliases] if f.strip()]
 
 
-def find_people(people: Sequence[PersonRecord], query: str) -> list[PersonRecord]:
+class People:
+    """The officials of a picture with their names and aliases folded once (per picture, not per
+    lookup: folding every alias of every official was most of the cost of a /who)."""
+
+    def __init__(self, people: Sequence[PersonRecord]) -> None:
+        self.people = list(people)
+        forms = [_forms(p) for p in self.people]
+        self.words = [[set(form.split()) for form in person] for person in forms]
+        self.joined = {i: " ".join(person) for i, person in enumerate(forms)}
+        self.names = {i: fold(p.name) for i, p in enumerate(self.people)}
+        self.exact: dict[str, list[int]] = {}
+        for i, person in enumerate(forms):
+            for form in dict.fromkeys(person):
+                self.exact.setdefault(form, []).append(i)
+
+
+def find_people(people: Sequence[PersonRecord] | People, query: str) -> list[PersonRecord]:
     """Exact name or alias first; then people with the query as one of their name words; then fuzzy."""
+    index = people if isinstance(people, People) else People(people)
+    everyone = index.people
     q = fold(query).strip()
     if not q:
         return []
-    exact = [p for p in people if q in _forms(p)]
+    exact = [everyone[i] for i in index.exact.get(q, [])]
     if exact:
         return exact
     words = set(q.split())
-    by_word = [p for p in people if any(words <= set(form.split()) for form in _forms(p))]
+    by_word = [p for p, forms in zip(everyone, index.words, strict=True) if any(words <= f for f in forms)]
     if by_word:
         return sorted(by_word, key=lambda p: (-len(p.articles), p.name))
-    choices = {i: " ".join(_forms(p)) for i, p in enumerate(people)}
-    scored = process.extract(q, choices, scorer=fuzz.WRatio, limit=MAX_CANDIDATES, score_cutoff=88)
+    scored = process.extract(q, index.joined, scorer=fuzz.WRatio, limit=MAX_CANDIDATES, score_cutoff=88)
     if not scored:
         return []
     best = scored[0][1]
-    close = [people[key] for _choice, score, key in scored if score >= best - 3]
+    close = [everyone[key] for _choice, score, key in scored if score >= best - 3]
     return close
 
 
-def suggest_people(people: Sequence[PersonRecord], query: str, limit: int = 5) -> list[str]:
+def suggest_people(people: Sequence[PersonRecord] | People, query: str, limit: int = 5) -> list[str]:
+    index = people if isinstance(people, People) else People(people)
+    everyone = index.people
     q = fold(query)
-    names = {i: p.name for i, p in enumerate(people)}
-    scored = process.extract(
-        q, {i: fold(n) for i, n in names.items()}, scorer=fuzz.WRatio, limit=limit, score_cutoff=55
-    )
-    suggestions = [names[key] for _choice, _score, key in scored]
+    scored = process.extract(q, index.names, scorer=fuzz.WRatio, limit=limit, score_cutoff=55)
+    suggestions = [everyone[key].name for _choice, _score, key in scored]
     if not suggestions:
-        ranked = sorted(people, key=lambda p: (-len(p.articles), p.name))
+        ranked = sorted(everyone, key=lambda p: (-len(p.articles), p.name))
         suggestions = [p.name for p in ranked[:limit]]
     return suggestions
 
