@@ -7,6 +7,7 @@ import logging
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.calls import call
 from bot.context import CONTEXT_TYPES, SERVICE_KEY, BotApp
 from bot.delivery import Sender
 from bot.errors import on_error
@@ -27,6 +28,12 @@ COMMANDS = [
     BotCommand("help", "How to use this bot"),
 ]
 
+
+#: updates handled at once. A handler spends most of its time waiting for Telegram's limits (a brief
+#: in five parts takes four seconds at 1 message/s per chat), so with a small cap the waiting
+#: handlers would hold up new commands; the work itself is bounded by the worker threads of
+#: ``bot.calls.call`` and the sending by ``bot.ratelimit``.
+UPDATES_IN_FLIGHT = 256
 
 #: loggers whose records may carry the bot token (request URLs, "Set Bot API URL" at DEBUG)
 TOKEN_LOGGERS = ("httpx", "httpcore", "telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater")
@@ -62,6 +69,9 @@ def protect_token(token: str) -> None:
 
 async def _post_init(app: BotApp) -> None:
     await app.bot.set_my_commands(COMMANDS)
+    service = app.bot_data[SERVICE_KEY]
+    assert isinstance(service, BriefingService)
+    await call(service.warm_up)  # before the first update: the picture is loaded once, up front
 
 
 def build_application(service: BriefingService, *, with_jobs: bool = True) -> BotApp:
@@ -75,7 +85,7 @@ def build_application(service: BriefingService, *, with_jobs: bool = True) -> Bo
         .base_file_url(settings.telegram_base_file_url)
         .context_types(CONTEXT_TYPES)
         .rate_limiter(TelegramRateLimiter(max_retries=3))
-        .concurrent_updates(16)
+        .concurrent_updates(UPDATES_IN_FLIGHT)
         .post_init(_post_init)
     )
     app: BotApp = builder.build()

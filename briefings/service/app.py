@@ -80,6 +80,11 @@ class BriefingService:
 
     # ------------------------------------------------------------------ reading
 
+    def warm_up(self) -> None:
+        """Load the picture and build the whole beat's brief now (blocking), so that the first
+        commands after a start do not wait for them."""
+        self.reader.brief()
+
     def topics(self) -> list[tuple[str, str]]:
         return [(t.slug, t.label) for t in self.taxonomy.topics]
 
