@@ -3,6 +3,8 @@ whichever process made the steps and however old the stored consolidator state i
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -72,5 +74,26 @@ def test_a_state_that_cannot_be_read_is_rebuilt(db_url: str, extractor: Extracto
         ingest(db, extractor, EXAMPLES[2:3])
         _, payload, has_state = stored(db)
         assert payload == from_scratch(db) and has_state
+    finally:
+        db.dispose()
+
+
+def test_a_state_other_code_stored_is_rebuilt(db_url: str, extractor: Extractor) -> None:
+    db = Database(db_url)
+    try:
+        ingest(db, extractor, EXAMPLES[:2])
+        with db.transaction() as session:  # as older code would have left it: an index it lacks
+            row = session.scalars(select(Picture)).one()
+            assert row.state is not None
+            _, consolidator = pickle.loads(zlib.decompress(row.state))
+            del consolidator._timeline
+            row.state = zlib.compress(pickle.dumps(("older code", consolidator)))
+    finally:
+        db.dispose()
+    db = Database(db_url)
+    try:
+        ingest(db, extractor, EXAMPLES[2:3])
+        _, payload, _ = stored(db)
+        assert payload == from_scratch(db)
     finally:
         db.dispose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import pickle
 import threading
 import weakref
@@ -16,11 +17,13 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from briefings import consolidate as consolidate_package
 from briefings.consolidate import Consolidator
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.sources import Loaded, Rejected, SourceLoader
@@ -250,19 +253,34 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _code_version() -> str:
+    """A digest of the consolidation code: a state pickled by other code would unpickle into
+    objects that lack what this code expects, so it is rebuilt instead."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(consolidate_package.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+STATE_VERSION = _code_version()
+
+
 def _freeze(consolidator: Consolidator) -> bytes | None:
     try:
-        return zlib.compress(pickle.dumps(consolidator, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        state = (STATE_VERSION, consolidator)
+        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
     except (TypeError, pickle.PicklingError, AttributeError):  # not picklable: rebuild next time
         return None
 
 
 def _restore(row: Picture | None) -> Consolidator | None:
-    """The stored consolidator, or None when there is none or it comes from another code version."""
+    """The stored consolidator, or None when there is none or other code stored it."""
     if row is None or row.state is None:
         return None
     try:
-        restored = pickle.loads(zlib.decompress(row.state))  # our own database's bytes
-    except Exception:  # a state from another code version: rebuild instead
+        version, restored = pickle.loads(zlib.decompress(row.state))  # our own database's bytes
+    except Exception:  # not a state this code wrote
         return None
-    return restored if isinstance(restored, Consolidator) else None
+    if version != STATE_VERSION or not isinstance(restored, Consolidator):
+        return None
+    return restored
