@@ -17,6 +17,7 @@ who spoke or was named. Generic sources ("officials said", "the people said") gi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..models import Quote, Span
@@ -37,6 +38,13 @@ _GENERIC_RE = re.compile(
 )
 _ACCORDING_RE = re.compile(r"(?i)\baccording\s+to\s+(?:a\s+|the\s+)?")
 MAX_GAP = 60
+#: a speaker is looked for at most this far before and after a quote, and a pronoun's person this
+#: far back: a "sentence" of many thousands of characters (text without full stops) is no sentence,
+#: and scanning all of it for every quote made extraction quadratic in the article's length
+WINDOW = 1000
+LOOKBACK = 2000
+#: quotes per article at most (real articles have a few dozen; a hostile one, thousands)
+MAX_QUOTES = 300
 _OBJECT_MARKERS = {
     "with",
     "to",
@@ -98,16 +106,20 @@ class Candidate:
 
 
 def find_raw_quotes(text: str) -> list[RawQuote]:
-    found = [RawQuote(m.start(), m.end(), m.start() + 1, m.end() - 1) for m in _DOUBLE_RE.finditer(text)]
+    doubles = [RawQuote(m.start(), m.end(), m.start() + 1, m.end() - 1) for m in _DOUBLE_RE.finditer(text)]
+    opens = [q.open for q in doubles]  # sorted, and the quotes do not overlap
     closers = [m.start() for m in _SINGLE_CLOSE_RE.finditer(text)]
+    singles: list[RawQuote] = []  # found in order, not overlapping either
     for m in _SINGLE_OPEN_RE.finditer(text):
-        if any(q.open <= m.start() < q.close for q in found):
+        at = bisect_right(opens, m.start()) - 1
+        if (at >= 0 and m.start() < doubles[at].close) or (singles and m.start() < singles[-1].close):
+            continue  # inside a quote found already
+        nxt = bisect_right(closers, m.start() + 1)
+        close = closers[nxt] if nxt < len(closers) else None
+        if close is None or close - m.start() > 1500 or "\n" in text[m.start() : close]:
             continue
-        close = next((c for c in closers if c > m.start() + 1), None)
-        if close is None or "\n" in text[m.start() : close] or close - m.start() > 1500:
-            continue
-        found.append(RawQuote(m.start(), close + 1, m.start() + 1, close))
-    found.sort(key=lambda q: q.open)
+        singles.append(RawQuote(m.start(), close + 1, m.start() + 1, close))
+    found = sorted(doubles + singles, key=lambda q: q.open)
     out: list[RawQuote] = []
     for q in found:
         if out and q.open < out[-1].close:
@@ -134,8 +146,13 @@ def _candidates(doc: Doc, people: list[Person], quotes: list[RawQuote]) -> list[
     cands += [Candidate(m.start(), m.end(), None, "pronoun") for m in _PRONOUN_RE.finditer(doc.clean)]
     cands += [Candidate(m.start(), m.end(), None, "it") for m in _IT_RE.finditer(doc.clean)]
     cands += [Candidate(m.start(), m.end(), None, "generic") for m in _GENERIC_RE.finditer(doc.clean)]
-    inside = [(q.start, q.end) for q in quotes]
-    cands = [c for c in cands if not any(s <= c.start < e for s, e in inside)]
+    starts = [q.start for q in quotes]  # sorted, not overlapping
+
+    def inside(pos: int) -> bool:
+        at = bisect_right(starts, pos) - 1
+        return at >= 0 and pos < quotes[at].end
+
+    cands = [c for c in cands if not inside(c.start)]
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     out: list[Candidate] = []
     for c in cands:
@@ -152,22 +169,44 @@ def _speech_verbs(
     return list(pattern.finditer(doc.clean, start, end))
 
 
-def _subject_before(cands: list[Candidate], verb_start: int, floor: int, doc: Doc) -> Candidate | None:
-    before = [c for c in cands if floor <= c.start and c.end <= verb_start]
-    if not before:
+class _Cands:
+    """The candidates, sorted by start and not overlapping (so their ends are sorted too), with
+    lookups by position that do not walk the whole list."""
+
+    def __init__(self, items: list[Candidate]) -> None:
+        self.items = items
+        self.starts = [c.start for c in items]
+        self.ends = [c.end for c in items]
+
+    def last_ending_by(self, pos: int, floor: int) -> Candidate | None:
+        """The last candidate that ends by ``pos``, when it starts at ``floor`` or later."""
+        at = bisect_right(self.ends, pos) - 1
+        return self.items[at] if at >= 0 and self.items[at].start >= floor else None
+
+    def first_starting_from(self, pos: int, ceiling: int) -> Candidate | None:
+        """The first candidate that starts at ``pos`` or later, when it starts before ``ceiling``."""
+        at = bisect_left(self.starts, pos)
+        return self.items[at] if at < len(self.items) and self.items[at].start < ceiling else None
+
+    def starting_within(self, start: int, end: int) -> list[Candidate]:
+        return self.items[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+
+def _subject_before(cands: _Cands, verb_start: int, floor: int, doc: Doc) -> Candidate | None:
+    c = cands.last_ending_by(verb_start, floor)
+    if c is None:
         return None
-    c = before[-1]
     gap = doc.clean[c.end : verb_start]
     if len(gap) > MAX_GAP or any(ch in gap for ch in '“”"‘') or re.search(r"[.;]", gap):
         return None
     return c
 
 
-def _subject_after(cands: list[Candidate], verb_end: int, ceiling: int, doc: Doc) -> Candidate | None:
-    after = [c for c in cands if verb_end <= c.start < ceiling]
-    if not after or len(doc.clean[verb_end : after[0].start].strip()) > 4:
+def _subject_after(cands: _Cands, verb_end: int, ceiling: int, doc: Doc) -> Candidate | None:
+    c = cands.first_starting_from(verb_end, ceiling)
+    if c is None or len(doc.clean[verb_end : c.start].strip()) > 4:
         return None
-    return after[0]
+    return c
 
 
 @dataclass
@@ -176,7 +215,7 @@ class _Speakers:
 
     doc: Doc
     lex: Lexicon
-    cands: list[Candidate]
+    cands: _Cands
     people: list[Person]
 
     def resolve(self, c: Candidate | None) -> Candidate | None:
@@ -191,8 +230,8 @@ class _Speakers:
         sentence = self.doc.sentence_of(pos)
         if sentence is None:
             return None
-        floor = self.doc.sentences[max(0, sentence.index - 2)].start
-        bodies = [c for c in self.cands if c.kind == "body" and c.speaker and floor <= c.start < pos]
+        floor = max(self.doc.sentences[max(0, sentence.index - 2)].start, pos - LOOKBACK)
+        bodies = [c for c in self.cands.starting_within(floor, pos) if c.kind == "body" and c.speaker]
         return bodies[-1] if bodies else None
 
     def last_person(self, pos: int) -> Candidate | None:
@@ -204,18 +243,20 @@ class _Speakers:
             return None
         for index in range(sentence.index, max(-1, sentence.index - 5), -1):
             s = self.doc.sentences[index]
-            end = min(s.end, pos)
-            named = [c for c in self.cands if c.kind == "person" and s.start <= c.start < end]
+            if s.end <= pos - LOOKBACK:
+                break
+            start, end = max(s.start, pos - LOOKBACK), min(s.end, pos)
+            named = [c for c in self.cands.starting_within(start, end) if c.kind == "person"]
             if not named:
                 continue
             speakers = []
-            for m in _speech_verbs(self.doc, self.lex, s.start, end):
-                c = _subject_before(self.cands, m.start(), s.start, self.doc)
+            for m in _speech_verbs(self.doc, self.lex, start, end):
+                c = _subject_before(self.cands, m.start(), start, self.doc)
                 if c is not None and c.kind == "person":
                     speakers.append(c)
             if speakers:
                 return speakers[-1]
-            subjects = [c for c in named if self._subject_like(c, s.start)]
+            subjects = [c for c in named if self._subject_like(c, start)]
             return subjects[0] if subjects else named[-1]
         return None
 
@@ -228,14 +269,17 @@ class _Speakers:
             words.pop()
         return not words or words[-1].lower() not in _OBJECT_MARKERS
 
-    def attribute(self, q: RawQuote, quotes: list[RawQuote]) -> Candidate | None:
+    def attribute(self, index: int, quotes: list[RawQuote]) -> Candidate | None:
+        """The speaker of ``quotes[index]`` (the quotes are in order and do not overlap)."""
+        q = quotes[index]
         s_open, s_close = self.doc.sentence_of(q.open), self.doc.sentence_of(max(q.open, q.close - 1))
-        floor = s_open.start if s_open else 0
-        ceiling = s_close.end if s_close else len(self.doc.clean)
-        following = next((o.open for o in quotes if o.open >= q.close), len(self.doc.clean))
+        floor = max(s_open.start if s_open else 0, q.open - WINDOW)
+        ceiling = min(s_close.end if s_close else len(self.doc.clean), q.close + WINDOW)
+        following = quotes[index + 1].open if index + 1 < len(quotes) else len(self.doc.clean)
+        prev_close = quotes[index - 1].close if index > 0 else floor
         return (
             self._right_after(q, min(ceiling, following))
-            or self._before(q, floor, quotes)
+            or self._before(q, floor, prev_close)
             or self._later(q, ceiling)
             or self._according(floor, ceiling)
         )
@@ -250,8 +294,7 @@ class _Speakers:
             or _subject_after(self.cands, verb.end(), ceiling, self.doc)
         )
 
-    def _before(self, q: RawQuote, floor: int, quotes: list[RawQuote]) -> Candidate | None:
-        prev_close = max((o.close for o in quotes if o.close <= q.open), default=floor)
+    def _before(self, q: RawQuote, floor: int, prev_close: int) -> Candidate | None:
         verbs = _speech_verbs(self.doc, self.lex, floor, q.open)
         verbs += _speech_verbs(self.doc, self.lex, floor, q.open, participles=True)
         for verb in sorted(verbs, key=lambda v: v.start(), reverse=True):
@@ -279,12 +322,12 @@ class _Speakers:
 
 
 def extract_quotes(doc: Doc, lex: Lexicon, people: list[Person]) -> list[Quote]:
-    raw = find_raw_quotes(doc.clean)
-    state = _Speakers(doc, lex, _candidates(doc, people, raw), people)
+    raw = find_raw_quotes(doc.clean)[:MAX_QUOTES]
+    state = _Speakers(doc, lex, _Cands(_candidates(doc, people, raw)), people)
     quotes: list[Quote] = []
     previous: tuple[RawQuote, Candidate | None] | None = None
-    for q in raw:
-        found = state.attribute(q, raw)
+    for index, q in enumerate(raw):
+        found = state.attribute(index, raw)
         if found is None and previous is not None and _continues(doc, previous[0], q):
             found = previous[1]
         text = squash(doc.text[q.start : q.end])
@@ -311,15 +354,13 @@ def _norm(text: str) -> str:
 
 def _drop_repeats(quotes: list[Quote]) -> list[Quote]:
     """A quote repeated inside a longer one (a pull-quote) is kept once, attributed if possible."""
+    norms = [_norm(q.text) for q in quotes]
     out: list[Quote] = []
-    for q in quotes:
-        norm = _norm(q.text)
-        longer = next(
-            (o for o in quotes if o is not q and len(_norm(o.text)) > len(norm) and norm in _norm(o.text)),
-            None,
-        )
-        same = next((o for o in out if _norm(o.text) == norm), None)
-        if (longer is not None and len(norm.split()) >= 4) or same is not None:
+    kept: set[str] = set()
+    for q, norm in zip(quotes, norms, strict=True):
+        longer = any(len(other) > len(norm) and norm in other for other in norms)
+        if (longer and len(norm.split()) >= 4) or norm in kept:
             continue
         out.append(q)
+        kept.add(norm)
     return out
