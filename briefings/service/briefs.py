@@ -95,7 +95,7 @@ class Reader:
         self.beat = beat
         self._snapshot: Snapshot | None = None
         self._briefs: dict[tuple[int, str | None, dt.date | None], Brief] = {}
-        self._digest_inputs: dict[tuple[int, tuple[int, ...], tuple[str, ...]], list[ArticleSummary]] = {}
+        self._digest_inputs: dict[tuple[int, tuple[int, ...]], list[ArticleSummary]] = {}
         self._loading = threading.Lock()  # one thread loads a new picture; the others wait for it
         self._building = threading.Lock()  # one thread builds a missing brief; the others wait
 
@@ -170,7 +170,7 @@ class Reader:
                     .order_by(Article.id)
                 )
             )
-            key = (snap.version, ids, tuple(sorted(topics)))
+            key = (snap.version, ids)  # the same summaries whatever the topics
             summaries = self._digest_inputs.get(key)
             if summaries is None:
                 summaries = summaries_of(session, ids)
