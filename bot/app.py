@@ -13,7 +13,7 @@ from bot.delivery import Sender
 from bot.errors import on_error
 from bot.handlers import admin, brief, fallback, membership, start, subscribe, topics, who
 from bot.jobs import schedule
-from bot.ratelimit import TelegramRateLimiter
+from bot.ratelimit import LocalPacer, Pacer, SharedPacer, TelegramRateLimiter
 from briefings.service.app import BriefingService
 
 COMMANDS = [
@@ -67,6 +67,30 @@ def protect_token(token: str) -> None:
             logger.addFilter(_Redact(token))
 
 
+def pacer_for(service: BriefingService) -> Pacer:
+    """With PostgreSQL the bot's processes share one overall rate through the database (two
+    processes at the configured rate each would send at twice Telegram's limit); SQLite serves one
+    process, which paces itself."""
+    if not service.shares_send_rate:
+        return LocalPacer()
+    bot = f"bot{service.settings.telegram_bot_token.split(':', 1)[0]}"  # the bot's id, not the secret
+
+    def reserve(interval: float, slack: float) -> float:
+        return service.reserve_send_slot(bot, interval, slack)
+
+    def hold(seconds: float) -> None:
+        service.hold_sending(bot, seconds)
+
+    return SharedPacer(reserve, hold)
+
+
+def concurrency_for(rate: float) -> int:
+    """Deliveries in flight per process: enough to keep the overall rate while each chat gets at
+    most one message a second (three seconds' worth), and few enough that each one's turn comes
+    well within the claim's lease."""
+    return max(32, min(200, round(3 * rate)))
+
+
 async def _post_init(app: BotApp) -> None:
     await app.bot.set_my_commands(COMMANDS)
     service = app.bot_data[SERVICE_KEY]
@@ -84,13 +108,17 @@ def build_application(service: BriefingService, *, with_jobs: bool = True) -> Bo
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(TelegramRateLimiter(max_retries=3))
+        .rate_limiter(
+            TelegramRateLimiter(
+                overall_per_second=settings.send_rate, max_retries=3, pacer=pacer_for(service)
+            )
+        )
         .concurrent_updates(UPDATES_IN_FLIGHT)
         .post_init(_post_init)
     )
     app: BotApp = builder.build()
     app.bot_data[SERVICE_KEY] = service
-    app.bot_data["sender"] = Sender(app.bot, service)
+    app.bot_data["sender"] = Sender(app.bot, service, concurrency=concurrency_for(settings.send_rate))
     for module in (start, brief, who, topics, subscribe, admin, membership, fallback):
         app.add_handlers(module.HANDLERS)
     app.add_error_handler(on_error)

@@ -4,25 +4,28 @@ python-telegram-bot's ``AIORateLimiter`` keeps the overall rate and a leaky buck
 nothing per private chat: a reply of three chunks followed by the answer to the user's next
 command is four messages to one chat within a second, and Telegram answers 429. Its group bucket
 also lets a 21st message through three seconds after a burst of 20, where Telegram counts 20 per
-minute. This limiter keeps, per bot, sliding windows:
+minute. This limiter keeps, per bot:
 
-* overall: at most ``overall_per_second`` requests in any second (every request that names a
-  chat counts, edits and lookups included);
+* overall: one request every ``1 / overall_per_second`` seconds (every request that names a chat
+  counts, edits and lookups included), paced evenly rather than in bursts of a second's worth, so
+  that network jitter, which can bring requests closer together than they left, does not push the
+  bot over Telegram's limit even at its full 30/s (``BRIEFINGS_SEND_RATE``); and, as a backstop, at
+  most that many requests really leaving in any second. The slots come from a :class:`Pacer`: this
+  process's own (:class:`LocalPacer`), or one shared by every process of the bot through the
+  database (:class:`SharedPacer`), so that two processes together keep the one rate of their token;
 * per private chat: at most ``private_per_second`` messages in any second;
 * per group, supergroup or channel: at most ``group_per_minute`` messages in any 60 s.
 
-The overall and group defaults stay under Telegram's limits (30/s, 20/min) so that the outbox's
-record before each message leaves (:data:`DEPARTING`) and network jitter, which can bring two
-requests closer together than they left, do not push the bot over them. Slots are reserved in
-order, so waiting requests are served first come, first served, and the moments they really
-leave are counted too, so the overall limit holds for those.
+The group default stays under Telegram's 20/min so that the outbox's record before each message
+leaves (:data:`DEPARTING`) and jitter do not push the bot over it. Slots are taken in order, so
+waiting requests are served first come, first served.
 
 A 429 pauses every request for ``retry_after`` (Telegram does not say whether the limit hit was
-the chat's or the bot's) and the request is retried, at most ``max_retries`` times; then the
-:class:`~telegram.error.RetryAfter` goes to the caller. A 5xx answer or a failed connection is
-retried ``server_error_retries`` times after a short pause (so a reply to a command survives a
-hiccup of the Bot API); a timeout is not (the request may have been delivered: the caller
-decides).
+the chat's or the bot's), in every process sharing the pacer, and the request is retried, at most
+``max_retries`` times; then the :class:`~telegram.error.RetryAfter` goes to the caller. A 5xx
+answer or a failed connection is retried ``server_error_retries`` times after a short pause (so a
+reply to a command survives a hiccup of the Bot API); a timeout is not (the request may have been
+delivered: the caller decides).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 from collections import deque
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
@@ -67,6 +71,9 @@ MESSAGE_METHODS = frozenset(
     }
 )
 PRUNE_AT = 1024  # per-chat states kept before idle ones are dropped
+#: how far behind schedule the pacer may let requests catch up (a late wake-up of the event loop
+#: does not cost a slot); at most ``1 + SLACK * rate`` requests leave back to back
+SLACK = 0.1
 
 
 class Departure(Protocol):
@@ -126,29 +133,95 @@ class _Departures:
             await asyncio.sleep(self.times[0] + self.period - now)
 
 
+class Pacer(Protocol):
+    """Hands out the overall slots, one every ``1 / rate`` seconds, first come first served."""
+
+    async def reserve(self, interval: float) -> float:
+        """Take the next slot; the seconds until it (0: now)."""
+        ...
+
+    async def pause(self, seconds: float) -> None:
+        """No slot for anyone within ``seconds`` from now (Telegram answered 429)."""
+        ...
+
+
+class LocalPacer:
+    """This process's own slots (the bot runs in one process)."""
+
+    def __init__(self) -> None:
+        self._next = 0.0
+
+    async def reserve(self, interval: float) -> float:
+        now = asyncio.get_running_loop().time()
+        slot = max(self._next, now - SLACK)
+        self._next = slot + interval
+        return max(0.0, slot - now)
+
+    async def pause(self, seconds: float) -> None:
+        self._next = max(self._next, asyncio.get_running_loop().time() + seconds)
+
+
+class SharedPacer:
+    """Slots shared by every process of one bot: ``reserve(interval, slack)`` and ``hold(seconds)``
+    are blocking calls to the shared store (the database: one row per bot, a GCRA whose clock is
+    the database server's), run off the event loop. When the store fails, the slot is taken from
+    this process's own pacer, and that is logged."""
+
+    def __init__(self, reserve: Callable[[float, float], float], hold: Callable[[float], None]) -> None:
+        self._reserve = reserve
+        self._hold = hold
+        self._local = LocalPacer()
+        self._failing = False
+
+    async def reserve(self, interval: float) -> float:
+        try:
+            delay = await asyncio.to_thread(self._reserve, interval, SLACK)
+        except Exception as exc:
+            if not self._failing:
+                log.warning("shared send rate unavailable, pacing this process alone: %s", exc)
+            self._failing = True
+            return await self._local.reserve(interval)
+        if self._failing:
+            log.warning("shared send rate available again")
+            self._failing = False
+        return delay
+
+    async def pause(self, seconds: float) -> None:
+        await self._local.pause(seconds)
+        try:
+            await asyncio.to_thread(self._hold, seconds)
+        except Exception as exc:
+            log.warning("could not share a 429 pause: %s", exc)
+
+
 class TelegramRateLimiter(BaseRateLimiter[int]):
     def __init__(
         self,
         *,
-        overall_per_second: int = 25,
+        overall_per_second: float = 25,
         private_per_second: int = 1,
         group_per_minute: int = 19,
         max_retries: int = 3,
         server_error_retries: int = 2,
+        pacer: Pacer | None = None,
     ) -> None:
+        if overall_per_second <= 0:
+            raise ValueError("overall_per_second must be positive")
         self.overall_per_second = overall_per_second
         self.private_per_second = private_per_second
         self.group_per_minute = group_per_minute
         self.max_retries = max_retries
         self.server_error_retries = server_error_retries
-        self._overall = _Window(overall_per_second, 1.0)
-        self._departures = _Departures(overall_per_second, 1.0)
+        self.pacer: Pacer = pacer or LocalPacer()
+        self._interval = 1.0 / overall_per_second
+        self._turns = asyncio.Lock()
+        self._departures = _Departures(math.ceil(overall_per_second), 1.0)
         self._chats: dict[int | str, _ChatState] = {}
         self._paused_until = 0.0
 
     async def initialize(self) -> None:
-        self._overall = _Window(self.overall_per_second, 1.0)
-        self._departures = _Departures(self.overall_per_second, 1.0)
+        self._turns = asyncio.Lock()
+        self._departures = _Departures(math.ceil(self.overall_per_second), 1.0)
         self._chats.clear()
         self._paused_until = 0.0
 
@@ -177,16 +250,21 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 seconds = _seconds(exc.retry_after)
                 loop = asyncio.get_running_loop()
                 self._paused_until = max(self._paused_until, loop.time() + seconds + 0.1)
+                await self.pacer.pause(seconds + 0.1)
                 flood_waits += 1
                 if flood_waits > retries:
                     raise
                 log.info("429 on %s: waiting %.1f s before retrying", endpoint, seconds)
+                if departure is not None:  # not delivered: not on record while it waits either
+                    await departure.stayed()
             except NetworkError as exc:
                 # a 5xx answer or a connection that failed: tried again after a pause. Not a 4xx
                 # (BadRequest) and not a timeout (TimedOut): that request may have been delivered
                 if type(exc) is not NetworkError or server_errors >= self.server_error_retries:
                     raise
                 server_errors += 1
+                if departure is not None:  # it is sent again: on record again when it leaves
+                    await departure.stayed()
                 log.info("%s on %s: retrying", exc.message, endpoint)
                 await asyncio.sleep(0.5 * server_errors)
 
@@ -195,9 +273,11 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
 
         The requests to one chat take their turns one after the other, and the chat's slot is moved
         to the moment the request really leaves (after its overall slot), so a wait for the overall
-        limit never brings two messages to one chat closer together. A turn taken before a 429
-        pause is given up and taken again after it, so the requests held up by the pause leave at
-        the limited rate, not all at once.
+        limit never brings two messages to one chat closer together. A turn that comes while a 429
+        pause is on (it was taken before the pause began) is given up and taken again after it, so
+        the requests held up by the pause leave at the limited rate, not all at once; the chat's
+        slot is given back with it (the message did not leave, so the chat does not wait another
+        second for it). A turn taken before the pause that comes after it is kept.
         """
         loop = asyncio.get_running_loop()
         while True:
@@ -209,20 +289,29 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 async with state.lock:
                     await _until(state.window.reserve(loop.time()))
                     await self._overall_turn(departure)
-                    state.window.slots[-1] = loop.time()
+                    if loop.time() < self._paused_until:
+                        state.window.slots.pop()
+                    else:
+                        state.window.slots[-1] = loop.time()
             elif chat is not None:
                 await self._overall_turn(departure)
             elif departure is not None:
                 await departure.departing()
-            if self._paused_until <= started:
+            if loop.time() >= self._paused_until:
                 return
             if departure is not None:
                 await departure.stayed()
 
     async def _overall_turn(self, departure: Departure | None) -> None:
         """Wait for an overall slot, tell ``departure``, and leave: if telling it took long enough to
-        bunch requests up, they still leave at most ``overall_per_second`` in any second."""
-        await _until(self._overall.reserve(asyncio.get_running_loop().time()))
+        bunch requests up, they still leave at most ``overall_per_second`` in any second.
+
+        One slot is reserved at a time per process (the next request reserves when this one's
+        slot has come), so that a pause shared by another process applies to the next slot."""
+        async with self._turns:
+            delay = await self.pacer.reserve(self._interval)
+            if delay > 0:
+                await asyncio.sleep(delay)
         if departure is not None:
             await departure.departing()
         await self._departures.leave()

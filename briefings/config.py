@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from briefings.errors import ConfigError
 
 DEFAULT_DATA_DIR = Path("data")
+#: Telegram's overall limit for one bot token, in messages per second (paid broadcasts aside)
+MAX_SEND_RATE = 30.0
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -78,6 +80,7 @@ class Settings(BaseSettings):
     )
     fetch_timeout: float = Field(default=15.0, gt=0, le=300, validation_alias="BRIEFINGS_FETCH_TIMEOUT")
     allow_private_urls: bool = Field(default=False, validation_alias="BRIEFINGS_ALLOW_PRIVATE_URLS")
+    send_rate: float = Field(default=25.0, validation_alias="BRIEFINGS_SEND_RATE")
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -105,6 +108,16 @@ class Settings(BaseSettings):
         if not m:
             raise ValueError(f"{value!r} is not a time of day HH:MM")
         return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+    @field_validator("send_rate")
+    @classmethod
+    def _send_rate(cls, value: float) -> float:
+        if not 0 < value <= MAX_SEND_RATE:
+            raise ValueError(
+                f"{value:g} messages/s is not a sending rate: use more than 0 and at most"
+                f" {MAX_SEND_RATE:g} (Telegram's limit for a bot)"
+            )
+        return value
 
     @field_validator("webhook_secret")
     @classmethod

@@ -14,6 +14,7 @@ from briefings.config import Settings
 from briefings.extract import Extractor
 from briefings.extract.topics import Taxonomy, load_taxonomy
 from briefings.ingest.sources import Rejected
+from briefings.service import sendrate
 from briefings.service import subscriptions as subs
 from briefings.service.briefs import Reader
 from briefings.service.clock import Clock, SystemClock
@@ -241,6 +242,22 @@ class BriefingService:
     def failed(self, delivery_id: int, error: str, *, chat_gone: bool) -> None:
         with self.db.transaction() as session:
             subs.mark_failed(session, delivery_id, error, deactivate=chat_gone)
+
+    # ------------------------------------------------------------------ the shared sending rate
+
+    @property
+    def shares_send_rate(self) -> bool:
+        """Whether the bot's processes share one sending rate through the database (PostgreSQL)."""
+        return self.db.engine.dialect.name == "postgresql"
+
+    def reserve_send_slot(self, bot: str, interval: float, slack: float) -> float:
+        """Seconds until this process may send its next message (see :mod:`sendrate`)."""
+        with self.db.engine.begin() as connection:
+            return sendrate.reserve(connection, bot, interval, slack)
+
+    def hold_sending(self, bot: str, seconds: float) -> None:
+        with self.db.engine.begin() as connection:
+            sendrate.hold(connection, bot, seconds)
 
     # ------------------------------------------------------------------ ingestion
 

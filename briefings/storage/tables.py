@@ -153,3 +153,13 @@ class Picture(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a Consolidated, as JSON
     # the consolidator's indexes (zlib-compressed pickle), so one more article is merged, not all
     state: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class SendRate(Base):
+    """The overall sending pace of one bot, shared by all its processes (PostgreSQL): the moment
+    the next message may leave, a GCRA's theoretical arrival time, on the database's clock."""
+
+    __tablename__ = "send_rate"
+
+    bot: Mapped[str] = mapped_column(String(64), primary_key=True)  # the token's bot id, never the secret
+    next_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
