@@ -41,11 +41,12 @@ from telegram.request import BaseRequest
 from bot.calls import Serial, call
 from bot.ratelimit import DEPARTING
 from briefings.service.app import BriefingService, Outgoing
+from briefings.service.subscriptions import ClaimLost
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 RETRIES = 3
-CLAIM = 100
+CLAIM = 100  # deliveries claimed at most at once
 
 
 @dataclass
@@ -73,32 +74,50 @@ class Sender:
         self._writes: Serial | None = None
 
     async def drain(self) -> DrainReport:
-        """Send every due delivery; one drain at a time per process."""
+        """Send every due delivery; one drain at a time per process.
+
+        Deliveries are claimed as room frees up, at most ``concurrency`` in flight, rather than
+        batch after batch: the slowest delivery of a batch (a chat's one message a second, a
+        timeout) does not hold up the ones after it, so the overall rate is kept to the end.
+        """
         report = DrainReport()
         async with self._lock:
-            gate = asyncio.Semaphore(self.concurrency)
-
-            async def one(item: Outgoing) -> None:
-                async with gate:
-                    await self._deliver(item, report)
-
             with Serial("outbox") as self._writes:
                 try:
-                    while True:
-                        batch = await call(self.service.claim, CLAIM)
-                        if not batch:
-                            break
-                        outcomes = await asyncio.gather(
-                            *(one(item) for item in batch), return_exceptions=True
-                        )
-                        for item, outcome in zip(batch, outcomes, strict=True):
-                            if isinstance(outcome, Exception):  # left claimed: retaken after the lease
-                                log.error("delivery %s failed", item.delivery_id, exc_info=outcome)
+                    await self._pump(report)
                 finally:
                     self._writes = None
         return report
 
-    async def _write(self, fn: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None:
+    async def _pump(self, report: DrainReport) -> None:
+        running: set[asyncio.Task[None]] = set()
+        refill = max(1, self.concurrency // 4)  # claim when this much room is free
+        more = True
+        try:
+            while True:
+                room = self.concurrency - len(running)
+                if more and (room >= refill or not running):
+                    batch = await call(self.service.claim, min(room, CLAIM))
+                    more = bool(batch)
+                    running.update(asyncio.create_task(self._deliver_one(item, report)) for item in batch)
+                if not running:
+                    return
+                _done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in running:
+                task.cancel()
+
+    async def _deliver_one(self, item: Outgoing, report: DrainReport) -> None:
+        try:
+            await self._deliver(item, report)
+        except ClaimLost:
+            log.warning(
+                "delivery %s: taken by another sender after this one's lease ran out", item.delivery_id
+            )
+        except Exception:  # left claimed: retaken after the lease
+            log.exception("delivery %s failed", item.delivery_id)
+
+    async def _write(self, fn: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> None:
         """A change to a delivery's state, in the drain's one writer thread."""
         if self._writes is not None:
             await self._writes.call(fn, *args, **kwargs)
@@ -116,31 +135,32 @@ class Sender:
             target = self.service.settings.channel_id
         try:
             for index in range(item.parts_sent, len(item.messages)):
-                progress = _Progress(self, item.delivery_id, index)
+                progress = _Progress(self, item.delivery_id, index, item.attempt)
                 await self._send(target, item.messages[index], progress)
         except Forbidden as exc:
-            await self._write(self.service.failed, item.delivery_id, f"403 {exc.message}", chat_gone=True)
+            await self._fail(item, f"403 {exc.message}", gone=True)
             report.failed += 1
             return
         except ChatMigrated as exc:
-            await self._write(
-                self.service.failed, item.delivery_id, f"chat migrated to {exc.new_chat_id}", chat_gone=True
-            )
+            await self._fail(item, f"chat migrated to {exc.new_chat_id}", gone=True)
             report.failed += 1
             return
         except BadRequest as exc:
             gone = "chat not found" in exc.message.lower()
             log.error("delivery %s to %s rejected: %s", item.delivery_id, item.chat_id, exc.message)
-            await self._write(self.service.failed, item.delivery_id, f"400 {exc.message}", chat_gone=gone)
+            await self._fail(item, f"400 {exc.message}", gone=gone)
             report.failed += 1
             return
         except (NetworkError, RetryAfter, TelegramError) as exc:
             delay, why = dt.timedelta(seconds=30), f"{type(exc).__name__}: {exc}"
-            await self._write(self.service.retry_later, item.delivery_id, delay, why)
+            await self._write(self.service.retry_later, item.delivery_id, delay, why, item.attempt)
             report.deferred += 1
             return
-        await self._write(self.service.sent, item.delivery_id)
+        await self._write(self.service.sent, item.delivery_id, item.attempt)
         report.sent += 1
+
+    async def _fail(self, item: Outgoing, error: str, *, gone: bool) -> None:
+        await self._write(self.service.failed, item.delivery_id, error, chat_gone=gone, attempt=item.attempt)
 
     async def _send(self, chat_id: int | str, text: str, progress: _Progress | None = None) -> None:
         """One message; timeouts retried with backoff (the rate limiter waits out 429s and retries 5xx).
@@ -192,15 +212,22 @@ class _Progress:
     sender: Sender
     delivery_id: int
     index: int
+    attempt: int | None = None
     recorded: bool = field(default=False)
 
     async def departing(self) -> None:
-        await self.sender._write(self.sender.service.part_sent, self.delivery_id, self.index + 1)
+        """Raises :class:`ClaimLost` (and the request does not leave) when another sender has
+        taken the delivery meanwhile."""
+        await self.sender._write(
+            self.sender.service.part_sent, self.delivery_id, self.index + 1, self.attempt
+        )
         self.recorded = True
 
     async def stayed(self) -> None:
         if self.recorded:
-            await self.sender._write(self.sender.service.part_sent, self.delivery_id, self.index)
+            await self.sender._write(
+                self.sender.service.part_sent, self.delivery_id, self.index, self.attempt
+            )
             self.recorded = False
 
 

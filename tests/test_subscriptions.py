@@ -144,3 +144,71 @@ def test_digest_moments_are_shown_in_the_subscribers_zone() -> None:
     assert (digest.since, digest.until) == ("2025-06-12 08:00 IST", "2025-06-13 08:00 IST")
     utc = build_digest(Consolidated(), {}, {}, [], since=since, until=until)
     assert utc.until == "2025-06-13 02:30 UTC"
+
+
+def test_a_sender_whose_claim_was_taken_again_is_fenced_off(db: Database) -> None:
+    """A sender that outlived its lease (a long pause, a slow network) cannot record parts or
+    finish a delivery that another sender has taken since: the claim's number is a fence."""
+    subscribe(db, 40, "08:00", "UTC")
+    now = at("2025-06-13T08:00:00+00:00")
+    with db.transaction() as s:
+        subs.plan_due_digests(s, now)
+        slow = subs.claim(s, now, 1)[0]
+        subs.record_parts(s, slow.id, 1, now, slow.attempt)
+    later = now + subs.LEASE + dt.timedelta(seconds=1)
+    with db.transaction() as s:
+        fresh = subs.claim(s, later, 1)[0]
+    assert (fresh.id, fresh.parts_sent, fresh.attempt) == (slow.id, 1, slow.attempt + 1)
+    with db.transaction() as s, pytest.raises(subs.ClaimLost):
+        subs.record_parts(s, slow.id, 2, later, slow.attempt)
+    with db.transaction() as s:
+        assert not subs.mark_sent(s, slow.id, later, slow.attempt)
+        assert not subs.mark_retry(s, slow.id, later, "timeout", slow.attempt)
+        assert not subs.mark_failed(s, slow.id, "403", deactivate=True, attempt=slow.attempt)
+        subs.record_parts(s, fresh.id, 2, later, fresh.attempt)  # renews the lease
+        assert subs.mark_sent(s, fresh.id, later, fresh.attempt)
+    with db.transaction() as s:
+        row = s.get(Delivery, slow.id)
+        assert row is not None and (row.status, row.parts_sent) == ("sent", 2)
+        sub = subs.subscription_of(s, 40)
+        assert sub is not None and sub.active
+
+
+def test_recording_a_part_renews_the_lease(db: Database) -> None:
+    subscribe(db, 41, "08:00", "UTC")
+    now = at("2025-06-13T08:00:00+00:00")
+    with db.transaction() as s:
+        subs.plan_due_digests(s, now)
+        row = subs.claim(s, now, 1)[0]
+    busy = now + subs.LEASE - dt.timedelta(seconds=5)
+    with db.transaction() as s:
+        subs.record_parts(s, row.id, 1, busy, row.attempt)
+    with db.transaction() as s:  # past the first claim's lease, not past the renewed one
+        assert subs.claim(s, now + subs.LEASE + dt.timedelta(seconds=1), 1) == []
+
+
+def test_planning_twice_at_once_inserts_each_delivery_once(db: Database) -> None:
+    """Two processes planning the same minute may both find a subscription not yet planned; the
+    second insert then skips the row the first made (ON CONFLICT DO NOTHING), in bulk."""
+    for chat in range(50, 60):
+        subscribe(db, chat, "08:00", "UTC")
+    now = at("2025-06-13T08:00:00+00:00")
+    with db.transaction() as s:
+        assert subs.plan_due_digests(s, now) == 10
+        rows = [
+            {
+                "subscription_id": d.subscription_id,
+                "chat_id": d.chat_id,
+                "kind": "digest",
+                "digest_date": d.digest_date,
+                "due_at": d.due_at,
+                "status": "pending",
+                "attempts": 0,
+                "parts_sent": 0,
+                "created_at": now,
+            }
+            for d in s.scalars(select(Delivery))
+        ]
+    with db.transaction() as s:  # what the other process found, a moment too late
+        assert subs._insert_new(s, rows) == 0
+    assert len(planned(db)) == 10

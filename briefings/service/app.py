@@ -21,9 +21,8 @@ from briefings.service.clock import Clock, SystemClock
 from briefings.service.ingest import IngestReport, fetch_policy
 from briefings.service.pipeline import ingest_articles
 from briefings.storage.db import Database
-from briefings.storage.tables import Article, Delivery, Outlet, Subscription
+from briefings.storage.tables import Article, Outlet, Subscription
 from briefings.views import Brief, Digest, WhoResult
-
 
 #: a /who query longer than this is cut (no name is that long)
 MAX_QUERY = 200
@@ -64,6 +63,7 @@ class Outgoing:
     kind: str
     messages: list[str]
     parts_sent: int
+    attempt: int | None = None  # the claim's number (see subscriptions.Claimed); None: not fenced
 
 
 class BriefingService:
@@ -184,11 +184,11 @@ class BriefingService:
             return subs.plan_channel_post(session, chat, local, self.clock.now())
 
     def claim(self, limit: int) -> list[Outgoing]:
+        """Take up to ``limit`` due deliveries and build their messages (each distinct digest once)."""
         now = self.clock.now()
         with self.db.transaction() as session:
-            rows = subs.claim(session, now, limit)
-            claimed = [(r.id, r.chat_id, r.kind, r.parts_sent) for r in rows]
-            chats = [c[1] for c in claimed]
+            claimed = subs.claim(session, now, limit)
+            chats = [c.chat_id for c in claimed]
             details: dict[int, tuple[str, list[str], str]] = {
                 chat: (chat_type, list(topics or []), zone)
                 for chat, chat_type, topics, zone in session.execute(
@@ -202,15 +202,21 @@ class BriefingService:
             }
             since = subs.last_sent_many(session, chats)
         out: list[Outgoing] = []
-        for delivery_id, chat_id, kind, parts_sent in claimed:
-            if kind == "channel":
+        built: dict[tuple[dt.datetime | None, tuple[str, ...], str], list[str]] = {}
+        for row in claimed:
+            if row.kind == "channel":
                 messages = self.channel_post_messages()
                 chat_type = "channel"
             else:
-                chat_type, topics, zone = details.get(chat_id, ("private", [], self.settings.timezone))
-                digest = self.digest(chat_id, since.get(chat_id), topics, now, zone)
-                messages = render.render_telegram("digest", digest)
-            out.append(Outgoing(delivery_id, chat_id, chat_type, kind, messages, parts_sent))
+                chat_type, topics, zone = details.get(row.chat_id, ("private", [], self.settings.timezone))
+                key = (since.get(row.chat_id), tuple(sorted(topics)), zone)
+                if key not in built:
+                    digest = self.digest(row.chat_id, key[0], topics, now, zone)
+                    built[key] = render.render_telegram("digest", digest)
+                messages = list(built[key])
+            out.append(
+                Outgoing(row.id, row.chat_id, chat_type, row.kind, messages, row.parts_sent, row.attempt)
+            )
         return out
 
     def digest(
@@ -225,23 +231,25 @@ class BriefingService:
         tz = ZoneInfo(zone or self.settings.timezone)
         return self.reader.digest(since or now - dt.timedelta(days=1), now, topics, zone=tz)
 
-    def part_sent(self, delivery_id: int, parts_sent: int) -> None:
+    def part_sent(self, delivery_id: int, parts_sent: int, attempt: int | None = None) -> None:
+        """Record the parts sent (renewing the claim); :class:`subscriptions.ClaimLost` when another
+        sender has taken the delivery since ``attempt``."""
         with self.db.transaction() as session:
-            row = session.get(Delivery, delivery_id)
-            if row is not None:
-                row.parts_sent = parts_sent
+            subs.record_parts(session, delivery_id, parts_sent, self.clock.now(), attempt)
 
-    def sent(self, delivery_id: int) -> None:
+    def sent(self, delivery_id: int, attempt: int | None = None) -> bool:
         with self.db.transaction() as session:
-            subs.mark_sent(session, delivery_id, self.clock.now())
+            return subs.mark_sent(session, delivery_id, self.clock.now(), attempt)
 
-    def retry_later(self, delivery_id: int, delay: dt.timedelta, error: str) -> None:
+    def retry_later(
+        self, delivery_id: int, delay: dt.timedelta, error: str, attempt: int | None = None
+    ) -> bool:
         with self.db.transaction() as session:
-            subs.mark_retry(session, delivery_id, self.clock.now() + delay, error)
+            return subs.mark_retry(session, delivery_id, self.clock.now() + delay, error, attempt)
 
-    def failed(self, delivery_id: int, error: str, *, chat_gone: bool) -> None:
+    def failed(self, delivery_id: int, error: str, *, chat_gone: bool, attempt: int | None = None) -> bool:
         with self.db.transaction() as session:
-            subs.mark_failed(session, delivery_id, error, deactivate=chat_gone)
+            return subs.mark_failed(session, delivery_id, error, deactivate=chat_gone, attempt=attempt)
 
     # ------------------------------------------------------------------ the shared sending rate
 

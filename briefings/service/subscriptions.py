@@ -2,7 +2,9 @@
 
 A delivery row is unique per (chat, local date, kind): planning the same digest twice, from a
 restart or from a second bot process, inserts nothing. Senders claim rows (``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL), so each due row goes to exactly one sender.
+LOCKED`` on PostgreSQL), so each due row goes to exactly one sender; a claim not finished within
+:data:`LEASE` (its sender died) is taken again, and every write of the first sender after that is
+refused (the claim's number is a fence), so a slow sender cannot send what another one now owns.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from briefings.errors import BriefingsError
@@ -24,6 +28,7 @@ from briefings.storage.tables import Delivery, Subscription
 _HHMM = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 LEASE = dt.timedelta(minutes=2)  # a claimed row not finished within this is claimed again
 MAX_ATTEMPTS = 8
+PLAN_CHUNK = 500  # delivery rows per INSERT statement
 
 
 class BadRequest(BriefingsError):
@@ -133,12 +138,13 @@ def scheduled_at(local_date: dt.date, local_time: str, zone: ZoneInfo) -> dt.dat
 def plan_due_digests(session: Session, now: dt.datetime) -> int:
     """Insert a pending delivery for every subscription whose local digest time has come today.
 
-    One query per time zone in use; subscriptions already planned for their local date are
-    skipped by the query and, under a race, by the unique key. Returns rows inserted.
+    One query per time zone in use, and the new rows inserted in bulk; subscriptions already
+    planned for their local date are skipped by the query and, under a race with another
+    process, by the unique key (``ON CONFLICT DO NOTHING``). Returns rows inserted.
     """
     now = now.astimezone(dt.UTC)
     zones = session.scalars(select(Subscription.timezone).where(Subscription.active).distinct()).all()
-    inserted = 0
+    rows: list[dict[str, object]] = []
     for zone_name in zones:
         try:
             zone = ZoneInfo(zone_name)
@@ -154,7 +160,7 @@ def plan_due_digests(session: Session, now: dt.datetime) -> int:
                 Delivery.kind == "digest",
             )
         )
-        rows = session.execute(
+        found = session.execute(
             select(
                 Subscription.id, Subscription.chat_id, Subscription.local_time, Subscription.created_at
             ).where(
@@ -164,46 +170,61 @@ def plan_due_digests(session: Session, now: dt.datetime) -> int:
                 ~already,
             )
         ).all()
-        for sub_id, chat_id, local_time, created_at in rows:
+        for sub_id, chat_id, local_time, created_at in found:
             due = scheduled_at(local_date, local_time, zone)
             if due > now or _aware(created_at) > due:
                 continue  # not yet (DST gap), or subscribed after today's time: starts tomorrow
-            try:
-                with session.begin_nested():
-                    session.add(
-                        Delivery(
-                            subscription_id=sub_id,
-                            chat_id=chat_id,
-                            kind="digest",
-                            digest_date=local_date,
-                            due_at=due,
-                            status="pending",
-                            created_at=now,
-                        )
-                    )
-                inserted += 1
-            except IntegrityError:
-                continue
+            rows.append(
+                {
+                    "subscription_id": sub_id,
+                    "chat_id": chat_id,
+                    "kind": "digest",
+                    "digest_date": local_date,
+                    "due_at": due,
+                    "status": "pending",
+                    "attempts": 0,
+                    "parts_sent": 0,
+                    "created_at": now,
+                }
+            )
+    return _insert_new(session, rows)
+
+
+def _insert_new(session: Session, rows: Sequence[dict[str, object]]) -> int:
+    """Insert delivery rows, skipping those whose (chat, date, kind) exists; returns rows inserted."""
+    dialect = session.get_bind().dialect.name
+    insert_: Callable[[type[Delivery]], Any]
+    if dialect == "postgresql":
+        insert_ = postgresql_insert
+    elif dialect == "sqlite":
+        insert_ = sqlite_insert
+    else:  # pragma: no cover - the two supported databases
+        raise BriefingsError(f"unsupported database {dialect}")
+    inserted = 0
+    for start in range(0, len(rows), PLAN_CHUNK):
+        statement = (
+            insert_(Delivery)
+            .values(list(rows[start : start + PLAN_CHUNK]))
+            .on_conflict_do_nothing(index_elements=["chat_id", "digest_date", "kind"])
+            .returning(Delivery.id)
+        )
+        inserted += len(session.execute(statement).all())
     return inserted
 
 
 def plan_channel_post(session: Session, chat_id: int, local_date: dt.date, now: dt.datetime) -> bool:
     """Owe one channel post for that date; False when it is planned already."""
-    try:
-        with session.begin_nested():
-            session.add(
-                Delivery(
-                    chat_id=chat_id,
-                    kind="channel",
-                    digest_date=local_date,
-                    due_at=now,
-                    status="pending",
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    row: dict[str, object] = {
+        "chat_id": chat_id,
+        "kind": "channel",
+        "digest_date": local_date,
+        "due_at": now,
+        "status": "pending",
+        "attempts": 0,
+        "parts_sent": 0,
+        "created_at": now,
+    }
+    return _insert_new(session, [row]) == 1
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -213,11 +234,29 @@ def _aware(value: dt.datetime) -> dt.datetime:
 # --------------------------------------------------------------------------- claiming and outcomes
 
 
-def claim(session: Session, now: dt.datetime, limit: int) -> list[Delivery]:
-    """Take up to ``limit`` due deliveries for this sender (pending, or a stale claim)."""
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery taken by one sender. ``attempt`` is its claim's number: the sender's later
+    writes name it, and are refused once another sender has taken the row again (a fence)."""
+
+    id: int
+    chat_id: int
+    kind: str
+    parts_sent: int
+    attempt: int
+
+
+class ClaimLost(BriefingsError):
+    """Another sender took this delivery again (this sender's lease ran out): stop sending it."""
+
+
+def claim(session: Session, now: dt.datetime, limit: int) -> list[Claimed]:
+    """Take up to ``limit`` due deliveries for this sender (pending, or a stale claim), in one
+    statement: ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING`` on
+    PostgreSQL, so that concurrent senders never take the same row."""
     now = now.astimezone(dt.UTC)
-    query = (
-        select(Delivery)
+    due = (
+        select(Delivery.id)
         .where(
             Delivery.due_at <= now,
             or_(
@@ -229,42 +268,89 @@ def claim(session: Session, now: dt.datetime, limit: int) -> list[Delivery]:
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = list(session.scalars(query))
-    for row in rows:
-        row.status = "sending"
-        row.claimed_at = now
-        row.attempts += 1
-    session.flush()
-    return rows
+        due = due.with_for_update(skip_locked=True)
+    rows = session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(due.scalar_subquery()))
+        .values(status="sending", claimed_at=now, attempts=Delivery.attempts + 1)
+        .returning(Delivery.id, Delivery.chat_id, Delivery.kind, Delivery.parts_sent, Delivery.attempts)
+        .execution_options(synchronize_session=False)
+    ).all()
+    claimed = [Claimed(*row) for row in rows]
+    claimed.sort(key=lambda c: c.id)
+    return claimed
 
 
-def mark_sent(session: Session, delivery_id: int, now: dt.datetime) -> None:
-    session.execute(
-        update(Delivery).where(Delivery.id == delivery_id).values(status="sent", sent_at=now, last_error=None)
+def _fenced(delivery_id: int, attempt: int | None) -> ColumnElement[bool]:
+    """This delivery, if it is still claimed by the sender that took it as ``attempt``."""
+    if attempt is None:
+        return Delivery.id == delivery_id
+    return and_(Delivery.id == delivery_id, Delivery.attempts == attempt, Delivery.status == "sending")
+
+
+def record_parts(
+    session: Session, delivery_id: int, parts_sent: int, now: dt.datetime, attempt: int | None = None
+) -> None:
+    """The first ``parts_sent`` messages are sent (or on their way); renews the claim's lease.
+    :class:`ClaimLost` when another sender has taken the delivery since ``attempt``."""
+    done = session.execute(
+        update(Delivery)
+        .where(_fenced(delivery_id, attempt))
+        .values(parts_sent=parts_sent, claimed_at=now.astimezone(dt.UTC))
+        .execution_options(synchronize_session=False)
     )
+    if attempt is not None and _rowcount(done) == 0:
+        raise ClaimLost(f"delivery {delivery_id} was taken by another sender")
 
 
-def mark_retry(session: Session, delivery_id: int, at: dt.datetime, error: str) -> None:
-    row = session.get(Delivery, delivery_id)
+def mark_sent(session: Session, delivery_id: int, now: dt.datetime, attempt: int | None = None) -> bool:
+    """False when another sender has taken the delivery since ``attempt``."""
+    done = session.execute(
+        update(Delivery)
+        .where(_fenced(delivery_id, attempt))
+        .values(status="sent", sent_at=now, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(done) > 0
+
+
+def _held(session: Session, delivery_id: int, attempt: int | None) -> Delivery | None:
+    row = session.get(Delivery, delivery_id, with_for_update=True)
+    if row is None or (attempt is not None and (row.attempts != attempt or row.status != "sending")):
+        return None
+    return row
+
+
+def mark_retry(
+    session: Session, delivery_id: int, at: dt.datetime, error: str, attempt: int | None = None
+) -> bool:
+    row = _held(session, delivery_id, attempt)
     if row is None:
-        return
+        return False
     if row.attempts >= MAX_ATTEMPTS:
         row.status = "failed"
     else:
         row.status = "pending"
         row.due_at = at
     row.last_error = error[:500]
+    return True
 
 
-def mark_failed(session: Session, delivery_id: int, error: str, *, deactivate: bool) -> None:
-    row = session.get(Delivery, delivery_id)
+def mark_failed(
+    session: Session, delivery_id: int, error: str, *, deactivate: bool, attempt: int | None = None
+) -> bool:
+    row = _held(session, delivery_id, attempt)
     if row is None:
-        return
+        return False
     row.status = "failed"
     row.last_error = error[:500]
     if deactivate:
         deactivate_chat(session, row.chat_id)
+    return True
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def last_sent_many(session: Session, chat_ids: Sequence[int], kind: str = "digest") -> dict[int, dt.datetime]:
