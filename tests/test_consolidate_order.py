@@ -87,6 +87,16 @@ def test_repeated_wordings_count_every_article_and_keep_one_articles_pairs_apart
     assert sorted(steel.details) == ["r1.txt", "r3.txt", "r4.txt"]
 
 
+@settings(max_examples=5, deadline=None)
+@given(st.permutations(EVERYTHING))
+def test_a_result_after_every_article_equals_the_batch_of_those_articles(order: list[ArticleSummary]) -> None:
+    """Results reuse what did not change since the last one: nothing stale may survive."""
+    c = Consolidator()
+    for i, s in enumerate(order, start=1):
+        c.add(s)
+        assert c.result().model_dump(mode="json") == dump(order[:i])
+
+
 def test_results_are_independent_copies() -> None:
     c = Consolidator()
     for s in EVERYTHING:

@@ -18,9 +18,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from briefings.consolidate import dates
+from briefings.consolidate.memo import Memo, fresh
 from briefings.consolidate.text import Bag, bag, central, fold, similar
 from briefings.consolidate.unionfind import UnionFind
 from briefings.consolidate.variants import Added, Variant, Variants, one_article
@@ -117,6 +118,7 @@ class AgreementIndex:
         self._variants: Variants[TextKey, AgreementMention] = Variants()
         self._uf: UnionFind[TextKey] = UnionFind()
         self._filed: dict[tuple[str, str], list[TextKey]] = {}
+        self._memo: Memo[tuple[frozenset[TextKey], int], AgreementRecord] = Memo()
 
     def add(self, article: str, reference: str | None, agreements: Sequence[Agreement]) -> None:
         for i, agreement in enumerate(agreements):
@@ -152,8 +154,11 @@ class AgreementIndex:
 
     def records(self) -> list[AgreementRecord]:
         """The best corroborated first; among equals, the newest first."""
-        groups = self._uf.groups().values()
-        out = [record([m for k in keys for m in self._variants[k].mentions]) for keys in groups]
+        out = []
+        for keys in self._uf.groups().values():
+            mentions = [m for k in keys for m in self._variants[k].mentions]
+            out.append(fresh(self._memo.get((frozenset(keys), len(mentions)), partial(record, mentions))))
+        self._memo.done()
         out.sort(key=lambda r: (r.topic or "", r.text, r.articles))
         out.sort(key=lambda r: (len(r.articles), dates.sort_key(r.latest)), reverse=True)
         return out

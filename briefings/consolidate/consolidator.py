@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 
 from briefings.consolidate import dates, discrepancies
 from briefings.consolidate.agreements import AgreementIndex
-from briefings.consolidate.figures import FigureIndex
+from briefings.consolidate.figures import FigureIndex, FigureMention
 from briefings.consolidate.issues import IssueIndex
-from briefings.consolidate.people import PeopleIndex, PersonCluster
+from briefings.consolidate.memo import Memo, fresh
+from briefings.consolidate.people import MentionKey, PeopleIndex, PersonCluster
 from briefings.consolidate.quotes import QuoteIndex
 from briefings.consolidate.spelling import SpellingIndex
 from briefings.consolidate.text import fold
@@ -59,6 +61,7 @@ class Consolidator:
         self._quotes = QuoteIndex()
         self._figures = FigureIndex()
         self._spelling = SpellingIndex()
+        self._init_memos()
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -84,27 +87,54 @@ class Consolidator:
         self._spelling.add(name, (t for t in _texts(summary) if t))
 
     def result(self) -> Consolidated:
+        """The merged picture; groups that did not change since the last result are not built again."""
         clusters = self._people.clusters()
+        people = [self._people_memo.get(_person_key(c), partial(_person, c)) for c in clusters]
         issues = self._issues.records()
         timeline = self._timeline.result()
-        found: list[Discrepancy] = [d for c in clusters for d in discrepancies.person(c)]
-        found += discrepancies.event_dates(timeline)
+        found: list[Discrepancy] = [d for _, flags, _ in people for d in flags]
+        found += discrepancies.event_dates(timeline, self._dates_memo)
         found += discrepancies.statuses(issues)
-        found += discrepancies.quotes(self._quotes, discrepancies.speaker_names(clusters))
-        found += discrepancies.figures(self._figures.groups())
+        speakers = discrepancies.speakers_of((record.name, forms) for record, _, forms in people)
+        found += discrepancies.quotes(self._quotes, speakers)
+        for key, figures in self._figures.keyed_groups():
+            flag = self._figures_memo.get(key, partial(_figure_flag, figures))
+            if flag is not None:
+                found.append(flag)
         found += discrepancies.spellings(self._spelling.groups())
-        return Consolidated(
-            officials=_officials(clusters),
+        for memo in (self._people_memo, self._dates_memo, self._figures_memo):
+            memo.done()
+        officials = sorted(
+            (fresh(record) for record, _, _ in people),
+            key=lambda r: (-len(r.articles), fold(r.name), r.name, r.articles),
+        )
+        return Consolidated.model_construct(
+            officials=officials,
             agreements=self._agreements.records(),
             issues=issues,
             timeline=[g.entry for g in timeline.groups],
-            discrepancies=discrepancies.ordered(found),
+            discrepancies=[fresh(d) for d in discrepancies.ordered(found)],
         )
 
+    def _init_memos(self) -> None:
+        self._people_memo: Memo[frozenset[MentionKey], _Person] = Memo()
+        self._dates_memo: Memo[tuple[frozenset[tuple[str, str]], int], Discrepancy | None] = Memo()
+        self._figures_memo: Memo[object, Discrepancy | None] = Memo()
 
-def _officials(clusters: Sequence[PersonCluster]) -> list[PersonRecord]:
-    records = [c.record() for c in clusters]
-    return sorted(records, key=lambda r: (-len(r.articles), fold(r.name), r.name, r.articles))
+
+def _figure_flag(mentions: Callable[[], list[FigureMention]]) -> Discrepancy | None:
+    return discrepancies.figure(mentions())
+
+
+def _person_key(cluster: PersonCluster) -> frozenset[MentionKey]:
+    return frozenset(m.key for m in cluster.mentions)
+
+
+_Person = tuple[PersonRecord, list[Discrepancy], frozenset[str]]  # record, discrepancies, name forms
+
+
+def _person(cluster: PersonCluster) -> _Person:
+    return cluster.record(), discrepancies.person(cluster), discrepancies.form_keys(cluster)
 
 
 def consolidate(summaries: Sequence[ArticleSummary]) -> Consolidated:

@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from itertools import combinations
 
 from briefings.consolidate import dates
 from briefings.consolidate.figures import FigureMention
+from briefings.consolidate.memo import Memo
 from briefings.consolidate.names import NameForm, derivable, spelling_variants, titles_agree
 from briefings.consolidate.people import PersonCluster, PersonMention
 from briefings.consolidate.quotes import QuoteIndex, QuoteMention
 from briefings.consolidate.text import fold
-from briefings.consolidate.timeline import Timeline
+from briefings.consolidate.timeline import EntryGroup, Timeline
 from briefings.consolidate.unionfind import UnionFind
 from briefings.models import Discrepancy, IssueRecord
 
@@ -128,7 +130,9 @@ def _by_key(mentions: Iterable[PersonMention]) -> list[PersonMention]:
 # ---------------------------------------------------------------------------- timeline
 
 
-def event_dates(timeline: Timeline) -> list[Discrepancy]:
+def event_dates(
+    timeline: Timeline, memo: Memo[tuple[frozenset[tuple[str, str]], int], Discrepancy | None] | None = None
+) -> list[Discrepancy]:
     """One discrepancy per set of timeline entries that date one happening differently."""
     uf: UnionFind[int] = UnionFind()
     for a, b in timeline.conflicts:
@@ -136,12 +140,23 @@ def event_dates(timeline: Timeline) -> list[Discrepancy]:
     out = []
     for members in uf.groups().values():
         entries = [timeline.groups[i] for i in sorted(members)]
-        main = max(entries, key=lambda g: len(g.entry.articles))
-        versions = _versions((m.article, f"{m.date}: {m.what}") for g in entries for m in g.mentions)
-        flag = _flag("date", f"date of: {main.entry.what}", {a: "; ".join(v) for a, v in versions.items()})
+        if memo is None:
+            flag = _event_date(entries)
+        else:
+            key = (
+                frozenset((m.date, m.what) for g in entries for m in g.mentions),
+                sum(len(g.mentions) for g in entries),
+            )
+            flag = memo.get(key, partial(_event_date, entries))
         if flag is not None:
             out.append(flag)
     return out
+
+
+def _event_date(entries: Sequence[EntryGroup]) -> Discrepancy | None:
+    main = max(entries, key=lambda g: len(g.entry.articles))
+    versions = _versions((m.article, f"{m.date}: {m.what}") for g in entries for m in g.mentions)
+    return _flag("date", f"date of: {main.entry.what}", {a: "; ".join(v) for a, v in versions.items()})
 
 
 # ---------------------------------------------------------------------------- issues
@@ -168,11 +183,20 @@ def statuses(records: Iterable[IssueRecord]) -> list[Discrepancy]:
 
 def speaker_names(clusters: Iterable[PersonCluster]) -> dict[str, str]:
     """Folded name form -> the person's record name, for forms that name only one person."""
+    return speakers_of((c.name, form_keys(c)) for c in clusters)
+
+
+def form_keys(cluster: PersonCluster) -> frozenset[str]:
+    """The folded forms a person is named by."""
+    return frozenset(f.key for m in cluster.mentions for f in m.forms)
+
+
+def speakers_of(people: Iterable[tuple[str, frozenset[str]]]) -> dict[str, str]:
+    """Folded name form -> record name, from (record name, its forms), for forms of one person only."""
     owners: dict[str, set[str]] = {}
-    for c in clusters:
-        for m in c.mentions:
-            for f in m.forms:
-                owners.setdefault(f.key, set()).add(c.name)
+    for name, forms in people:
+        for form in forms:
+            owners.setdefault(form, set()).add(name)
     return {form: next(iter(names)) for form, names in owners.items() if len(names) == 1}
 
 
@@ -198,15 +222,10 @@ def quotes(index: QuoteIndex, speakers: Mapping[str, str]) -> list[Discrepancy]:
     return out
 
 
-def figures(groups: Iterable[Sequence[FigureMention]]) -> list[Discrepancy]:
-    """One discrepancy per thing that articles give different values for."""
-    out = []
-    for fs in groups:
-        versions = _versions((f.article, f"{f.value} ({f.what})") for f in fs)
-        flag = _flag("figure", f"figure for: {fs[0].what}", {a: "; ".join(v) for a, v in versions.items()})
-        if flag is not None:
-            out.append(flag)
-    return out
+def figure(fs: Sequence[FigureMention]) -> Discrepancy | None:
+    """The discrepancy of figures for one thing that articles give different values for."""
+    versions = _versions((f.article, f"{f.value} ({f.what})") for f in fs)
+    return _flag("figure", f"figure for: {fs[0].what}", {a: "; ".join(v) for a, v in versions.items()})
 
 
 def _versions(said: Iterable[tuple[str, str]]) -> dict[str, list[str]]:

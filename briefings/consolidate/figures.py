@@ -11,9 +11,9 @@ not a discrepancy.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 
 from briefings.consolidate import dates
@@ -143,9 +143,21 @@ class FigureIndex:
             if other != v.key and disagree(v, self._variants[other]):
                 self._disagreeing.link(v.key, other)
 
+    def keyed_groups(self) -> list[tuple[object, Callable[[], list[FigureMention]]]]:
+        """Figures for one thing that disagree, each with a key that changes when the set does
+        (its variants and how many mentions they have) and a function giving the set in article
+        order, to be called only when the key is new."""
+        out: list[tuple[object, Callable[[], list[FigureMention]]]] = []
+        for keys in self._disagreeing.groups().values():
+            variants = [self._variants[k] for k in keys]
+            key = (frozenset(keys), sum(len(v.mentions) for v in variants))
+            out.append((key, partial(_in_order, variants)))
+        return out
+
     def groups(self) -> list[list[FigureMention]]:
         """Figures for one thing that disagree, each set in article order."""
-        sets = []
-        for keys in self._disagreeing.groups().values():
-            sets.append(sorted((m for k in keys for m in self._variants[k].mentions), key=lambda m: m.key))
-        return sorted(sets, key=lambda ms: [m.key for m in ms])
+        return sorted((mentions() for _, mentions in self.keyed_groups()), key=lambda ms: [m.key for m in ms])
+
+
+def _in_order(variants: list[FigureVariant]) -> list[FigureMention]:
+    return sorted((m for v in variants for m in v.mentions), key=lambda m: m.key)

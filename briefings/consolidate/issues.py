@@ -9,9 +9,11 @@ news the others may simply not mention. The disagreement itself is flagged (disc
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from types import MappingProxyType
 
 from briefings.consolidate.dates import sort_key
+from briefings.consolidate.memo import Memo, Transient, fresh
 from briefings.consolidate.text import fold
 from briefings.models import IssueMention, IssueRecord, IssueStatus, StatusChange
 
@@ -23,6 +25,10 @@ class IssueIndex:
         # topic key -> article -> (date, status, evidence)
         self._topics: dict[str, dict[str, tuple[str | None, IssueStatus, str]]] = {}
         self._names: dict[str, set[str]] = {}  # topic key -> spellings seen
+        self._changes: dict[str, int] = {}  # topic key -> changes so far (a record is built once per count)
+        self._memo: Memo[tuple[str, int], IssueRecord] = Memo()
+        self._dirty: dict[str, set[str]] = {}  # topic key -> articles whose status changed since its history
+        self._histories: Transient[str, list[StatusChange]] = Transient()  # the last history of each topic
 
     def add(self, article: str, reference: str | None, issues: Sequence[IssueMention]) -> None:
         for issue in issues:
@@ -30,24 +36,39 @@ class IssueIndex:
             if not key:
                 continue
             self._names.setdefault(key, set()).add(issue.topic.strip())
+            self._changes[key] = self._changes.get(key, 0) + 1
             by_article = self._topics.setdefault(key, {})
             old = by_article.get(article)
             if old is None or RANK[issue.status] > RANK[old[1]]:
                 by_article[article] = (reference, issue.status, issue.evidence.strip())
+                self._dirty.setdefault(key, set()).add(article)
 
     def records(self) -> list[IssueRecord]:
-        return [self._record(key) for key in sorted(self._topics)]
+        out = [
+            fresh(self._memo.get((key, self._changes[key]), partial(self._record, key)))
+            for key in sorted(self._topics)
+        ]
+        self._memo.done()
+        return out
 
     def history(self, key: str) -> list[StatusChange]:
-        """One status per article for a topic key, oldest first."""
-        changes = [
-            StatusChange.model_construct(article=a, date=d, status=s, evidence=e)  # valid by construction
-            for a, (d, s, e) in self._topics[key].items()
-        ]
-        return sorted(changes, key=lambda c: (sort_key(c.date), c.article))
+        """One status per article for a topic key, oldest first (the last history of the topic,
+        with the articles whose status changed since replaced)."""
+        by_article, dirty, last = self._topics[key], self._dirty.pop(key, set()), self._histories.get(key)
+        if last is None:
+            changes = [_step(a, *step) for a, step in by_article.items()]
+        else:
+            changes = [c for c in last if c.article not in dirty] + [_step(a, *by_article[a]) for a in dirty]
+        changes.sort(key=lambda c: (sort_key(c.date), c.article))
+        self._histories[key] = changes
+        return list(changes)
 
     def _record(self, key: str) -> IssueRecord:
         history = self.history(key)
         newest = sort_key(history[-1].date)
         current = max((c.status for c in history if sort_key(c.date) == newest), key=RANK.__getitem__)
-        return IssueRecord(topic=min(self._names[key]), status=current, history=history)
+        return IssueRecord.model_construct(topic=min(self._names[key]), status=current, history=history)
+
+
+def _step(article: str, date: str | None, status: IssueStatus, evidence: str) -> StatusChange:
+    return StatusChange.model_construct(article=article, date=date, status=status, evidence=evidence)

@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from briefings.consolidate.dates import sort_key
+from briefings.consolidate.memo import Memo
 from briefings.consolidate.names import (
     NameForm,
     derivable,
@@ -200,6 +201,7 @@ class PeopleIndex:
         self._countries: dict[tuple[str, ...], set[str | None]] = {}  # specific form -> countries given
         self._variants: dict[tuple[str, ...], list[tuple[str, ...]]] = {}  # wildcard -> specific forms
         self._by_token: dict[str, list[MentionKey]] = {}  # surname, first token, one-word form -> mentions
+        self._groups: Memo[tuple[MentionKey, int], PersonCluster] = Memo()  # by root and size
 
     def add(self, article: str, date: str | None, officials: Sequence[Official]) -> None:
         for i, official in enumerate(officials):
@@ -243,12 +245,17 @@ class PeopleIndex:
     def clusters(self) -> list[PersonCluster]:
         """The people, resolved over every article added so far."""
         groups = {
-            root: PersonCluster([self._mentions[k] for k in keys]) for root, keys in self._uf.groups().items()
+            root: self._groups.get((root, len(keys)), partial(self._cluster, keys))
+            for root, keys in self._uf.groups().items()
         }
+        self._groups.done()
         order = sorted(groups, key=lambda r: _cluster_order(groups[r]))
         resolver = _Resolver(self, groups)
         target = {root: resolver.attach(root) for root in order}
         return _merge(groups, target, order)
+
+    def _cluster(self, keys: list[MentionKey]) -> PersonCluster:
+        return PersonCluster([self._mentions[k] for k in keys])
 
     def roots_for_token(self, token: str) -> set[MentionKey]:
         return {self._uf.find(k) for k in self._by_token.get(token, [])}

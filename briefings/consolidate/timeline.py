@@ -54,6 +54,7 @@ class EventMention:
 
 
 EventVariant = Variant[TextKey, EventMention]
+_EntryKey = tuple[frozenset[TextKey], int]  # an entry's variants and how many mentions they have
 
 
 def _stems(v: EventVariant) -> Bag:
@@ -121,7 +122,7 @@ class TimelineIndex:
         self._coarse: dict[str, StemTable[TextKey]] = {}  # month -> month-precise events
         self._best: dict[TextKey, _Choice] = {}
         self._conflicts: UnionFind[TextKey] = UnionFind()  # variants linked by date conflicts
-        self._entries: dict[tuple[MentionKey, ...], EntryGroup] = {}  # the entries of the last result
+        self._entries: dict[_EntryKey, EntryGroup] = {}  # the entries of the last result
 
     def add(self, article: str, events: Sequence[Event]) -> None:
         for i, event in enumerate(events):
@@ -198,13 +199,11 @@ class TimelineIndex:
         home: dict[TextKey, TextKey] = {}
         for root in groups:
             self._settle(root, groups, home)
-        merged: dict[TextKey, list[EventMention]] = {}
+        merged: dict[TextKey, list[EventVariant]] = {}
         for root, keys in groups.items():
-            into = merged.setdefault(home[root], [])
-            for key in keys:
-                into.extend(self._variants[key].mentions)
+            merged.setdefault(home[root], []).extend(self._variants[key] for key in keys)
         cache, self._entries = self._entries, {}
-        built = [self._entry(ms, cache) for ms in merged.values()]
+        built = [self._entry(vs, cache) for vs in merged.values()]
         built.sort(key=lambda g: _entry_order(g.entry))
         position = {home[self._uf.find(_text_key(g.mentions[0]))]: i for i, g in enumerate(built)}
         conflicts: set[tuple[int, int]] = set()
@@ -213,17 +212,18 @@ class TimelineIndex:
             conflicts.update((at[0], p) for p in at[1:])
         return Timeline(built, sorted(conflicts))
 
-    def _entry(
-        self, mentions: list[EventMention], cache: dict[tuple[MentionKey, ...], EntryGroup]
-    ) -> EntryGroup:
-        """The entry of these events, reused from the last result when they are the same events."""
-        ms = sorted(mentions, key=lambda m: m.key)
-        keys = tuple(m.key for m in ms)
-        group = cache.get(keys) or EntryGroup(entry(ms), ms)
-        self._entries[keys] = group
+    def _entry(self, variants: list[EventVariant], cache: dict[_EntryKey, EntryGroup]) -> EntryGroup:
+        """The entry of these events, reused from the last result when they are the same events
+        (the same variants with as many mentions: mentions are only ever added)."""
+        key = (frozenset(v.key for v in variants), sum(len(v.mentions) for v in variants))
+        group = cache.get(key)
+        if group is None:
+            ms = sorted((m for v in variants for m in v.mentions), key=lambda m: m.key)
+            group = EntryGroup(entry(ms), ms)
+        self._entries[key] = group
         e = group.entry
         return EntryGroup(
-            TimelineEntry.model_construct(date=e.date, what=e.what, articles=list(e.articles)), ms
+            TimelineEntry.model_construct(date=e.date, what=e.what, articles=list(e.articles)), group.mentions
         )
 
     def _settle(

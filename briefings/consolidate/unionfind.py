@@ -16,12 +16,14 @@ K = TypeVar("K", bound=Hashable)
 class UnionFind(Generic[K]):
     def __init__(self) -> None:
         self._parent: dict[K, K] = {}
-        self._size: dict[K, int] = {}
+        self._members: dict[
+            K, list[K]
+        ] = {}  # root -> every key of its set (the smaller set joins the larger)
 
     def add(self, key: K) -> None:
         if key not in self._parent:
             self._parent[key] = key
-            self._size[key] = 1
+            self._members[key] = [key]
 
     def find(self, key: K) -> K:
         parent = self._parent
@@ -36,10 +38,10 @@ class UnionFind(Generic[K]):
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return ra
-        if self._size[ra] < self._size[rb]:
+        if len(self._members[ra]) < len(self._members[rb]):
             ra, rb = rb, ra
         self._parent[rb] = ra
-        self._size[ra] += self._size[rb]
+        self._members[ra] += self._members.pop(rb)
         return ra
 
     def link(self, a: K, b: K) -> K:
@@ -49,11 +51,17 @@ class UnionFind(Generic[K]):
         return self.union(a, b)
 
     def groups(self, keys: Iterable[K] | None = None) -> dict[K, list[K]]:
-        """Root -> members, for ``keys`` (default: every key)."""
+        """Root -> members, for ``keys`` (default: every key, each set in the order it was built)."""
+        if keys is None:
+            return {root: list(members) for root, members in self._members.items()}
         out: dict[K, list[K]] = {}
-        for key in self._parent if keys is None else keys:
+        for key in keys:
             out.setdefault(self.find(key), []).append(key)
         return out
+
+    def size(self, key: K) -> int:
+        """How many keys are in the set of ``key``: with its root, it names the set (sets only grow)."""
+        return len(self._members[self.find(key)])
 
     def __contains__(self, key: object) -> bool:
         return key in self._parent
