@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from telegram import BotCommand, Update
@@ -96,6 +97,18 @@ async def _post_init(app: BotApp) -> None:
     service = app.bot_data[SERVICE_KEY]
     assert isinstance(service, BriefingService)
     await call(service.warm_up)  # before the first update: the picture is loaded once, up front
+    service.reader.after_load = freeze_long_lived
+    freeze_long_lived()
+
+
+def freeze_long_lived() -> None:
+    """Move what is alive now (modules, the picture just loaded: some 300,000 objects over ten
+    thousand articles) out of the garbage collector's sight until the process ends. A full
+    collection walks every tracked object with all threads stopped: 0.1-0.2 s with the picture,
+    seen as a latency spike for every command in flight. The picture holds no reference cycles, so
+    a replaced one is still freed when its last reference goes."""
+    gc.collect()
+    gc.freeze()
 
 
 def build_application(service: BriefingService, *, with_jobs: bool = True) -> BotApp:

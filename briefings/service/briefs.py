@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -98,6 +98,8 @@ class Reader:
         self._digest_inputs: dict[tuple[int, tuple[int, ...]], list[ArticleSummary]] = {}
         self._loading = threading.Lock()  # one thread loads a new picture; the others wait for it
         self._building = threading.Lock()  # one thread builds a missing brief; the others wait
+        #: called after a new picture is loaded (the bot moves it out of the garbage collector's sight)
+        self.after_load: Callable[[], None] | None = None
 
     def snapshot(self) -> Snapshot:
         with self.db.transaction() as session:
@@ -114,6 +116,8 @@ class Reader:
                 meta = article_index(session)
             snap = Snapshot(version, picture, meta, People(picture.officials))
             self._snapshot = snap
+            if self.after_load is not None:
+                self.after_load()
             return snap
 
     def brief(self, *, topic: str | None = None, since: dt.date | None = None) -> Brief:
