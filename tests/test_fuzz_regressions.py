@@ -120,13 +120,21 @@ def test_extraction_time_grows_with_the_text_not_its_square(extractor: Extractor
     assert time.perf_counter() - started < 8
 
 
-def test_cli_rejects_an_empty_page_in_one_line(tmp_path: Path) -> None:
-    """trafilatura logged "empty HTML tree" and more at ERROR on stderr, next to our line."""
+def test_cli_rejections_are_one_line_each(tmp_path: Path) -> None:
+    """trafilatura logged "empty HTML tree" and more at ERROR on stderr, next to our line; and a
+    feed entry named by a guid with line breaks (or a right-to-left override) printed a rejection
+    over several lines. Each rejection is one line now, such characters shown escaped."""
     page = tmp_path / "page.html"
     page.write_text("<!doctype html>", encoding="utf-8")
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        "<item><title>x</title><guid>wang\u200b\n\n\u202etxt.exe</guid></item></channel></rss>",
+        encoding="utf-8",
+    )
     env = {**os.environ, "BRIEFINGS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
     done = subprocess.run(
-        [sys.executable, "-m", "briefings.cli", "ingest", str(page)],
+        [sys.executable, "-m", "briefings.cli", "ingest", str(page), str(feed)],
         capture_output=True,
         text=True,
         env=env,
@@ -134,7 +142,10 @@ def test_cli_rejects_an_empty_page_in_one_line(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 1
-    assert done.stderr.splitlines() == [f"rejected {page}: no article text found in the page"]
+    assert done.stderr.splitlines() == [
+        f"rejected {page}: no article text found in the page",
+        "rejected wang\u200b\\n\\n\\u202etxt.exe: feed entry has neither full content nor a link",
+    ]
 
 
 async def test_huge_arguments_get_a_reply_that_fits(

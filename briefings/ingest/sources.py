@@ -36,13 +36,23 @@ class Loaded:
     article: CleanArticle
 
 
+#: what would break a line or reorder it on a terminal: control characters, line and paragraph
+#: separators, bidirectional overrides and isolates (a feed's guid or link can hold any of them)
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 @dataclass(frozen=True)
 class Rejected:
     source: str
     reason: str
 
     def line(self) -> str:
-        return f"{self.source}: {self.reason}"
+        """One line, whatever the source's name holds (those characters are shown escaped)."""
+        return _UNPRINTABLE.sub(_escaped, f"{self.source}: {self.reason}")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    return m.group().encode("unicode_escape").decode("ascii")
 
 
 Item = Loaded | Rejected
