@@ -8,11 +8,14 @@ The properties are those of the CI tests (``tests/test_fuzz_ingest.py``,
 ``tests/test_fuzz_commands.py``; see ``tests/fuzz/``), run in batches of Hypothesis examples, each
 batch with its own seed, until the time is up. A failing example is shrunk by Hypothesis and
 reported once per distinct failure (exception type and where it was raised); the full reports go
-to ``--out``. Exit status 1 when anything failed.
+to ``--out`` (default: fuzz-failures.txt in the temporary folder). An ingest case that takes
+longer than ``--slow`` seconds is a failure too (its files are kept next to ``--out``, in
+fuzz-slow-cases/). Exit status 1 when anything failed.
 
 * ingest: hostile files into a fresh SQLite database (a temporary folder; or ``--database-url``, an
   empty database, e.g. a PostgreSQL schema) through the real pipeline and extractor, the database
-  emptied between cases; a ``briefings ingest`` process over every 100 cases' files;
+  emptied between cases; between batches, a ``briefings ingest`` process over the files of the
+  last 100 cases or more;
 * commands: hostile arguments to /brief, /who, /subscribe, /timeline, /start, /ingest, /post,
   buttons and group commands, sent through the local Bot API server to the real bot.
 """
@@ -70,6 +73,14 @@ def report(error: BaseException) -> str:
     return f"{text}\n{notes}"
 
 
+def record(name: str, out: Outcome, error: BaseException, where: str) -> None:
+    key = signature(error)
+    out.occurrences[key] = out.occurrences.get(key, 0) + 1
+    if key not in out.failures:
+        out.failures[key] = f"{where}\n{report(error)}"
+        print(f"[{name}] FAILURE {key}", flush=True)
+
+
 def run_batches(
     name: str,
     strategy: st.SearchStrategy[Any],
@@ -78,8 +89,10 @@ def run_batches(
     seconds: float,
     rng: random.Random,
     out: Outcome,
+    between: Callable[[], None] | None = None,
 ) -> None:
-    """Hypothesis batches with fresh seeds until ``seconds`` are over (shrinking included)."""
+    """Hypothesis batches with fresh seeds until ``seconds`` are over (shrinking included);
+    ``between`` runs after each batch, outside Hypothesis (a failure there is reported as is)."""
     deadline = time.monotonic() + seconds
     start = time.monotonic()
     config = settings(
@@ -111,11 +124,12 @@ def run_batches(
         try:
             test()
         except Exception as error:  # a property failed (Hypothesis has shrunk it)
-            key = signature(error)
-            out.occurrences[key] = out.occurrences.get(key, 0) + 1
-            if key not in out.failures:
-                out.failures[key] = f"seed {batch_seed}\n{report(error)}"
-                print(f"[{name}] FAILURE {key}", flush=True)
+            record(name, out, error, f"seed {batch_seed}")
+        if between is not None:
+            try:
+                between()
+            except Exception as error:
+                record(name, out, error, f"after the batch of seed {batch_seed}")
         out.cases = counted()
         print(
             f"[{name}] {time.monotonic() - start:6.0f} s  {out.cases} cases  {len(out.failures)} failures",
@@ -125,7 +139,13 @@ def run_batches(
 
 
 def fuzz_ingest(
-    seconds: float, rng: random.Random, max_bytes: int, folder: Path, database_url: str | None
+    seconds: float,
+    rng: random.Random,
+    max_bytes: int,
+    folder: Path,
+    database_url: str | None,
+    slow: float,
+    keep: Path,
 ) -> Outcome:
     from briefings.extract import Extractor
     from tests.fuzz.ingest import IngestTarget, counts, run_cli
@@ -152,22 +172,42 @@ def fuzz_ingest(
                 shutil.rmtree(case, ignore_errors=True)
             cases.clear()
 
-    def check(files: list[FuzzFile]) -> None:
-        try:
-            target.check(files)
-        finally:
-            cases.append(folder / "cases" / f"case-{target.cases}")
+    def cli_between_batches() -> None:
         if len(cases) >= 100:
             cli_over_cases()
 
+    def check(files: list[FuzzFile]) -> None:
+        started = time.monotonic()
+        try:
+            target.check(files)
+        finally:
+            case = folder / "cases" / f"case-{target.cases}"
+            cases.append(case)
+            took = time.monotonic() - started
+            if took > slow:  # kept for a look, reported; not shrunk (that would take as long again)
+                kept = keep / f"slow-{target.cases}"
+                shutil.copytree(case, kept, dirs_exist_ok=True)
+                key = f"Slow: a case took over {slow:g} s"
+                out.occurrences[key] = out.occurrences.get(key, 0) + 1
+                out.failures.setdefault(key, f"{took:.0f} s; its files: {kept}")
+                print(f"[ingest] SLOW case {target.cases}: {took:.0f} s, files kept in {kept}", flush=True)
+
     try:
-        run_batches("ingest", fuzz_files(max_bytes=max_bytes), check, lambda: target.cases, seconds, rng, out)
+        run_batches(
+            "ingest",
+            fuzz_files(max_bytes=max_bytes),
+            check,
+            lambda: target.cases,
+            seconds,
+            rng,
+            out,
+            between=cli_between_batches,
+        )
         if cases:
             try:
                 cli_over_cases()
             except Exception as error:
-                out.failures.setdefault(signature(error), report(error))
-                out.occurrences[signature(error)] = out.occurrences.get(signature(error), 0) + 1
+                record("ingest", out, error, "the last briefings ingest run")
     finally:
         target.close()
     print(f"[ingest] articles stored {target.ingested}, rejections {target.rejected}, cli runs {cli_runs}")
@@ -208,16 +248,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300.0, help="wall time per target")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--max-bytes", type=int, default=256 * 1024, help="ingestion size cap")
-    parser.add_argument("--out", type=Path, default=Path("fuzz-failures.txt"))
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "fuzz-failures.txt")
     parser.add_argument(
         "--database-url",
         default=None,
         help="an EMPTY database for the ingest target (e.g. PostgreSQL); default: a SQLite file",
     )
     parser.add_argument("--quick", action="store_true", help="20 seconds per target")
+    parser.add_argument(
+        "--slow", type=float, default=60.0, help="an ingest case taking longer is reported (files kept)"
+    )
     args = parser.parse_args()
     # errors only: refusals of admin commands from the fuzzed users are logged at WARNING
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # the bot's INFO lines are watched, not printed
+        handler.setLevel(logging.ERROR)
     seconds = 20.0 if args.quick else args.seconds
     master = args.seed if args.seed is not None else random.randrange(2**32)
     print(f"seed {master}, {seconds:g} s per target", flush=True)
@@ -226,7 +271,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         if args.target in ("ingest", "all"):
             outcomes.append(
-                fuzz_ingest(seconds, rng, args.max_bytes, Path(tmp) / "ingest", args.database_url)
+                fuzz_ingest(
+                    seconds,
+                    rng,
+                    args.max_bytes,
+                    Path(tmp) / "ingest",
+                    args.database_url,
+                    args.slow,
+                    args.out.parent / "fuzz-slow-cases",
+                )
             )
         if args.target in ("commands", "all"):
             outcomes.append(fuzz_commands(seconds, rng, Path(tmp) / "commands"))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from briefings.extract import Extractor
 from tests.fuzz.ingest import IngestTarget, run_cli
@@ -47,7 +47,6 @@ def test_cli_ingest_of_hostile_files(tmp_path: Path) -> None:
     summary, no traceback."""
     drawn: list[list[FuzzFile]] = []
 
-    @seed(6)
     @settings(CI, max_examples=8, phases=[Phase.generate])
     @given(files=fuzz_files(max_bytes=MAX_BYTES))
     def collect(files: list[FuzzFile]) -> None:

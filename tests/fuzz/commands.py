@@ -8,6 +8,7 @@ its own, so the bot's per-chat pacing never delays the next one. For any argumen
 * the bot answers: a message threaded to the command, or the button's callback query answered;
 * the server accepted every call the bot made (Telegram HTML that parses, ≤ 4096 UTF-16 units,
   buttons ≤ 64 bytes...), and the bot logged no error and never said "something went wrong";
+* nothing logged (the bot's INFO lines included) holds the bot token or a password from a URL;
 * what the user typed is shown as typed: an argument starts with a marker such as ``<b>Q7Z</b>``
   or ``&amp;Q7Z``, and wherever ``Q7Z`` appears in what the bot sent (the text as Telegram shows
   it), the whole marker appears literally around it — markup from a user is never interpreted.
@@ -133,15 +134,21 @@ def command_cases() -> st.SearchStrategy[CommandCase]:
     return command_case()
 
 
-class _Errors(logging.Handler):
-    """Records of ERROR and above, from any logger."""
+class _Watch(logging.Handler):
+    """Every record: those of ERROR and above are kept, and so is any that holds a secret."""
 
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.secrets = secrets
         self.records: list[logging.LogRecord] = []
+        self.leaks: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        if record.levelno >= logging.ERROR:
+            self.records.append(record)
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            self.leaks.append(f"{record.name}: {message[:300]}")
 
 
 def check_shown_as_typed(text: str, marker: str, core: str, where: str) -> None:
@@ -161,7 +168,7 @@ class CommandTarget:
         self.threaded = ThreadedBotApiServer()
         self.db_url = db_url
         self.extractor = extractor
-        self.errors = _Errors()
+        self.errors = _Watch(["hunter2"])  # the password in INGEST_URLS; the token is added below
         self._stack = AsyncExitStack()
         self._service: BriefingService | None = None
         self.cases = 0
@@ -184,7 +191,10 @@ class CommandTarget:
         self._service = make_service(self.db_url, self.server)
         if self.extractor is not None:
             self._service._extractor = self.extractor  # loaded once; /ingest never needs it here
+        self.errors.secrets += [self.server.token, self.server.token.split(":", 1)[1]]
         logging.getLogger().addHandler(self.errors)
+        self._bot_level = logging.getLogger("bot").level
+        logging.getLogger("bot").setLevel(logging.INFO)  # its INFO lines are checked for secrets too
         self.threaded.run(self._stack.enter_async_context(running_bot(self.service)), timeout=30)
         return self
 
@@ -193,6 +203,7 @@ class CommandTarget:
             self.threaded.run(self._stack.aclose(), timeout=60)
         finally:
             logging.getLogger().removeHandler(self.errors)
+            logging.getLogger("bot").setLevel(self._bot_level)
             self.service.close()
             self.threaded.stop()
 
@@ -213,6 +224,7 @@ class CommandTarget:
             not logged,
             "the bot logged an error: " + "; ".join(f"{r.name}: {r.getMessage()[:300]}" for r in logged),
         )
+        expect(not self.errors.leaks, f"a secret in the log: {self.errors.leaks[:3]}")
 
     def finish(self) -> None:
         """Wait until every update is handled and the last messages are out; check the calls again."""
@@ -257,7 +269,7 @@ class CommandTarget:
             await asyncio.sleep(1.05)
         # a core of this case's own (Q<n>Z), so that replies to other cases never count here
         core = f"Q{self.cases}Z"
-        text = case.text().replace(CORE, core)
+        text = fit_utf16(case.text().replace(CORE, core), TELEGRAM_LIMIT)
         sent = server.user_sends(user, text, chat=None if chat == user else chat)
         reply = await self._outcome(
             lambda: next(

@@ -415,5 +415,15 @@ def fuzz_file(draw: st.DrawFn, *, max_bytes: int) -> FuzzFile:
     return FuzzFile(name=name, data=draw(file_bytes(max_bytes=max_bytes)))
 
 
+@st.composite
+def _files(draw: st.DrawFn, *, max_bytes: int, max_files: int) -> list[FuzzFile]:
+    files = draw(st.lists(fuzz_file(max_bytes=max_bytes), min_size=1, max_size=max_files))
+    if draw(st.integers(0, 3)) == 0:  # the same story again under another name: stored once, two sources
+        first = files[0]
+        tail = draw(st.sampled_from([b"", b"\n", b"  \n\n"]))
+        files.append(FuzzFile(f"again-{first.name}", first.data + tail))
+    return files
+
+
 def fuzz_files(*, max_bytes: int, max_files: int = 4) -> st.SearchStrategy[list[FuzzFile]]:
-    return st.lists(fuzz_file(max_bytes=max_bytes), min_size=1, max_size=max_files)
+    return _files(max_bytes=max_bytes, max_files=max_files)
