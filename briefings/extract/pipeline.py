@@ -7,6 +7,7 @@ word or a speech verb. ``extract_many`` fans out to worker processes (fork) when
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import re
 from collections.abc import Iterable, Iterator
@@ -88,7 +89,10 @@ class Extractor:
             return
         _shared_extractor(str(self.topics_file or ""))  # warm the cache: forked workers inherit it
         context = multiprocessing.get_context("fork")
-        with context.Pool(n_process) as pool:
+        # gc.freeze in each worker: the collector would otherwise walk every object inherited from
+        # the parent (a consolidator of hundreds of MB during a large ingest), touching and so
+        # copying every page of it.
+        with context.Pool(n_process, initializer=gc.freeze) as pool:
             yield from pool.imap(_extract_in_worker, _with_key(items, self), chunksize=CHUNK_SIZE)
 
 

@@ -265,12 +265,29 @@ def _code_version() -> str:
 STATE_VERSION = _code_version()
 
 
+class _Compressing:
+    """A file that zlib-compresses what is written to it: the pickle is never whole in memory."""
+
+    def __init__(self) -> None:
+        self._z = zlib.compressobj(1)
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(self._z.compress(data))
+        return len(data)
+
+    def getvalue(self) -> bytes:
+        self._parts.append(self._z.flush())
+        return b"".join(self._parts)
+
+
 def _freeze(consolidator: Consolidator) -> bytes | None:
+    out = _Compressing()
     try:
-        state = (STATE_VERSION, consolidator)
-        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump((STATE_VERSION, consolidator))
     except (TypeError, pickle.PicklingError, AttributeError):  # not picklable: rebuild next time
         return None
+    return out.getvalue()
 
 
 def _restore(row: Picture | None) -> Consolidator | None:
