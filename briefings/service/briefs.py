@@ -54,7 +54,8 @@ def picture_version(session: Session) -> int:
 
 
 def load_picture(session: Session) -> tuple[int, Consolidated]:
-    row = session.get(Picture, 1)
+    """The stored picture and its version (not the consolidator state stored beside it)."""
+    row = session.execute(select(Picture.version, Picture.payload).where(Picture.id == 1)).one_or_none()
     if row is None:
         return 0, Consolidated()
     return row.version, Consolidated.model_validate(row.payload)
