@@ -517,6 +517,11 @@ def write_samples(path: Path, results: list[Outcome], server: BotApiServer) -> N
         out.write(json.dumps({"sends": sends}) + "\n")
 
 
+def load() -> str:
+    """The 1-minute load average over the number of cores."""
+    return f"{os.getloadavg()[0]:.1f}/{os.cpu_count()}"
+
+
 def busiest_second(times: list[float]) -> int:
     best, start = 0, 0
     for end, t in enumerate(times):
@@ -590,11 +595,13 @@ def main(argv: list[str] | None = None) -> int:
             f" /who <surname> 30%, /who <unknown> 10%; answers of {'/'.join(map(str, parts))} messages"
         )
         log_path = Path(tmp) / "briefbot.log"
+        load_before = load()
         server, sent, elapsed = asyncio.run(run_load(url, plans, expected, think, args.seed, log_path))
         messages = len(server.calls_to("sendMessage"))
         print(
             f"ran {len(sent)} commands in {elapsed:.1f} s: {len(sent) / elapsed:.1f} commands/s,"
-            f" {messages / elapsed:.1f} messages/s on average"
+            f" {messages / elapsed:.1f} messages/s on average; machine load {load_before} before,"
+            f" {load()} after (other work on the machine shows in the tail)"
         )
         results = outcomes(server, sent)
         if args.samples:
