@@ -23,6 +23,7 @@ President B").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -599,21 +600,40 @@ def _pinyin_tie_break(doc: Doc, lex: Lexicon, people: list[Person], main: list[s
 _LOCATIVE_RE = re.compile(r"(?:^|,\s*|\bspeaking\s+)(?:[Ii]n|[Ff]rom|[Aa]t)\s+(?:the\s+)?$")
 
 
+#: how far before a title its clause's setting may be named ("In Ottawa, where ..., spokesperson X")
+_SETTING_REACH = 400
+
+
 def _setting_country(doc: Doc, mention: Mention, main: list[str]) -> str | None:
-    """A state of the story named as the setting of the clause before the title ("In Ottawa, ...")."""
+    """A state of the story named as the setting of the clause before the title ("In Ottawa, ...").
+
+    Only the last place of the story's states before the title can be that setting (another one
+    would stand between them). The places are in text order, so it is found by bisection, and only
+    the setting phrase's few characters before it are searched: looking through the whole sentence
+    for every place and every mention was cubic in a sentence's length."""
     sentence = doc.sentences[mention.sentence] if 0 <= mention.sentence < len(doc.sentences) else None
     if sentence is None or mention.start < 0:
         return None
-    before = [
-        p for p in doc.places if sentence.start <= p.start and p.end <= mention.start and p.country in main
-    ]
-    for place in reversed(before):
-        setting = _LOCATIVE_RE.search(doc.clean[sentence.start : place.start])
-        if setting and re.match(r"\s*,", doc.clean[place.end : place.end + 3]):
-            between = doc.clean[place.end : mention.start]
-            if not any(p.start >= place.end for p in before) and not re.search(r"[;:]", between):
-                return place.country
-            break
+    at = bisect_right(doc.places, mention.start, key=lambda p: p.end) - 1
+    while at >= 0 and doc.places[at].start >= sentence.start and doc.places[at].country not in main:
+        at -= 1
+    if at < 0 or doc.places[at].start < sentence.start:
+        return None
+    place = doc.places[at]
+    if mention.start - place.end > _SETTING_REACH:
+        return None
+    lo = max(sentence.start, place.start - 80)
+    setting = (
+        _LOCATIVE_RE.search(doc.clean[lo : place.start])  # "^" is the sentence's start here
+        if lo == sentence.start
+        else _LOCATIVE_RE.search(doc.clean, lo, place.start)  # "^" cannot match at lo
+    )
+    if (
+        setting
+        and re.match(r"\s*,", doc.clean[place.end : place.end + 3])
+        and not re.search(r"[;:]", doc.clean[place.end : mention.start])
+    ):
+        return place.country
     return None
 
 

@@ -164,11 +164,24 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word in _ABBREVIATIONS
 
 
+#: a "sentence" longer than this is cut at a space: text without sentence punctuation (a scraped
+#: table, glued paragraphs, garbage) is no sentence, and the rules that look through a sentence for
+#: every mention in it would take time that grows with the square of its length
+MAX_SENTENCE = 1500
+
+
 def _append_sentence(out: list[Sentence], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        _append_sentence(out, text, start, cut)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         out.append(Sentence(start, end, len(out)))
 
