@@ -10,10 +10,16 @@ request had left when the process died may or may not have been delivered, and n
 This sender records each part as sent *just before its request leaves* (after its rate-limit
 turn, through :data:`bot.ratelimit.DEPARTING`), and takes the mark back when the request fails
 in a way that says it was not delivered. After a crash the delivery is resumed from the first
-part not yet recorded, so a message that was on its way is not sent a second time; the price is
-the instant between the database commit and the request leaving, in which a crash loses that
-part (microseconds, against the tenths of a second a request is in flight). A request that timed
-out in a running process is sent again (Telegram may or may not have delivered it): at least once.
+part not yet recorded, so a message that was on its way is not sent a second time (at most
+once); the price is a part whose request was lost on the way while the process died (it is on
+record as sent), and the instant between the database commit and the request leaving (about a
+millisecond). A request that timed out in a running process is sent again (Telegram may or may
+not have delivered it): at least once.
+
+Several senders (processes) share the outbox: each takes due rows with a claim (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL) that lasts :data:`~briefings.service.subscriptions.LEASE` and is renewed
+by every part recorded; a claim not renewed in time (its sender died) is taken again, and the
+first sender's later writes are then refused (:class:`ClaimLost`), before its next request leaves.
 """
 
 from __future__ import annotations
