@@ -8,9 +8,10 @@ The properties are those of the CI tests (``tests/test_fuzz_ingest.py``,
 ``tests/test_fuzz_commands.py``; see ``tests/fuzz/``), run in batches of Hypothesis examples, each
 batch with its own seed, until the time is up. A failing example is shrunk by Hypothesis and
 reported once per distinct failure (exception type and where it was raised); the full reports go
-to ``--out`` (default: fuzz-failures.txt in the temporary folder). An ingest case that takes
-longer than ``--slow`` seconds is a failure too (its files are kept next to ``--out``, in
-fuzz-slow-cases/). Exit status 1 when anything failed.
+to ``--out`` as soon as they are found (default: fuzz-failures.txt in the temporary folder). An
+ingest case that takes longer than ``--slow`` seconds is a failure too; its files are kept next
+to ``--out`` in fuzz-slow-cases/, and so are those of a failed ``briefings ingest`` run. Exit
+status 1 when anything failed.
 
 * ingest: hostile files into a fresh SQLite database (a temporary folder; or ``--database-url``, an
   empty database, e.g. a PostgreSQL schema) through the real pipeline and extractor, the database
@@ -73,12 +74,22 @@ def report(error: BaseException) -> str:
     return f"{text}\n{notes}"
 
 
+#: where each failure's full report goes as soon as it is found (set from --out)
+REPORTS: list[Path] = []
+
+
 def record(name: str, out: Outcome, error: BaseException, where: str) -> None:
-    key = signature(error)
+    note(name, out, signature(error), f"{where}\n{report(error)}")
+
+
+def note(name: str, out: Outcome, key: str, text: str) -> None:
     out.occurrences[key] = out.occurrences.get(key, 0) + 1
     if key not in out.failures:
-        out.failures[key] = f"{where}\n{report(error)}"
+        out.failures[key] = text
         print(f"[{name}] FAILURE {key}", flush=True)
+        for path in REPORTS:  # at once: a run stopped later keeps what it found
+            with path.open("a", encoding="utf-8") as file:
+                file.write(f"== {name}: {key}\n{text}\n\n")
 
 
 def run_batches(
@@ -167,6 +178,12 @@ def fuzz_ingest(
         cli_runs += 1
         try:
             run_cli(cases, f"sqlite:///{folder / f'cli-{cli_runs}.db'}", folder)
+        except Exception:
+            kept = keep / f"cli-{cli_runs}"
+            for case in cases:  # the files it failed on, for a look
+                shutil.copytree(case, kept / case.name, dirs_exist_ok=True)
+            print(f"[ingest] briefings ingest failed; its input is kept in {kept}", flush=True)
+            raise
         finally:
             for case in cases:
                 shutil.rmtree(case, ignore_errors=True)
@@ -187,9 +204,7 @@ def fuzz_ingest(
             if took > slow:  # kept for a look, reported; not shrunk (that would take as long again)
                 kept = keep / f"slow-{target.cases}"
                 shutil.copytree(case, kept, dirs_exist_ok=True)
-                key = f"Slow: a case took over {slow:g} s"
-                out.occurrences[key] = out.occurrences.get(key, 0) + 1
-                out.failures.setdefault(key, f"{took:.0f} s; its files: {kept}")
+                note("ingest", out, f"Slow: a case took over {slow:g} s", f"{took:.0f} s; its files: {kept}")
                 print(f"[ingest] SLOW case {target.cases}: {took:.0f} s, files kept in {kept}", flush=True)
 
     try:
@@ -264,6 +279,8 @@ def main() -> None:
     for handler in logging.getLogger().handlers:  # the bot's INFO lines are watched, not printed
         handler.setLevel(logging.ERROR)
     seconds = 20.0 if args.quick else args.seconds
+    args.out.unlink(missing_ok=True)
+    REPORTS.append(args.out)
     master = args.seed if args.seed is not None else random.randrange(2**32)
     print(f"seed {master}, {seconds:g} s per target", flush=True)
     rng = random.Random(master)
@@ -283,15 +300,14 @@ def main() -> None:
             )
         if args.target in ("commands", "all"):
             outcomes.append(fuzz_commands(seconds, rng, Path(tmp) / "commands"))
-    lines = []
+    failed = False
     for o in outcomes:
         summary = f"{o.cases} cases in {o.seconds:.0f} s ({o.batches} batches), {len(o.failures)} failures"
         print(f"{o.target}: {summary}")
         for key, n in o.occurrences.items():
             print(f"  {key}  (in {n} batches)")
-            lines.append(f"== {o.target}: {key}\n{o.failures[key]}\n")
-    if lines:
-        args.out.write_text("\n".join(lines), encoding="utf-8")
+            failed = True
+    if failed:
         print(f"reports: {args.out}")
         sys.exit(1)
 
