@@ -17,7 +17,6 @@ from functools import lru_cache, partial
 from types import MappingProxyType
 
 from briefings.consolidate import dates
-from briefings.consolidate.postings import StemTable, overlapping
 from briefings.consolidate.text import Bag, bag, fold, similar, stem, wordset
 from briefings.consolidate.unionfind import UnionFind
 from briefings.consolidate.variants import Added, Variant, Variants, one_article
@@ -111,13 +110,11 @@ def disagree(a: FigureVariant, b: FigureVariant) -> bool:
 
 
 class FigureIndex:
-    """Figures filed by day and distinct (value, description): a repeated figure is compared once;
-    a stem index finds the descriptions close enough to compare."""
+    """Figures filed by day and distinct (value, description): a repeated figure is compared once."""
 
     def __init__(self) -> None:
         self._variants: Variants[TextKey, FigureMention] = Variants()
-        self._totals: dict[TextKey, int] = {}
-        self._by_day: dict[str, StemTable[TextKey]] = {}
+        self._by_day: dict[str, list[TextKey]] = {}
         self._disagreeing: UnionFind[TextKey] = UnionFind()  # variants linked by disagreements
 
     def add(self, article: str, reference: str | None, figures: Sequence[Figure]) -> None:
@@ -132,16 +129,16 @@ class FigureIndex:
             mention = FigureMention((article, i), value, what, day, stems)
             variant, added = self._variants.add(key, article, mention)
             if added is not Added.KNOWN:
-                self._relate(variant, stems, day)
+                self._relate(variant, day)
             if added is Added.NEW:
-                self._totals[key] = stems.total
-                self._by_day.setdefault(key[0], StemTable()).add(key, stems)
+                self._by_day.setdefault(key[0], []).append(key)
 
-    def _relate(self, v: FigureVariant, stems: Bag, day: str | None) -> None:
-        tables = [self._by_day.get(d) for d in dates.days_around(day, WINDOW_DAYS)]
-        for other in overlapping(tables, stems, self._totals, SAME_THING):
-            if other != v.key and disagree(v, self._variants[other]):
-                self._disagreeing.link(v.key, other)
+    def _relate(self, v: FigureVariant, day: str | None) -> None:
+        """Compare with the variants of the days around (values first: most pairs differ there)."""
+        for d in dates.days_around(day, WINDOW_DAYS):
+            for other in self._by_day.get(d, ()):
+                if other != v.key and disagree(v, self._variants[other]):
+                    self._disagreeing.link(v.key, other)
 
     def keyed_groups(self) -> list[tuple[object, Callable[[], list[FigureMention]]]]:
         """Figures for one thing that disagree, each with a key that changes when the set does
