@@ -17,7 +17,7 @@ from tests.fuzz.strategies import FuzzFile, fuzz_files
 
 MAX_BYTES = 64 * 1024
 CI = settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     database=None,
@@ -39,7 +39,7 @@ def test_hostile_files_are_ingested_or_rejected_in_one_line(target: IngestTarget
         target.check(files)
 
     case()
-    assert target.cases >= 25
+    assert target.cases >= 15
 
 
 def test_cli_ingest_of_hostile_files(tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_cli_ingest_of_hostile_files(tmp_path: Path) -> None:
     summary, no traceback."""
     drawn: list[list[FuzzFile]] = []
 
-    @settings(CI, max_examples=8, phases=[Phase.generate])
+    @settings(CI, max_examples=6, phases=[Phase.generate])
     @given(files=fuzz_files(max_bytes=MAX_BYTES))
     def collect(files: list[FuzzFile]) -> None:
         drawn.append(files)
