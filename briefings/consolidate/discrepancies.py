@@ -181,11 +181,6 @@ def statuses(records: Iterable[IssueRecord]) -> list[Discrepancy]:
 # ---------------------------------------------------------------------------- quotes and figures
 
 
-def speaker_names(clusters: Iterable[PersonCluster]) -> dict[str, str]:
-    """Folded name form -> the person's record name, for forms that name only one person."""
-    return speakers_of((c.name, form_keys(c)) for c in clusters)
-
-
 def form_keys(cluster: PersonCluster) -> frozenset[str]:
     """The folded forms a person is named by."""
     return frozenset(f.key for m in cluster.mentions for f in m.forms)

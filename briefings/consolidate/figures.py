@@ -151,10 +151,6 @@ class FigureIndex:
             out.append((key, partial(_in_order, variants)))
         return out
 
-    def groups(self) -> list[list[FigureMention]]:
-        """Figures for one thing that disagree, each set in article order."""
-        return sorted((mentions() for _, mentions in self.keyed_groups()), key=lambda ms: [m.key for m in ms])
-
 
 def _in_order(variants: list[FigureVariant]) -> list[FigureMention]:
     return sorted((m for v in variants for m in v.mentions), key=lambda m: m.key)

@@ -59,10 +59,6 @@ class UnionFind(Generic[K]):
             out.setdefault(self.find(key), []).append(key)
         return out
 
-    def size(self, key: K) -> int:
-        """How many keys are in the set of ``key``: with its root, it names the set (sets only grow)."""
-        return len(self._members[self.find(key)])
-
     def __contains__(self, key: object) -> bool:
         return key in self._parent
 

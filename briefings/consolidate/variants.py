@@ -17,7 +17,7 @@ judged under the stricter rule must be judged again: :meth:`Variants.add` says s
 from __future__ import annotations
 
 import enum
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -63,9 +63,3 @@ class Variants(Generic[K, M]):
 
     def __getitem__(self, key: K) -> Variant[K, M]:
         return self._by_key[key]
-
-    def __iter__(self) -> Iterator[Variant[K, M]]:
-        return iter(self._by_key.values())
-
-    def __len__(self) -> int:
-        return len(self._by_key)
