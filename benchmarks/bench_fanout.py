@@ -48,7 +48,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -60,7 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.botapi
 
 from bench_consolidate import articles as synthetic_summaries
 from bench_render import build as build_articles
-from sqlalchemy import create_engine, func, insert, select, text, update
+from sqlalchemy import func, insert, select, update
 
 from briefings import render
 from briefings.config import Settings
@@ -70,6 +69,7 @@ from briefings.service.subscriptions import LEASE
 from briefings.storage.db import Database
 from briefings.storage.tables import Article, Delivery, Subscription
 from tests.botapi import BotApiServer, CallRecord, Fault, ThreadedBotApiServer, parse_text
+from tests.pgschema import pg_schema
 
 REPO = Path(__file__).resolve().parents[1]
 #: the moment everyone is due (each subscriber's local time has come by then in their zone)
@@ -273,20 +273,8 @@ def database_url(url: str, folder: Path, keep: bool) -> Iterator[str]:
         return
     if not url.startswith("postgresql"):
         raise SystemExit("--database-url: sqlite (the default, no URL) or postgresql://...")
-    schema = f"bench_fanout_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        if keep:
-            print(f"kept schema {schema}")
-        else:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema(url, prefix="bench_fanout", keep=keep) as scoped:
+        yield scoped
 
 
 def statuses(db: Database) -> dict[str, int]:

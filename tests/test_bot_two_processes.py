@@ -20,13 +20,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import func, select, update
 
 from briefings import render
 from briefings.extract import Extractor
@@ -39,6 +38,7 @@ from briefings.storage.db import Database
 from briefings.storage.tables import Article, Delivery
 from tests.bot_e2e.harness import CORPUS, INGESTED, REPO, make_service
 from tests.botapi import ThreadedBotApiServer, parse_text
+from tests.pgschema import pg_schema
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 pytestmark = [
@@ -100,17 +100,8 @@ class Fleet:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema(PG_URL) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from briefings.service import sendrate
 from briefings.storage.db import Database
+from tests.pgschema import pg_schema
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 pytestmark = [pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="needs TEST_DATABASE_URL")]
@@ -20,19 +19,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="needs
 
 @pytest.fixture
 def pg() -> Iterator[Database]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    db = Database(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema(PG_URL) as url:
+        db = Database(url)
+        try:
+            yield db
+        finally:
+            db.dispose()
 
 
 def test_slots_are_spaced_by_the_interval(pg: Database) -> None:
