@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,11 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from briefings import service
 from briefings.config import Settings, load_settings
 from briefings.errors import BriefingsError
-from briefings.models import ArticleSummary, CleanArticle, Consolidated
+from briefings.models import ArticleSummary, Consolidated
 from briefings.storage.db import Database, upgrade
 
 if TYPE_CHECKING:
     from briefings.extract import Extractor
+    from briefings.extract.pipeline import Workers
     from briefings.service.app import BriefingService
 
 app = typer.Typer(
@@ -120,15 +121,15 @@ class LazyExtractor:
         self._load = load
         self._loaded: Extractor | None = None
 
-    def extract_many(
-        self, items: Iterable[tuple[str, CleanArticle]], n_process: int = 1
-    ) -> Iterator[ArticleSummary]:
-        batch = list(items)
-        if not batch:
-            return iter(())
+    def workers(self, n_process: int = 1) -> Workers:
+        from briefings.extract.pipeline import Workers
+
+        return Workers(self._get, n_process)
+
+    def _get(self) -> Extractor:
         if self._loaded is None:
             self._loaded = self._load()
-        return self._loaded.extract_many(batch, n_process=n_process)
+        return self._loaded
 
 
 def _extractor(settings: Settings) -> Extractor:

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from briefings import service
 from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
+from briefings.models import CleanArticle
 from briefings.service import IngestReport
+from briefings.storage import repository as repo
 from briefings.storage.db import Database
 from briefings.storage.tables import Article, ArticleSource
 from tests import samples
@@ -68,6 +70,43 @@ def test_same_story_under_two_names_is_stored_once_with_both_sources(db: Databas
     assert len(rows) == 1
     assert rows[0].sources == [str(one), str(two)]
     assert rows[0].published == "2025-03-21"
+
+
+def test_content_hash_is_stable() -> None:
+    """Stored articles are found again by this hash: it must not change between versions."""
+    text = "  \uff34he \u201cTalks\u201d\u00a0resumed \u2014\tin\u2028Delhi.\x1c \ufb01nal\u3000WORD  "
+    digest = "97bca55dbe9d9e0286ea9f5eb343d4dba286f1514a492a242ddfd3b4473b707a"
+    assert repo.content_hash(text) == digest
+    assert repo.content_hash('the "talks" resumed - in delhi. final word') == digest
+
+
+def test_stories_stored_meanwhile_by_another_process_leave_the_batch_unwritten(db_url: str) -> None:
+    """The batch insert of new stories keeps none of them when another process stored one of them
+    after this transaction looked: the caller then goes one by one, in a usable transaction."""
+    mine, other = Database(db_url), Database(db_url)
+    first = CleanArticle(title="First", text="A first story.", outlet="Wire")
+    second = CleanArticle(title="Second", text="A second story.", outlet="Wire")
+    try:
+        with mine.transaction() as session:
+            assert repo.existing_hashes(session, [repo.content_hash(a.text) for a in (first, second)]) == {}
+            with other.transaction() as elsewhere:  # the other process commits the second story
+                repo.add_article(elsewhere, second, "elsewhere.txt", repo.content_hash(second.text))
+            new = [
+                repo.NewArticle(a, f"{a.title}.txt", repo.content_hash(a.text), None, [])
+                for a in (first, second)
+            ]
+            assert repo.add_new_articles(session, new, version="1") is None
+            assert session.scalar(select(func.count()).select_from(Article)) == 1
+            _, created = repo.add_article(session, first, "First.txt", new[0].digest)
+            assert created
+        rows = service.list_articles(mine)
+        assert sorted((r.title, r.sources) for r in rows) == [
+            ("First", ["First.txt"]),
+            ("Second", ["elsewhere.txt"]),
+        ]
+    finally:
+        mine.dispose()
+        other.dispose()
 
 
 @pytest.mark.parametrize(

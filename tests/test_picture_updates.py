@@ -17,7 +17,7 @@ from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
 from briefings.service import pipeline
 from briefings.storage.db import Database
-from briefings.storage.tables import Picture
+from briefings.storage.tables import Article, Picture
 
 EXAMPLES = sorted(p for p in (Path(__file__).resolve().parents[1] / "examples" / "articles").glob("*.txt"))
 
@@ -97,3 +97,65 @@ def test_a_state_other_code_stored_is_rebuilt(db_url: str, extractor: Extractor)
         assert payload == from_scratch(db)
     finally:
         db.dispose()
+
+
+class Recording:
+    """The real extractor, noting which stories were handed to its workers."""
+
+    def __init__(self, extractor: Extractor) -> None:
+        self.extractor = extractor
+        self.submitted: list[str] = []
+
+    def workers(self, n_process: int = 1) -> pipeline.Workers:
+        inner = self.extractor.workers(n_process)
+        submitted = self.submitted
+
+        class Noting:
+            def __enter__(self) -> Noting:
+                inner.__enter__()
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                inner.__exit__(*exc)
+
+            def submit(self, items: list[tuple[str, Any]]) -> pipeline.Pending:
+                submitted.extend(name for name, _ in items)
+                return inner.submit(items)
+
+        return Noting()
+
+
+def articles(db: Database) -> list[tuple[str, list[str]]]:
+    with db.transaction() as session:
+        rows = session.scalars(select(Article).order_by(Article.id)).all()
+        return [(a.content_hash, sorted(s.source.rsplit("/", 1)[-1] for s in a.sources)) for a in rows]
+
+
+def test_overlapping_batches_store_what_one_batch_at_a_time_stores(
+    db_url: str, extractor: Extractor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers, batches of two, two batches ahead: a story that comes again while its first
+    copy is still being extracted is extracted once and stored once, with both sources."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for i, path in enumerate(EXAMPLES):
+        (folder / f"{3 * i:02d}-{path.name}").write_bytes(path.read_bytes())
+        if i % 2 == 0:  # the same story again, after the next one: in the next batch
+            (folder / f"{3 * i + 4:02d}-again.txt").write_bytes(path.read_bytes())
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    monkeypatch.setattr(pipeline, "AHEAD", 2)
+    recording = Recording(extractor)
+    overlapped = Database(db_url)
+    one_at_a_time = Database(f"sqlite:///{tmp_path / 'sequential.db'}")
+    try:
+        report = service.ingest_articles(overlapped, [str(folder)], FetchPolicy(), recording, n_process=2)
+        assert (report.ingested, report.unchanged, report.new_sources) == (len(EXAMPLES), 3, 3)
+        assert sorted(recording.submitted) == sorted(set(recording.submitted))  # each story once
+        assert len(recording.submitted) == len(EXAMPLES)
+        monkeypatch.setattr(pipeline, "AHEAD", 0)
+        service.ingest_articles(one_at_a_time, [str(folder)], FetchPolicy(), extractor)
+        assert articles(overlapped) == articles(one_at_a_time)
+        assert stored(overlapped)[1] == stored(one_at_a_time)[1] == from_scratch(overlapped)
+    finally:
+        overlapped.dispose()
+        one_at_a_time.dispose()

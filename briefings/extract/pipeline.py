@@ -10,9 +10,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any
 
@@ -83,17 +83,13 @@ class Extractor:
         self, items: Iterable[tuple[str, CleanArticle]], n_process: int = 1
     ) -> Iterator[ArticleSummary]:
         """Summaries in input order; ``n_process > 1`` uses forked worker processes."""
-        if n_process <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            for name, article in items:
-                yield self.extract(article, name)
-            return
-        _shared_extractor(str(self.topics_file or ""))  # warm the cache: forked workers inherit it
-        context = multiprocessing.get_context("fork")
-        # gc.freeze in each worker: the collector would otherwise walk every object inherited from
-        # the parent (a consolidator of hundreds of MB during a large ingest), touching and so
-        # copying every page of it.
-        with context.Pool(n_process, initializer=gc.freeze) as pool:
-            yield from pool.imap(_extract_in_worker, _with_key(items, self), chunksize=CHUNK_SIZE)
+        batch = list(items)
+        with self.workers(n_process) as workers:
+            yield from workers.submit(batch).get()
+
+    def workers(self, n_process: int = 1) -> Workers:
+        """Extraction that runs while the caller does something else (see :class:`Workers`)."""
+        return Workers(lambda: self, n_process)
 
 
 _CAPITALISED_RE = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*")
@@ -127,23 +123,73 @@ def _unexplained(m: re.Match[str], offset: int, known: bytearray, lex: Lexicon) 
 
 
 # ----------------------------------------------------------------------- worker processes
-# Workers are forked after the parent has put its extractor in this cache, so they share it
-# copy-on-write instead of loading spaCy again.
 
 
-@lru_cache(maxsize=1)
-def _shared_extractor(key: str) -> Extractor:
-    return Extractor.load(Path(key) if key else None)
+class Pending:
+    """The summaries of one submitted batch, in submission order, once :meth:`get` returns."""
+
+    def __init__(self, get: Callable[[], list[ArticleSummary]]) -> None:
+        self._get = get
+
+    def get(self) -> list[ArticleSummary]:
+        return self._get()
 
 
-def _with_key(
-    items: Iterable[tuple[str, CleanArticle]], extractor: Extractor
-) -> Iterator[tuple[str, str, CleanArticle]]:
-    key = str(extractor.topics_file or "")
-    for name, article in items:
-        yield key, name, article
+class Workers:
+    """A pool of extraction processes that lives as long as the ``with`` block.
+
+    :meth:`submit` hands a batch to the workers and returns at once, so the caller can store the
+    previous batch while this one is extracted. The pool is forked at the first batch (after
+    ``load`` has built the extractor, which the workers then share copy-on-write instead of
+    loading the language model again) and only if there is one: with nothing new to extract, the
+    model is never loaded. With ``n_process <= 1``, or where fork is unavailable, a batch is
+    extracted in this process when its :meth:`Pending.get` is called.
+    """
+
+    def __init__(self, load: Callable[[], Extractor], n_process: int = 1) -> None:
+        self._load = load
+        self._parallel = n_process > 1 and "fork" in multiprocessing.get_all_start_methods()
+        self._n_process = n_process
+        self._pool: Pool | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()  # every submitted batch has been collected or is abandoned
+            self._pool.join()
+            self._pool = None
+
+    def submit(self, items: list[tuple[str, CleanArticle]]) -> Pending:
+        if not items:
+            return Pending(list)
+        if not self._parallel:
+            return Pending(lambda: [self._load().extract(article, name) for name, article in items])
+        if self._pool is None:
+            # gc.freeze in each worker: the collector would otherwise walk every object inherited
+            # from the parent (a bot process holds the picture and its consolidator), touching and
+            # so copying every page of it.
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(self._n_process, _start_worker, (self._load(),))
+        chunk = max(1, min(CHUNK_SIZE, len(items) // (2 * self._n_process)))
+        result = self._pool.map_async(_extract_in_worker, items, chunksize=chunk)
+        return Pending(result.get)
 
 
-def _extract_in_worker(item: tuple[str, str, CleanArticle]) -> ArticleSummary:
-    key, name, article = item
-    return _shared_extractor(key).extract(article, name)
+_worker: Extractor | None = None  # the extractor of this worker process
+
+
+def _start_worker(extractor: Extractor) -> None:
+    global _worker
+    _worker = extractor  # inherited through fork, not pickled
+    gc.freeze()
+
+
+def _extract_in_worker(item: tuple[str, CleanArticle]) -> ArticleSummary:
+    assert _worker is not None, "not a worker process"
+    name, article = item
+    return _worker.extract(article, name)

@@ -14,6 +14,7 @@ import pickle
 import threading
 import weakref
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,10 +39,25 @@ BATCH = 64
 EXTRACTOR_VERSION = "1"
 
 
+class Pending(Protocol):
+    def get(self) -> list[ArticleSummary]: ...
+
+
+class Workers(Protocol):
+    """Extraction in the background: a batch is submitted, then collected (see ``extract.Workers``)."""
+
+    def __enter__(self) -> Workers: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def submit(self, items: list[tuple[str, CleanArticle]]) -> Pending: ...
+
+
 class ExtractorLike(Protocol):
-    def extract_many(
-        self, items: Iterable[tuple[str, CleanArticle]], n_process: int = 1
-    ) -> Iterator[ArticleSummary]: ...
+    def workers(self, n_process: int = 1) -> Workers: ...
+
+
+AHEAD = 2  # batches handed to the extraction workers before the oldest is stored
 
 
 def ingest_articles(
@@ -54,9 +70,15 @@ def ingest_articles(
     on_total: Callable[[int], None] | None = None,
     on_source: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest inputs, extracting each new article and storing it with its facts; then update the picture."""
+    """Ingest inputs, extracting each new article and storing it with its facts; then update the picture.
+
+    Batches overlap: while the workers extract the next ``AHEAD`` batches, this process reads
+    sources and stores and merges the oldest batch, so neither waits for the other.
+    """
     report = IngestReport()
-    with SourceLoader(policy) as loader:
+    queue: deque[_Batch] = deque()
+    in_flight: set[str] = set()  # content hashes submitted for extraction and not yet stored
+    with SourceLoader(policy) as loader, extractor.workers(n_process) as workers:
         sources, report.rejected = expand_inputs(loader, inputs)
         if on_total is not None:
             on_total(len(sources))
@@ -68,24 +90,36 @@ def ingest_articles(
                 else:
                     batch.append(item)
             if len(batch) >= BATCH:
-                _store(db, batch, extractor, n_process, report)
+                queue.append(_submit(db, batch, workers, in_flight, report))
                 batch = []
+                if len(queue) > AHEAD:
+                    _store(db, queue.popleft(), workers, in_flight, report)
             if on_source is not None:
                 on_source(source)
         if batch:
-            _store(db, batch, extractor, n_process, report)
+            queue.append(_submit(db, batch, workers, in_flight, report))
+        while queue:
+            _store(db, queue.popleft(), workers, in_flight, report)
     if report.ingested:
         update_picture(db)
     return report
 
 
-def _store(
-    db: Database,
-    batch: list[Loaded],
-    extractor: ExtractorLike,
-    n_process: int,
-    report: IngestReport,
-) -> None:
+@dataclass
+class _Batch:
+    pending: list[tuple[Loaded, str]]  # (item, content hash) of what may need writing
+    extracting: list[str]  # the content hashes this batch submitted, in submission order
+    summaries: Pending
+
+
+def _submit(
+    db: Database, batch: list[Loaded], workers: Workers, in_flight: set[str], report: IngestReport
+) -> _Batch:
+    """Drop what is stored already from the same place; hand the new stories to the workers.
+
+    A story that an earlier batch still in flight is extracting is not extracted again: that
+    batch is stored first, so this one finds the story stored and only adds its source.
+    """
     hashes = [repo.content_hash(item.article.text) for item in batch]
     with db.transaction() as session:
         known = repo.existing_hashes(session, hashes)
@@ -97,39 +131,64 @@ def _store(
             report.unchanged += 1  # the same story from the same place: nothing to write
             continue
         pending.append((item, digest))
-        if digest not in known and digest not in fresh:
+        if digest not in known and digest not in fresh and digest not in in_flight:
             fresh[digest] = item
-    if not pending:
+    in_flight.update(fresh)
+    summaries = workers.submit([(d, it.article) for d, it in fresh.items()])
+    return _Batch(pending, list(fresh), summaries)
+
+
+def _store(db: Database, batch: _Batch, workers: Workers, in_flight: set[str], report: IngestReport) -> None:
+    """Store one batch's new articles with their facts in one transaction, then merge them."""
+    if not batch.pending:
         return
-    summaries = dict(
-        zip(
-            fresh,
-            extractor.extract_many(((d, it.article) for d, it in fresh.items()), n_process=n_process),
-            strict=True,
-        )
-    )
+    summaries = dict(zip(batch.extracting, batch.summaries.get(), strict=True))
     written: dict[int, ArticleSummary] = {}
-    with db.transaction() as session:
-        known = repo.existing_hashes(session, [digest for _, digest in pending])
-        for item, digest in pending:
-            if digest in known:
+    try:
+        with db.transaction() as session:
+            known = repo.existing_hashes(session, [digest for _, digest in batch.pending])
+            new: dict[str, repo.NewArticle] = {}
+            again: list[tuple[Loaded, str]] = []  # stored already, or earlier in this batch
+            for item, digest in batch.pending:
+                if digest in known or digest in new:
+                    again.append((item, digest))
+                    continue
+                summary = summaries.get(digest)
+                if summary is None:  # known when submitted, gone since: extract it after all
+                    summary = workers.submit([(digest, item.article)]).get()[0]
+                date = _date(summary.reference_date)
+                new[digest] = repo.NewArticle(item.article, item.source, digest, date, summary_facts(summary))
+            stored = repo.add_new_articles(session, list(new.values()), version=EXTRACTOR_VERSION)
+            if stored is None:  # another process stored some of them meanwhile: one at a time
+                added = [_add_one(session, story) for story in new.values()]
+            else:
+                added = [(row, True) for row in stored]
+            for (row, created), story in zip(added, new.values(), strict=True):
+                known[story.digest] = row.id
+                if not created:
+                    report.unchanged += 1
+                    continue
+                written[row.id] = article_summary(row, story.facts)
+                report.ingested += 1
+                report.article_ids.append(row.id)
+            for item, digest in again:
                 report.unchanged += 1
                 if repo.add_source_to(session, known[digest], item.source):
                     report.new_sources += 1
-                continue
-            article, created = repo.add_article(session, item.article, item.source, digest)
-            known[digest] = article.id
-            if not created:
-                report.unchanged += 1
-                continue
-            summary = summaries[digest]
-            article.reference_date = _date(summary.reference_date)
-            facts = summary_facts(summary)
-            repo.replace_facts(session, article, facts, version=EXTRACTOR_VERSION)
-            written[article.id] = article_summary(article, facts)
-            report.ingested += 1
-            report.article_ids.append(article.id)
-    _merge(db, written.values())  # committed: merged now, as they read back, and not kept
+    finally:
+        in_flight.difference_update(batch.extracting)
+    if written:
+        _merge(db, written.values())  # committed: merged now, as they read back, and not kept
+
+
+def _add_one(session: Session, story: repo.NewArticle) -> tuple[Article, bool]:
+    """Store one story as :func:`repo.add_new_articles` does; (row, False) when it is stored already
+    (then it only gains the source)."""
+    article, created = repo.add_article(session, story.article, story.source, story.digest)
+    if created:
+        article.reference_date = story.reference_date
+        repo.replace_facts(session, article, story.facts, version=EXTRACTOR_VERSION)
+    return article, created
 
 
 def _date(value: str | None) -> dt.date | None:

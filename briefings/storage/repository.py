@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,8 +21,9 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": 
 
 def content_hash(text: str) -> str:
     """A hash of the story that ignores case, whitespace and typographic quote styles."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    folded = re.sub(r"\s+", " ", folded).strip()
+    if not unicodedata.is_normalized("NFKC", text):  # the check is quick; normalising is not
+        text = unicodedata.normalize("NFKC", text)
+    folded = " ".join(text.translate(_QUOTES).casefold().split())  # str.split's whitespace is re's \s
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
@@ -80,6 +81,70 @@ def add_article(session: Session, article: CleanArticle, source: str, digest: st
         add_source(session, existing, source)
         return existing, False
     return row, True
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """A story to store with its first source and its extracted facts."""
+
+    article: CleanArticle
+    source: str
+    digest: str
+    reference_date: dt.date | None
+    facts: list[Fact]
+
+
+def add_new_articles(session: Session, new: Sequence[NewArticle], *, version: str) -> list[Article] | None:
+    """Insert stories that are not stored (as the caller found in this transaction), each with its
+    first source and its facts, in a few statements for all of them rather than several per story.
+
+    Returns the stored rows, in order. Returns None, keeping none of them, when another process
+    stored one of the stories meanwhile: the caller then goes one by one (:func:`add_article`).
+    """
+    outlets: dict[str, Outlet] = {}
+    now = dt.datetime.now(dt.UTC)
+    rows: list[Article] = []
+    for item in new:
+        outlet = item.article.outlet[:200] if item.article.outlet else None
+        if outlet and outlet not in outlets:
+            outlets[outlet] = outlet_named(session, outlet)
+        row = Article(
+            title=item.article.title[:500],
+            published=item.article.published,
+            reference_date=item.reference_date,
+            outlet=outlets[outlet] if outlet else None,
+            text=item.article.text,
+            content_hash=item.digest,
+            word_count=len(item.article.text.split()),
+            extracted_at=now,
+            extractor_version=version,
+        )
+        row.sources.append(ArticleSource(source=item.source[:SOURCE_MAX]))
+        rows.append(row)
+    try:
+        with session.begin_nested():
+            session.add_all(rows)
+            session.flush()
+            facts = [
+                {
+                    "article_id": row.id,
+                    "kind": fact.kind,
+                    "key": fact.key,
+                    "span_start": fact.span_start,
+                    "span_end": fact.span_end,
+                    "payload": fact.payload,
+                }
+                for row, item in zip(rows, new, strict=True)
+                for fact in item.facts
+            ]
+            if facts:
+                session.execute(insert(Fact), facts)
+    except IntegrityError:  # another process stored one of these stories meanwhile
+        for row in rows:
+            if row in session:
+                session.expunge(row)
+        return None
+    return rows
 
 
 def add_source(session: Session, article: Article, source: str) -> bool:
