@@ -31,6 +31,7 @@ from briefings.models import ArticleSummary
 from briefings.service.app import BriefingService
 from briefings.storage.db import Database
 from briefings.storage.facts import summary_facts
+from briefings.storage.picture import pack_picture
 from briefings.storage.tables import Article, Outlet, Picture, utcnow
 from briefings.views import build_brief
 
@@ -72,7 +73,7 @@ def build(db: Database, summaries: list[ArticleSummary]) -> None:
                 id=1,
                 version=1,
                 articles=len(summaries),
-                payload=picture.model_dump(mode="json"),
+                packed=pack_picture(picture),
                 updated_at=utcnow(),
             )
         )

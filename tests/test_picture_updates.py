@@ -17,6 +17,7 @@ from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
 from briefings.service import pipeline
 from briefings.storage.db import Database
+from briefings.storage.picture import unpack_picture
 from briefings.storage.tables import Article, Picture
 
 EXAMPLES = sorted(p for p in (Path(__file__).resolve().parents[1] / "examples" / "articles").glob("*.txt"))
@@ -26,7 +27,7 @@ def stored(db: Database) -> tuple[int, dict[str, Any], bool]:
     """(version, payload, whether a state is stored)."""
     with db.transaction() as session:
         row = session.scalars(select(Picture)).one()
-        return row.version, row.payload, row.state is not None
+        return row.version, unpack_picture(row.packed).model_dump(mode="json"), row.state is not None
 
 
 def from_scratch(db: Database) -> dict[str, Any]:

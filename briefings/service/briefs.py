@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from briefings.models import ArticleSummary, Consolidated, PersonRecord, Quote
 from briefings.storage.db import Database
 from briefings.storage.facts import article_summary, fold
+from briefings.storage.picture import unpack_picture
 from briefings.storage.tables import Article, ArticleSource, Fact, Outlet, Picture
 from briefings.views import (
     ArticleMeta,
@@ -55,10 +56,10 @@ def picture_version(session: Session) -> int:
 
 def load_picture(session: Session) -> tuple[int, Consolidated]:
     """The stored picture and its version (not the consolidator state stored beside it)."""
-    row = session.execute(select(Picture.version, Picture.payload).where(Picture.id == 1)).one_or_none()
+    row = session.execute(select(Picture.version, Picture.packed).where(Picture.id == 1)).one_or_none()
     if row is None:
         return 0, Consolidated()
-    return row.version, Consolidated.model_validate(row.payload)
+    return row.version, unpack_picture(row.packed)
 
 
 def article_index(session: Session) -> dict[str, ArticleMeta]:

@@ -33,6 +33,7 @@ from briefings.service.ingest import IngestReport, expand_inputs
 from briefings.storage import repository as repo
 from briefings.storage.db import Database
 from briefings.storage.facts import FactRow, article_summary, summary_facts
+from briefings.storage.picture import pack_picture
 from briefings.storage.tables import Article, Fact, Picture, utcnow
 
 BATCH = 64
@@ -248,7 +249,8 @@ def update_picture(db: Database) -> Consolidated:
     articles, while the picture is saved every time.
     """
     with _warm_lock, _gc_paused(), db.transaction() as session:
-        query = select(Picture).options(defer(Picture.state)).where(Picture.id == 1).with_for_update()
+        query = select(Picture).options(defer(Picture.state), defer(Picture.packed)).where(Picture.id == 1)
+        query = query.with_for_update()
         row = session.execute(query).scalar_one_or_none()
         warm = _current(db, row)
         _warm.pop(db, None)  # back only once this transaction has committed
@@ -261,11 +263,11 @@ def update_picture(db: Database) -> Consolidated:
             consolidator.add(summary)
         picture = consolidator.result()
         if row is None:
-            row = Picture(id=1, version=0, articles=0, payload={})
+            row = Picture(id=1, version=0, articles=0)
             session.add(row)
         row.version += 1
         row.articles = len(consolidator)
-        row.payload = picture.model_dump(mode="json")
+        row.packed = pack_picture(picture)
         if warm.saved == 0 or len(consolidator) - warm.saved >= STATE_EVERY:
             row.state = _freeze(consolidator)
             warm.saved = len(consolidator)
@@ -290,7 +292,7 @@ def _current(db: Database, row: Picture | None) -> _Warm:
 def _merge(db: Database, summaries: Iterable[ArticleSummary]) -> None:
     """Add the summaries of newly committed articles to this process's consolidator for ``db``."""
     with _warm_lock, _gc_paused(), db.transaction() as session:
-        query = select(Picture).options(defer(Picture.state)).where(Picture.id == 1)
+        query = select(Picture).options(defer(Picture.state), defer(Picture.packed)).where(Picture.id == 1)
         warm = _current(db, session.execute(query).scalar_one_or_none())
         for summary in summaries:
             if summary.article not in warm.consolidator:

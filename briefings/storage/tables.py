@@ -150,7 +150,7 @@ class Picture(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     articles: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a Consolidated, as JSON
+    packed: Mapped[bytes] = mapped_column(LargeBinary)  # a Consolidated: storage.picture.pack_picture
     # the consolidator's indexes (zlib-compressed pickle), so one more article is merged, not all
     state: Mapped[bytes | None] = mapped_column(LargeBinary)
 

@@ -36,10 +36,11 @@ from briefings.extract import Extractor
 from briefings.ingest.clean import clean_text
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.sources import _kind_for_suffix
-from briefings.models import CleanArticle
+from briefings.models import CleanArticle, Consolidated
 from briefings.service import IngestReport, ingest_articles
 from briefings.service.app import BriefingService
 from briefings.storage.db import Database
+from briefings.storage.picture import pack_picture
 from briefings.storage.repository import content_hash
 from briefings.storage.tables import Article, ArticleSource, Fact, Outlet, Picture
 from tests.bot_e2e.harness import make_settings
@@ -153,7 +154,7 @@ class IngestTarget:
         with self.db.transaction() as s:
             for table in (Fact, ArticleSource, Article, Outlet):
                 s.execute(delete(table))
-            s.execute(update(Picture).values(articles=0, payload={}, state=None))
+            s.execute(update(Picture).values(articles=0, packed=pack_picture(Consolidated()), state=None))
 
     def check(self, files: list[FuzzFile]) -> IngestReport:
         self.reset()
