@@ -76,9 +76,14 @@ def normalise(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw.lstrip("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.replace("\xa0", " ").replace("\t", " ")
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
-    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = _CONTROL.sub("", text)
+    lines = [(_SPACES.sub(" ", line) if "  " in line else line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r" {2,}")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def clean_text(raw: str, *, fallback_title: str | None = None) -> CleanArticle:

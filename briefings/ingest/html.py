@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import trafilatura
-
 from briefings.ingest.clean import clean_text
 from briefings.ingest.dates import parse_date
 from briefings.models import CleanArticle
@@ -20,6 +18,8 @@ class NoArticle(ValueError):
 
 
 def article_from_html(html: str, url: str | None = None) -> CleanArticle:
+    import trafilatura  # here: a run of text files need not load it (0.14 s)
+
     doc = trafilatura.bare_extraction(
         html,
         url=url,
