@@ -11,6 +11,7 @@ import pytest
 
 from briefings.extract import Extractor
 from briefings.service.app import BriefingService
+from briefings.service.briefs import picture_version
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import ADMIN, CHANNEL, assert_clean, make_service, running_bot
 from tests.bot_e2e.pages import PAGE
@@ -209,6 +210,8 @@ async def test_ingest_with_private_urls_allowed(
             server.user_sends(ADMIN, f"/ingest {url}")
             answer = await server.wait_for_message(ADMIN, "ingested 1", timeout=20)
             assert "rejected 0" in answer["text"]
+            with svc.db.transaction() as session:  # read by the ingest already, not by the next command
+                assert svc.reader.loaded_version == picture_version(session) > 0
             server.user_sends(ADMIN, f"/ingest {url}")
             again = await server.wait_for_message(ADMIN, "unchanged 1", timeout=20)
             assert "ingested 0" in again["text"]

@@ -278,7 +278,10 @@ class BriefingService:
 
     def ingest(self, inputs: list[str], *, allow_private: bool | None = None) -> IngestReport:
         policy = fetch_policy(self.settings, allow_private=allow_private)
-        return ingest_articles(self.db, inputs, policy, self.extractor)
+        report = ingest_articles(self.db, inputs, policy, self.extractor)
+        if report.ingested:
+            self.warm_up()  # the new picture is read here (in the ingest's thread), not by the next command
+        return report
 
     def ingest_url(self, url: str) -> IngestReport:
         """The bot's /ingest: http(s) URLs only, never a local path; private addresses only if allowed."""

@@ -103,6 +103,11 @@ class Reader:
         #: called after a new picture is loaded (the bot moves it out of the garbage collector's sight)
         self.after_load: Callable[[], None] | None = None
 
+    @property
+    def loaded_version(self) -> int | None:
+        """The version of the picture in memory (None before the first read)."""
+        return self._snapshot.version if self._snapshot is not None else None
+
     def snapshot(self) -> Snapshot:
         with self.db.transaction() as session:
             version = picture_version(session)
