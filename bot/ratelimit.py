@@ -20,9 +20,13 @@ The group default stays under Telegram's 20/min so that the outbox's record befo
 leaves (:data:`DEPARTING`) and jitter do not push the bot over it. Slots are taken in order, so
 waiting requests are served first come, first served.
 
-A 429 pauses every request for ``retry_after`` (Telegram does not say whether the limit hit was
-the chat's or the bot's), in every process sharing the pacer, and the request is retried, at most
-``max_retries`` times; then the :class:`~telegram.error.RetryAfter` goes to the caller. A 5xx
+A 429 does not say whether the limit hit was the chat's or the bot's. Since the bot keeps the
+overall rate itself, a 429 on a message to one chat is taken as that chat's: the chat waits
+``retry_after`` and everyone else goes on. When another chat had a 429 within ``FLOOD_CLUSTER``
+seconds, the limit is the bot's: every request pauses for ``retry_after``, in every process
+sharing the pacer (a 429 on a request that is not a message to a chat pauses everything at
+once). The request is retried, at most ``max_retries`` times; then the
+:class:`~telegram.error.RetryAfter` goes to the caller. A 5xx
 answer or a failed connection is retried ``server_error_retries`` times after a short pause (so a
 reply to a command survives a hiccup of the Bot API); a timeout is not (the request may have been
 delivered: the caller decides).
@@ -74,6 +78,8 @@ PRUNE_AT = 1024  # per-chat states kept before idle ones are dropped
 #: how far behind schedule the pacer may let requests catch up (a late wake-up of the event loop
 #: does not cost a slot); at most ``1 + SLACK * rate`` requests leave back to back
 SLACK = 0.1
+#: 429s to two different chats within this many seconds mean the bot's own limit, not a chat's
+FLOOD_CLUSTER = 1.0
 
 
 class Departure(Protocol):
@@ -218,12 +224,14 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self._departures = _Departures(math.ceil(overall_per_second), 1.0)
         self._chats: dict[int | str, _ChatState] = {}
         self._paused_until = 0.0
+        self._floods: deque[tuple[float, int | str]] = deque()  # recent 429s: (when, chat)
 
     async def initialize(self) -> None:
         self._turns = asyncio.Lock()
         self._departures = _Departures(math.ceil(self.overall_per_second), 1.0)
         self._chats.clear()
         self._paused_until = 0.0
+        self._floods.clear()
 
     async def shutdown(self) -> None:
         self._chats.clear()
@@ -248,13 +256,19 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 seconds = _seconds(exc.retry_after)
-                loop = asyncio.get_running_loop()
-                self._paused_until = max(self._paused_until, loop.time() + seconds + 0.1)
-                await self.pacer.pause(seconds + 0.1)
+                now = asyncio.get_running_loop().time()
+                if chat is not None and message and self._only_this_chat(chat, now):
+                    state = self._chat_state(chat, now)
+                    state.blocked_until = max(state.blocked_until, now + seconds + 0.1)
+                    scope = "this chat"
+                else:
+                    self._paused_until = max(self._paused_until, now + seconds + 0.1)
+                    await self.pacer.pause(seconds + 0.1)
+                    scope = "every chat"
                 flood_waits += 1
                 if flood_waits > retries:
                     raise
-                log.info("429 on %s: waiting %.1f s before retrying", endpoint, seconds)
+                log.info("429 on %s: %s waits %.1f s before retrying", endpoint, scope, seconds)
                 if departure is not None:  # not delivered: not on record while it waits either
                     await departure.stayed()
             except NetworkError as exc:
@@ -283,13 +297,15 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         while True:
             while (pause := self._paused_until - loop.time()) > 0:
                 await asyncio.sleep(pause)
-            started = loop.time()
+            held_until = 0.0
             if chat is not None and message:
-                state = self._chat_state(chat, started)
+                state = self._chat_state(chat, loop.time())
                 async with state.lock:
+                    await _until(state.blocked_until)  # a 429 on this chat: only it waits
                     await _until(state.window.reserve(loop.time()))
                     await self._overall_turn(departure)
-                    if loop.time() < self._paused_until:
+                    held_until = max(self._paused_until, state.blocked_until)
+                    if loop.time() < held_until:
                         state.window.slots.pop()
                     else:
                         state.window.slots[-1] = loop.time()
@@ -297,10 +313,18 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 await self._overall_turn(departure)
             elif departure is not None:
                 await departure.departing()
-            if loop.time() >= self._paused_until:
+            if loop.time() >= max(held_until, self._paused_until):
                 return
             if departure is not None:
                 await departure.stayed()
+
+    def _only_this_chat(self, chat: int | str, now: float) -> bool:
+        """Record a 429 on ``chat``; True unless another chat had one within ``FLOOD_CLUSTER`` s."""
+        floods = self._floods
+        while floods and floods[0][0] < now - FLOOD_CLUSTER:
+            floods.popleft()
+        floods.append((now, chat))
+        return all(other == chat for _, other in floods)
 
     async def _overall_turn(self, departure: Departure | None) -> None:
         """Wait for an overall slot, tell ``departure``, and leave: if telling it took long enough to
@@ -333,9 +357,10 @@ class _ChatState:
     def __init__(self, window: _Window) -> None:
         self.window = window
         self.lock = asyncio.Lock()
+        self.blocked_until = 0.0  # a 429 on this chat alone: nothing to it before then
 
     def idle(self, now: float) -> bool:
-        return not self.lock.locked() and self.window.idle(now)
+        return not self.lock.locked() and self.window.idle(now) and self.blocked_until <= now
 
 
 async def _until(moment: float) -> None:

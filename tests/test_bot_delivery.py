@@ -95,6 +95,53 @@ async def test_429_storm_every_digest_once(
     )
 
 
+async def test_a_429_on_one_chat_holds_that_chat_only(
+    botapi_server: BotApiServer, service: BriefingService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot keeps the overall rate itself, so a lone 429 is the chat's: the others go on."""
+    server = botapi_server
+    chats = subscribe_many(service, server, range(5001, 5041), *ONE_PART)
+    assert due_now(service) == 40
+    fault = server.inject("too_many_requests", method="sendMessage", chat_id=5001, retry_after=2)
+    with client_log(monkeypatch) as requests:
+        async with initialized(service) as app:
+            report = await sender_of(app).drain()
+    assert fault.triggered == 1 and report.sent == 40
+    assert_each_got_one_digest(server, chats)
+    (flood,) = [r for r in requests if r.status == 429]
+    assert flood.back is not None
+    during = [r for r in requests if r.method == "sendMessage" and flood.back < r.left < flood.back + 2]
+    assert len(during) >= 20  # the others were sent meanwhile (at 25/s: about 50 in two seconds)
+    assert all(r.chat_id != 5001 for r in during)  # but nothing to the chat that had the 429
+    assert left_during_a_pause(requests) == [] and retry_after_ignored(server) == []
+    assert_clean(server)
+
+
+async def test_429s_on_two_chats_at_once_hold_every_chat(
+    botapi_server: BotApiServer, service: BriefingService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two chats answered 429 within a second: the limit is the bot's, and everything pauses."""
+    server = botapi_server
+    chats = subscribe_many(service, server, range(5101, 5141), *ONE_PART)
+    assert due_now(service) == 40
+    faults = [
+        server.inject("too_many_requests", method="sendMessage", chat_id=chat, retry_after=2)
+        for chat in (5101, 5102)
+    ]
+    with client_log(monkeypatch) as requests:
+        async with initialized(service) as app:
+            report = await sender_of(app).drain()
+    assert [f.triggered for f in faults] == [1, 1] and report.sent == 40
+    assert_each_got_one_digest(server, chats)
+    floods = sorted((r for r in requests if r.status == 429), key=lambda r: r.back or 0.0)
+    assert len(floods) == 2 and floods[1].back is not None and floods[0].back is not None
+    assert floods[1].back - floods[0].back < 1.0
+    second = floods[1].back
+    assert [r for r in requests if r.method == "sendMessage" and second < r.left < second + 2] == []
+    assert left_during_a_pause(requests) == [] and retry_after_ignored(server) == []
+    assert_clean(server)
+
+
 async def test_blocked_user_fails_once_and_is_paused(
     botapi_server: BotApiServer, service: BriefingService
 ) -> None:

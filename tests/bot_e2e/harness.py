@@ -31,6 +31,7 @@ from telegram.request import HTTPXRequest
 from bot.app import build_application
 from bot.context import BotApp
 from bot.delivery import Sender
+from bot.ratelimit import FLOOD_CLUSTER
 from briefings.config import Settings, load_settings
 from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
@@ -230,19 +231,35 @@ def client_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ClientCall]]:
 
 
 def left_during_a_pause(calls: list[ClientCall]) -> list[str]:
-    """Requests that left the bot after it had a 429 answer and before its ``retry_after`` was over
-    (the bot pauses every request then, getUpdates aside)."""
+    """Requests that left the bot after it had a 429 answer and before its ``retry_after`` was over.
+
+    A 429 on a message to one chat holds that chat only, unless another chat had a 429 within
+    ``FLOOD_CLUSTER`` seconds before it: then it holds every request (getUpdates aside), as does a
+    429 on any other request."""
     problems = []
-    for pause in calls:
-        if pause.retry_after is None or pause.back is None:
-            continue
+    floods = sorted((c for c in calls if c.retry_after is not None and c.back is not None), key=_back)
+    for pause in floods:
+        assert pause.back is not None and pause.retry_after is not None
         end = pause.back + pause.retry_after
+        alone = pause.method == "sendMessage" and not any(
+            other.method == "sendMessage"
+            and other.chat_id != pause.chat_id
+            and pause.back - FLOOD_CLUSTER <= _back(other) <= pause.back
+            for other in floods
+        )
         problems += [
             f"{c.method} to {c.chat_id} {c.left - pause.back:.3f}s into a pause of {pause.retry_after:g}s"
+            + (" (of that chat)" if alone else "")
             for c in calls
-            if c.method != "getUpdates" and pause.back < c.left < end
+            if c.method != "getUpdates"
+            and pause.back < c.left < end
+            and (not alone or c.chat_id == pause.chat_id)
         ]
     return problems
+
+
+def _back(call: ClientCall) -> float:
+    return call.back if call.back is not None else float("inf")
 
 
 def busiest_second(calls: list[ClientCall], chat: object = None) -> int:
