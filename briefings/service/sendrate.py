@@ -9,8 +9,8 @@ the statement). Its clock is the database server's (``clock_timestamp()``), so t
 clocks need not agree; each process is told how long to wait, not when. A process takes one slot
 at a time (see :mod:`bot.ratelimit`), so slots are not hoarded by a process that then dies.
 
-A 429 moves ``next_at`` past its ``retry_after`` for every process. SQLite is for one process:
-there the pace is kept in memory.
+A 429 that means the bot's own limit moves ``next_at`` past its ``retry_after`` for every
+process. SQLite is for one process: there the pace is kept in memory.
 
 Every message waits for its slot, so taking one must be quick: the transaction commits without
 waiting for its WAL record to reach the disk (``synchronous_commit = off`` for that transaction
