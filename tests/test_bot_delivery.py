@@ -18,6 +18,7 @@ from briefings.service.clock import FixedClock
 from briefings.storage.tables import Delivery
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import (
+    ClientCall,
     assert_clean,
     busiest_second,
     client_log,
@@ -95,6 +96,16 @@ async def test_429_storm_every_digest_once(
     )
 
 
+async def drain_logged(
+    service: BriefingService, monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, list[ClientCall]]:
+    """Send everything due; (messages sent, the bot's requests as they left and came back)."""
+    with client_log(monkeypatch) as requests:
+        async with initialized(service) as app:
+            report = await sender_of(app).drain()
+    return report.sent, requests
+
+
 async def test_a_429_on_one_chat_holds_that_chat_only(
     botapi_server: BotApiServer, service: BriefingService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -103,10 +114,8 @@ async def test_a_429_on_one_chat_holds_that_chat_only(
     chats = subscribe_many(service, server, range(5001, 5041), *ONE_PART)
     assert due_now(service) == 40
     fault = server.inject("too_many_requests", method="sendMessage", chat_id=5001, retry_after=2)
-    with client_log(monkeypatch) as requests:
-        async with initialized(service) as app:
-            report = await sender_of(app).drain()
-    assert fault.triggered == 1 and report.sent == 40
+    sent, requests = await drain_logged(service, monkeypatch)
+    assert fault.triggered == 1 and sent == 40
     assert_each_got_one_digest(server, chats)
     (flood,) = [r for r in requests if r.status == 429]
     assert flood.back is not None
@@ -128,10 +137,8 @@ async def test_429s_on_two_chats_at_once_hold_every_chat(
         server.inject("too_many_requests", method="sendMessage", chat_id=chat, retry_after=2)
         for chat in (5101, 5102)
     ]
-    with client_log(monkeypatch) as requests:
-        async with initialized(service) as app:
-            report = await sender_of(app).drain()
-    assert [f.triggered for f in faults] == [1, 1] and report.sent == 40
+    sent, requests = await drain_logged(service, monkeypatch)
+    assert [f.triggered for f in faults] == [1, 1] and sent == 40
     assert_each_got_one_digest(server, chats)
     floods = sorted((r for r in requests if r.status == 429), key=lambda r: r.back or 0.0)
     assert len(floods) == 2 and floods[1].back is not None and floods[0].back is not None
