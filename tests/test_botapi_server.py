@@ -383,6 +383,39 @@ async def test_injected_faults_are_counted_separately() -> None:
         assert len(server.failed_calls(include_faults=True)) == 4
 
 
+@ignore_ptb_deprecations
+async def test_an_injected_429_holds_its_chat_or_the_whole_bot_like_telegram() -> None:
+    """An injected 429 is a flood wait like any other: a message sent inside its ``retry_after`` is
+    answered 429 again and counted as the bot's own violation, in its chat or, for a flood over the
+    whole bot, in every chat."""
+    clock = ManualClock()
+    async with BotApiServer(clock=clock) as server, client(server) as bot:
+        for user in (42, 43, 44):
+            server.add_user(user, started=True)
+        server.inject("too_many_requests", method="sendMessage", chat_id=42, retry_after=3)
+        with pytest.raises(RetryAfter):
+            await bot.send_message(42, "the injected 429")
+        await bot.send_message(43, "another chat goes on")
+        clock.advance(2.5)
+        with pytest.raises(RetryAfter) as info:
+            await bot.send_message(42, "inside the chat's flood wait")
+        assert _seconds(info.value.retry_after) == 1
+        clock.advance(0.5)
+        await bot.send_message(42, "after it")
+        assert [(v.scope, v.chat_id) for v in server.violations] == [("flood_wait", 42)]
+
+        server.inject("too_many_requests", method="sendMessage", chat_id=43, retry_after=2, scope="bot")
+        with pytest.raises(RetryAfter):
+            await bot.send_message(43, "a flood over the whole bot")
+        with pytest.raises(RetryAfter):
+            await bot.send_message(44, "any chat, inside it")
+        clock.advance(2)
+        await bot.send_message(44, "after it")
+        assert [(v.scope, v.chat_id) for v in server.violations][1:] == [("flood_wait", 44)]
+        stats = server.stats
+        assert (stats.injected_faults, stats.rate_limit_violations, stats.retry_after_ignored) == (2, 2, 2)
+
+
 async def test_probabilistic_faults_are_reproducible() -> None:
     async def failures(seed: int) -> list[int]:
         async with BotApiServer(seed=seed) as server, client(server) as bot:

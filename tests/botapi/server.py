@@ -96,6 +96,7 @@ from tests.botapi.state import (
     Fault,
     FaultKind,
     FaultPlan,
+    FloodScope,
     JSONDict,
     ManualClock,
     RateLimiter,
@@ -1397,6 +1398,7 @@ class BotApiServer:
         times: int | None = 1,
         probability: float = 1.0,
         retry_after: int = 5,
+        scope: FloodScope = "chat",
         hang_seconds: float = 30.0,
         status: int = 500,
         description: str | None = None,
@@ -1407,7 +1409,12 @@ class BotApiServer:
         ``kind``:
 
         * ``too_many_requests`` — 429 ``Too Many Requests: retry after N`` with
-          ``parameters.retry_after = retry_after``;
+          ``parameters.retry_after = retry_after``. As with Telegram, the flood wait then holds for
+          those N seconds: a message to that chat (``scope="chat"``: a chat's own flood control,
+          what a bot keeping the overall rate meets) or to any chat of the bot (``scope="bot"``:
+          Telegram's flood control over the whole bot) sent before they are over is answered 429
+          again and counted as a genuine violation (``retry_after_ignored``). Only while the flood
+          limits are enforced, and only for the methods they count;
         * ``internal_error`` — 500 ``Internal Server Error``;
         * ``bad_gateway`` — 502 with nginx's HTML page (PTB raises ``NetworkError``);
         * ``error`` — any ``status`` with ``description`` (e.g. 403 "Forbidden: ...");
@@ -1432,6 +1439,7 @@ class BotApiServer:
                 times=times,
                 probability=probability,
                 retry_after=retry_after,
+                scope=scope,
                 hang_seconds=hang_seconds,
                 status=status,
                 description=description or default_description.get(kind, ""),
@@ -1559,6 +1567,7 @@ class BotApiServer:
             return web.Response(status=502, text=NGINX_502, content_type="text/html")
         if kind == "too_many_requests":
             retry = fault.retry_after
+            self._flood_wait(ctx, fault.scope, retry)
             body: JSONDict = {
                 "ok": False,
                 "error_code": 429,
@@ -1570,6 +1579,18 @@ class BotApiServer:
         return self._respond(
             request, record, status, {"ok": False, "error_code": status, "description": fault.description}
         )
+
+    def _flood_wait(self, ctx: CallContext, scope: FloodScope, seconds: int) -> None:
+        """The flood wait an injected 429 imposes (see :meth:`inject`)."""
+        if not self._limiter.counts(ctx.method):
+            return
+        chat: int | None = None
+        if scope == "chat":
+            try:
+                chat = self.resolve_chat(ctx.bot, ctx.get_chat()).id
+            except ApiError:  # no such chat: the message would be refused anyway
+                return
+        self._limiter.hold(ctx.bot.token, chat, seconds)
 
     def _drop(self, request: web.Request, record: CallRecord) -> web.Response:
         record.status = -1

@@ -115,7 +115,8 @@ class RateLimits:
     When a limit is exceeded the call answers ``429 Too Many Requests: retry after N`` with
     ``parameters.retry_after = N`` (whole seconds, at least 1).  With ``flood_wait`` the chat (or the
     whole bot, for the global limit) then stays blocked for those N seconds: every message sent
-    before they are over is answered 429 as well and counted in ``Stats.retry_after_ignored``.
+    before they are over is answered 429 as well and counted in ``Stats.retry_after_ignored``; so
+    does the chat (or the bot) an injected 429 names (``BotApiServer.inject``).
     ``methods`` are the (lower-case) Bot API methods that count as messages.
     """
 
@@ -246,12 +247,22 @@ class RateLimiter:
             self._blocked_until[key] = now + retry_after
         return Violation(now, token, method, chat_id, scope, retry_after)
 
+    def hold(self, token: str, chat_id: int | None, seconds: float) -> None:
+        """A flood wait Telegram imposed without the bot breaking a limit (an injected 429): no
+        message to ``chat_id`` (``None``: to any chat of the bot) within ``seconds`` from now."""
+        if self.limits.enabled and self.limits.flood_wait:
+            key = (token, chat_id)
+            until = self.clock.monotonic() + seconds
+            self._blocked_until[key] = max(self._blocked_until.get(key, 0.0), until)
+
 
 # --------------------------------------------------------------------------------------------------
 # Fault injection
 # --------------------------------------------------------------------------------------------------
 
 FaultKind = Literal["too_many_requests", "internal_error", "bad_gateway", "hang", "drop", "error"]
+#: what an injected 429 holds: the chat the message was for, or every chat of the bot
+FloodScope = Literal["chat", "bot"]
 FAULT_KINDS: tuple[str, ...] = ("too_many_requests", "internal_error", "bad_gateway", "hang", "drop", "error")
 
 
@@ -272,6 +283,7 @@ class Fault:
     times: int | None = 1
     probability: float = 1.0
     retry_after: int = 5
+    scope: FloodScope = "chat"
     hang_seconds: float = 30.0
     status: int = 500
     description: str = "Internal Server Error"
