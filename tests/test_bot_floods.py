@@ -1,0 +1,74 @@
+"""End to end: what a 429 over the whole bot costs, now that a lone 429 holds only its chat.
+
+A 429 does not say whose limit it was. The bot keeps the overall rate itself, so it takes a lone 429
+as the chat's and goes on with the others (:mod:`bot.ratelimit`). When Telegram's flood control was
+in fact over the whole bot, the next message to another chat is answered 429 too: that second chat
+within ``FLOOD_CLUSTER`` tells the bot, which then pauses everything. The price of the guess is that
+message (and any other that left before its answer came back), which the test server counts as the
+bot's own violation; this test pins it. Without the second-chat rule it would be every message of
+the ``retry_after`` (about fifty here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefings.service.app import BriefingService
+from briefings.service.clock import FixedClock
+from tests.bot_e2e import fixtures as e2e
+from tests.bot_e2e.harness import (
+    ClientCall,
+    client_log,
+    initialized,
+    left_during_a_pause,
+    sender_of,
+    sent_texts,
+    subscribe_many,
+)
+from tests.botapi import BotApiServer
+
+botapi_server, corpus, bot_db_url, service = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
+
+EIGHT_IN_KOLKATA = dt.datetime(2025, 6, 13, 2, 30, tzinfo=dt.UTC)
+ONE_PART = ("08:00", "Asia/Kolkata", "terrorism")
+
+
+async def drain(service: BriefingService, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[ClientCall]]:
+    clock = service.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(EIGHT_IN_KOLKATA)
+    service.plan_due()
+    with client_log(monkeypatch) as requests:
+        async with initialized(service) as app:
+            report = await sender_of(app).drain()
+    return report.sent, requests
+
+
+async def test_a_flood_over_the_whole_bot_costs_one_probe_then_pauses_everything(
+    botapi_server: BotApiServer, service: BriefingService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = botapi_server
+    chats = subscribe_many(service, server, range(5201, 5241), *ONE_PART)
+    flooded = 5210  # mid-way: the bot is sending at its even pace by then
+    fault = server.inject(
+        "too_many_requests", method="sendMessage", chat_id=flooded, retry_after=2, scope="bot"
+    )
+    sent, requests = await drain(service, monkeypatch)
+    assert fault.triggered == 1 and sent == 40
+    first = sent_texts(server, chats[0])
+    assert all(sent_texts(server, chat) == first for chat in chats) and server.duplicates() == []
+
+    probes = server.violations  # messages to other chats inside the bot's flood wait
+    assert 1 <= len(probes) <= 3 and {v.scope for v in probes} == {"flood_wait"}
+    assert flooded not in {v.chat_id for v in probes}
+    assert len(server.failed_calls()) == len(probes)
+    floods = sorted((r for r in requests if r.status == 429), key=lambda r: r.back or 0.0)
+    assert len(floods) == 1 + len(probes)
+    assert floods[0].back is not None and floods[-1].back is not None
+    assert floods[-1].back - floods[0].back < 1.0  # found out within a second
+    end = floods[0].back + 2  # and from the probe's answer on, nothing until the bot's wait is over
+    after_probe = [r for r in requests if r.method == "sendMessage" and floods[-1].back < r.left < end]
+    assert after_probe == []
+    assert left_during_a_pause(requests) == []
