@@ -2,7 +2,8 @@
 
 The Application's rate limiter (:mod:`bot.ratelimit`) keeps Telegram's limits (overall, per private
 chat, per group), waits out 429 ``retry_after`` and retries 5xx answers. On top of it this sender
-retries timeouts with backoff, defers a delivery that still fails to a later tick, and on 403
+retries timeouts with backoff, defers a delivery that still fails to a later tick (after a 429, not
+before its ``retry_after`` is over: whoever retakes it does not know of the wait), and on 403
 (blocked, kicked, deactivated) marks the delivery failed and deactivates the chat.
 
 What a crash (SIGKILL, power loss) can do: Telegram has no idempotency key, so a message whose
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 RETRIES = 3
 CLAIM = 100  # deliveries claimed at most at once
+DEFER = dt.timedelta(seconds=30)  # a delivery that still fails is tried again this much later
 
 
 @dataclass
@@ -158,7 +160,9 @@ class Sender:
             report.failed += 1
             return
         except (NetworkError, RetryAfter, TelegramError) as exc:
-            delay, why = dt.timedelta(seconds=30), f"{type(exc).__name__}: {exc}"
+            delay, why = DEFER, f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, RetryAfter):  # not before the flood wait is over, whoever retakes it
+                delay = max(delay, dt.timedelta(seconds=_seconds(exc.retry_after) + 1))
             await self._write(self.service.retry_later, item.delivery_id, delay, why, item.attempt)
             report.deferred += 1
             return

@@ -14,9 +14,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
+from bot import delivery
+from bot.ratelimit import TelegramRateLimiter
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
+from briefings.storage.tables import Delivery
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import (
     ClientCall,
@@ -72,3 +76,29 @@ async def test_a_flood_over_the_whole_bot_costs_one_probe_then_pauses_everything
     after_probe = [r for r in requests if r.method == "sendMessage" and floods[-1].back < r.left < end]
     assert after_probe == []
     assert left_during_a_pause(requests) == []
+
+
+async def test_a_delivery_deferred_after_429s_waits_out_the_flood(
+    botapi_server: BotApiServer, service: BriefingService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delivery still answered 429 after its retries is tried again no sooner than the chat's
+    ``retry_after``: the process that retakes it (this one later, or another) does not know of it."""
+    server = botapi_server
+    subscribe_many(service, server, [5401], *ONE_PART)
+    server.inject("too_many_requests", method="sendMessage", chat_id=5401, times=None, retry_after=45)
+    monkeypatch.setattr(delivery, "RETRIES", 0)  # give up at the first 429 (no 45 s waits here)
+    clock = service.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(EIGHT_IN_KOLKATA)
+    service.plan_due()
+    async with initialized(service) as app:
+        limiter = app.bot.rate_limiter
+        assert isinstance(limiter, TelegramRateLimiter)
+        limiter.max_retries = 0
+        report = await sender_of(app).drain()
+    assert (report.sent, report.deferred) == (0, 1)
+    with service.db.transaction() as session:
+        (row,) = session.scalars(select(Delivery))
+        due = row.due_at if row.due_at.tzinfo else row.due_at.replace(tzinfo=dt.UTC)
+    assert row.status == "pending" and due >= EIGHT_IN_KOLKATA + dt.timedelta(seconds=45)
+    assert server.violations == []
