@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class LocalServer:
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, str, bytes]] = {}
+        self.headers: dict[str, dict[str, str]] = {}
         self.hits: dict[str, int] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -25,10 +26,16 @@ class LocalServer:
         return self.base + path
 
     def add(
-        self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", status: int = 200
+        self,
+        path: str,
+        body: bytes | str,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
     ) -> str:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.routes[path] = (status, content_type, data)
+        self.headers[path] = dict(headers or {})
         return self.url(path)
 
     def start(self) -> None:
@@ -61,6 +68,9 @@ class LocalServer:
                     except (BrokenPipeError, ConnectionResetError):
                         pass
                     return
+                if path.startswith("/drip"):  # a byte every 0.2 s for 5 s: each read is quick
+                    self._drip(headers_too=path.startswith("/drip-headers"))
+                    return
                 if path.startswith("/redirect/"):
                     self.send_response(302)
                     self.send_header("Location", path.removeprefix("/redirect"))
@@ -75,8 +85,27 @@ class LocalServer:
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in server.headers.get(path, {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
+
+            def _drip(self, *, headers_too: bool) -> None:
+                lines = [b"HTTP/1.1 200 OK", b"Content-Type: text/plain", b"Content-Length: 25"]
+                if headers_too:  # the status line and headers, one line every 0.2 s, then the body
+                    lines += [f"X-Slow-{i}: {i}".encode() for i in range(25)]
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    for line in lines:
+                        self.wfile.write(line + b"\r\n")
+                        self.wfile.flush()
+                        if headers_too:
+                            time.sleep(0.2)
+                    self.wfile.write(b"\r\n")
+                    for _ in range(25):
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                self.close_connection = True
 
         return Handler

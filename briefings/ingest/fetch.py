@@ -1,4 +1,5 @@
-"""A safe HTTP fetch: http/https only, timeouts, a size cap enforced while streaming, redirects re-checked."""
+"""A safe HTTP fetch: http/https only, one deadline over the whole fetch, a size cap enforced while
+streaming, redirects re-checked."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from briefings.errors import FetchError
+from briefings.ingest.connect import Connector
+from briefings.ingest.deadline import deadline, remaining
+from briefings.ingest.transport import BackendTransport
 
 USER_AGENT = "briefings/0.1 (+https://github.com/; news briefing bot)"
 MAX_REDIRECTS = 5
@@ -24,7 +28,7 @@ class Fetched:
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    timeout: float = 15.0
+    timeout: float = 15.0  # seconds for the whole fetch: connect, headers, body and redirects
     max_bytes: int = 5 * 1024 * 1024
     allow_private: bool = False
 
@@ -48,21 +52,31 @@ def check_url(url: str, *, allow_private: bool) -> None:
             raise FetchError(f"refused: {parts.hostname} is a private or local address")
 
 
-def fetch(url: str, policy: FetchPolicy, client: httpx.Client | None = None) -> Fetched:
-    """GET a URL under the policy; raise :class:`FetchError` with a one-line reason."""
-    owns = client is None
-    http = client or httpx.Client(
-        timeout=httpx.Timeout(policy.timeout), follow_redirects=False, headers={"User-Agent": USER_AGENT}
+def new_client(policy: FetchPolicy) -> httpx.Client:
+    """The client for fetches under ``policy``: its connections keep to the deadline of each fetch."""
+    return httpx.Client(
+        transport=BackendTransport(Connector()),
+        timeout=httpx.Timeout(policy.timeout),
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
     )
+
+
+def fetch(url: str, policy: FetchPolicy, client: httpx.Client | None = None) -> Fetched:
+    """GET a URL under the policy, all of it within ``policy.timeout`` seconds; raise
+    :class:`FetchError` with a one-line reason."""
+    owns = client is None
+    http = client or new_client(policy)
     try:
-        current = url
-        for _ in range(MAX_REDIRECTS + 1):
-            check_url(current, allow_private=policy.allow_private)
-            result = _get_once(http, current, policy)
-            if isinstance(result, Fetched):
-                return result
-            current = result
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+        with deadline(policy.timeout):
+            current = url
+            for _ in range(MAX_REDIRECTS + 1):
+                check_url(current, allow_private=policy.allow_private)
+                result = _get_once(http, current, policy)
+                if isinstance(result, Fetched):
+                    return result
+                current = result
+            raise FetchError(f"more than {MAX_REDIRECTS} redirects")
     finally:
         if owns:
             http.close()
@@ -70,8 +84,12 @@ def fetch(url: str, policy: FetchPolicy, client: httpx.Client | None = None) -> 
 
 def _get_once(http: httpx.Client, url: str, policy: FetchPolicy) -> Fetched | str:
     """Fetch once: the body, or the next URL when redirected."""
+    left = remaining()
     try:
-        with http.stream("GET", url, timeout=policy.timeout) as response:
+        if left is not None and left <= 0:
+            raise httpx.TimeoutException("the deadline of the fetch has passed")
+        wait = policy.timeout if left is None else min(policy.timeout, left)
+        with http.stream("GET", url, timeout=wait) as response:
             if response.is_redirect:
                 location = response.headers.get("location")
                 if not location:

@@ -19,7 +19,7 @@ from briefings.ingest.clean import clean_text
 from briefings.ingest.dates import plausible
 from briefings.ingest.decode import NotText, decode_text, sniff_format
 from briefings.ingest.feed import Feed, NotAFeed, parse_feed
-from briefings.ingest.fetch import USER_AGENT, FetchPolicy, fetch
+from briefings.ingest.fetch import FetchPolicy, fetch, new_client
 from briefings.ingest.html import NoArticle, article_from_html
 from briefings.models import CleanArticle
 
@@ -80,11 +80,7 @@ class SourceLoader:
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(
-                timeout=httpx.Timeout(self.policy.timeout),
-                follow_redirects=False,
-                headers={"User-Agent": USER_AGENT},
-            )
+            self._client = new_client(self.policy)
         return self._client
 
     def expand(self, inputs: list[str]) -> Iterator[str | Rejected]:
