@@ -4,7 +4,9 @@ checked."""
 
 from __future__ import annotations
 
+import socket
 import time
+from typing import Any
 
 import pytest
 
@@ -23,3 +25,34 @@ def test_a_server_dripping_bytes_is_cut_off_at_the_total_deadline(web: LocalServ
     with pytest.raises(FetchError, match=r"timed out after 1 s"):
         fetch(web.url(path), OPEN)
     assert time.monotonic() - started < 1.6
+
+
+#: a public address (example.com's of old) that refuses the loopback server's port
+PUBLIC = "93.184.215.14"
+
+
+def test_a_name_rebound_to_loopback_after_the_check_is_never_fetched(
+    web: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name answers a public address first and 127.0.0.1 afterwards. The guard
+    must connect to the address it checked, not ask the resolver again. The resolver is the one
+    stand-in here (no DNS server can be pointed at in a test): every other name resolves for real."""
+    web.add("/rebound/secret.html", "<html><body><p>the loopback secret</p></body></html>")
+    port = web.url("/").rsplit(":", 1)[1].rstrip("/")
+    real = socket.getaddrinfo
+    answers: list[str] = []
+
+    def rebinding(host: bytes | str | None, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name != "rebind.example":
+            return real(host, *args, **kwargs)
+        answers.append(PUBLIC if not answers else "127.0.0.1")
+        return real(answers[-1], *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    strict = FetchPolicy(timeout=1.0, max_bytes=64 * 1024, allow_private=False)
+    with pytest.raises(FetchError) as refused:
+        fetch(f"http://rebind.example:{port}/rebound/secret.html", strict)
+    assert "timed out" in str(refused.value) or "unreachable" in str(refused.value)
+    assert web.hits.get("/rebound/secret.html", 0) == 0
+    assert answers == [PUBLIC]  # resolved once: the address checked is the address connected to

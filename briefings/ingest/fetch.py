@@ -3,8 +3,6 @@ streaming, redirects re-checked."""
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -33,32 +31,26 @@ class FetchPolicy:
     allow_private: bool = False
 
 
-def check_url(url: str, *, allow_private: bool) -> None:
-    """Refuse URLs that are not http(s), and (unless allowed) those that resolve to private addresses."""
+def check_url(url: str) -> None:
+    """Refuse URLs that are not http(s) or have no host. Addresses are checked where the
+    connection is made (:mod:`briefings.ingest.connect`), for this URL and every redirect."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"only http and https URLs are fetched, not {parts.scheme or 'a bare path'}")
     if not parts.hostname:
         raise FetchError("the URL has no host")
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve host {parts.hostname}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise FetchError(f"refused: {parts.hostname} is a private or local address")
 
 
 def new_client(policy: FetchPolicy) -> httpx.Client:
-    """The client for fetches under ``policy``: its connections keep to the deadline of each fetch."""
+    """The client for fetches under ``policy``: its connections go to the addresses the policy allows
+    (checked once, then connected to) and keep to the deadline of each fetch. Proxies from the
+    environment are not used: they would connect to addresses no one checked."""
     return httpx.Client(
-        transport=BackendTransport(Connector()),
+        transport=BackendTransport(Connector(allow_private=policy.allow_private)),
         timeout=httpx.Timeout(policy.timeout),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
+        trust_env=False,
     )
 
 
@@ -71,7 +63,7 @@ def fetch(url: str, policy: FetchPolicy, client: httpx.Client | None = None) -> 
         with deadline(policy.timeout):
             current = url
             for _ in range(MAX_REDIRECTS + 1):
-                check_url(current, allow_private=policy.allow_private)
+                check_url(current)
                 result = _get_once(http, current, policy)
                 if isinstance(result, Fetched):
                     return result
