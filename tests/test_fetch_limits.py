@@ -4,8 +4,11 @@ checked."""
 
 from __future__ import annotations
 
+import gzip
 import socket
 import time
+import tracemalloc
+import zlib
 from typing import Any
 
 import pytest
@@ -56,3 +59,26 @@ def test_a_name_rebound_to_loopback_after_the_check_is_never_fetched(
     assert "timed out" in str(refused.value) or "unreachable" in str(refused.value)
     assert web.hits.get("/rebound/secret.html", 0) == 0
     assert answers == [PUBLIC]  # resolved once: the address checked is the address connected to
+
+
+def test_a_gzip_bomb_is_cut_off_as_it_is_decompressed(web: LocalServer) -> None:
+    """64 MiB of zeros in 64 KiB of gzip: the cap applies to the bytes decompression produces, so
+    at most the cap and one compressed chunk are ever held, not the whole first chunk inflated."""
+    bomb = gzip.compress(bytes(64 * 1024 * 1024), 9)
+    url = web.add("/bomb.txt", bomb, "text/plain", headers={"Content-Encoding": "gzip"})
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="too large"):
+            fetch(url, OPEN)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024, f"{peak / 2**20:.1f} MiB held while reading a 64 KiB-capped body"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "x-gzip"])
+def test_a_compressed_page_under_the_cap_is_read_whole(web: LocalServer, encoding: str) -> None:
+    text = ("All quiet on the border today. " * 400).encode()
+    packed = zlib.compress(text) if encoding == "deflate" else gzip.compress(text)
+    url = web.add(f"/packed-{encoding}.txt", packed, "text/plain", headers={"Content-Encoding": encoding})
+    assert fetch(url, OPEN).content == text

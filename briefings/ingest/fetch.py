@@ -1,5 +1,5 @@
-"""A safe HTTP fetch: http/https only, one deadline over the whole fetch, a size cap enforced while
-streaming, redirects re-checked."""
+"""A safe HTTP fetch: http/https only, one deadline over the whole fetch, a size cap on the decoded
+bytes enforced while streaming, redirects re-checked."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import httpx
 from briefings.errors import FetchError
 from briefings.ingest.connect import Connector
 from briefings.ingest.deadline import deadline, remaining
+from briefings.ingest.decompress import ACCEPT_ENCODING, decoder_for
 from briefings.ingest.transport import BackendTransport
 
 USER_AGENT = "briefings/0.1 (+https://github.com/; news briefing bot)"
@@ -49,7 +50,7 @@ def new_client(policy: FetchPolicy) -> httpx.Client:
         transport=BackendTransport(Connector(allow_private=policy.allow_private)),
         timeout=httpx.Timeout(policy.timeout),
         follow_redirects=False,
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         trust_env=False,
     )
 
@@ -92,11 +93,10 @@ def _get_once(http: httpx.Client, url: str, policy: FetchPolicy) -> Fetched | st
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > policy.max_bytes:
                 raise FetchError(f"too large ({int(declared)} bytes; the limit is {policy.max_bytes})")
+            decoder = decoder_for(response.headers.get("content-encoding", ""), policy.max_bytes)
             body = bytearray()
-            for chunk in response.iter_bytes():
-                body.extend(chunk)
-                if len(body) > policy.max_bytes:
-                    raise FetchError(f"too large (over the {policy.max_bytes}-byte limit)")
+            for chunk in response.iter_raw():  # decoded here, under the cap, not by httpx
+                body += decoder.feed(chunk)
             return Fetched(
                 url=str(response.url),
                 content=bytes(body),
