@@ -226,3 +226,21 @@ async def test_ingest_with_private_urls_allowed(
     assert warnings_of(caplog, "bot.handlers.admin") == []  # nothing refused
     assert f"/ingest by {ADMIN} of {url}: ingested 1, unchanged 0, rejected 0" in caplog.messages
     assert_clean(server)
+
+
+async def test_ingest_of_a_malformed_url_is_a_rejection_not_an_error(
+    botapi_server: BotApiServer, service: BriefingService, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bracket left open, a port out of range, an empty host label: each answered with its
+    rejection, with the guard on, and nothing logged at ERROR."""
+    caplog.set_level(logging.INFO)
+    server = botapi_server
+    async with running_bot(service):
+        for url in ("http://example.com:99999/", "http://[::1", "http://a..b/"):
+            server.user_sends(ADMIN, f"/ingest {url}")
+            answer = await server.wait_for_message(ADMIN, "rejected 1", timeout=10)
+            assert "malformed URL" in answer["text"], answer["text"]
+            assert "Sorry" not in answer["text"]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert service.stats().articles == 10
+    assert_clean(server)

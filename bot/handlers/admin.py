@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 REFUSAL = "Sorry, that command is for the bot's admins."
 USAGE = "Usage: /ingest &lt;url&gt; (a page or an RSS/Atom feed)"
+_HTTP = re.compile(r"https?://", re.IGNORECASE)
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -65,7 +67,7 @@ async def ingest(update: Update, context: BotContext) -> None:
         await reply_messages(update, [USAGE])
         return
     admin = update.effective_user.id if update.effective_user else None
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
+    if not _HTTP.match(url):  # not urlsplit: it raises on a malformed URL, which the fetch rejects
         # the service also reads files and folders; from a chat, only the safe fetch of a URL
         log.warning("/ingest by %s: refused %s: not an http(s) URL", admin, for_log(url))
         await reply_messages(update, [f"Only http and https URLs can be ingested from here. {USAGE}"])

@@ -18,9 +18,10 @@ from briefings.errors import FetchError
 from briefings.ingest.clean import clean_text
 from briefings.ingest.dates import plausible
 from briefings.ingest.decode import NotText, decode_text, sniff_format
-from briefings.ingest.feed import Feed, NotAFeed, parse_feed
+from briefings.ingest.feed import Feed, FeedEntry, NotAFeed, parse_feed
 from briefings.ingest.fetch import FetchPolicy, fetch, new_client
 from briefings.ingest.html import NoArticle, article_from_html
+from briefings.ingest.urls import parse_url
 from briefings.models import CleanArticle
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -56,6 +57,18 @@ def _escaped(m: re.Match[str]) -> str:
 
 
 Item = Loaded | Rejected
+
+#: what reading one input can raise beyond the reasons given on purpose: the parsers of URLs and
+#: host names (ValueError, UnicodeError), the file system (OSError), ``~user`` expansion
+#: (RuntimeError). Caught where one input is read, they reject that input alone.
+INPUT_ERRORS = (ValueError, OSError, RuntimeError, httpx.InvalidURL)
+
+
+def unreadable(exc: BaseException) -> str:
+    """One line on an input that raised: what was raised, and its first line."""
+    detail = str(exc).strip().splitlines()
+    reason = f"{detail[0][:160]}" if detail else ""
+    return f"unreadable input ({type(exc).__name__}{': ' + reason if reason else ''})"
 
 
 def is_url(value: str) -> bool:
@@ -101,11 +114,15 @@ class SourceLoader:
                     yield Rejected(value, "no such file or directory")
 
     def load(self, source: str) -> Iterator[Item]:
-        """One expanded input (a file path or URL) to its articles."""
-        if is_url(source):
-            yield from self._load_url(source)
-        else:
-            yield from self._load_path(Path(source))
+        """One expanded input (a file path or URL) to its articles; whatever the input holds, its
+        failures are its own rejections (what it yielded before failing is kept)."""
+        try:
+            if is_url(source):
+                yield from self._load_url(source)
+            else:
+                yield from self._load_path(Path(source))
+        except INPUT_ERRORS as exc:
+            yield Rejected(source, unreadable(exc))
 
     # ------------------------------------------------------------------ files
 
@@ -183,27 +200,37 @@ class SourceLoader:
     def _feed_entries(self, source: str, feed: Feed) -> Iterator[Item]:
         for entry in feed.entries:
             entry_source = entry.link or (f"{source}#{entry.guid}" if entry.guid else source)
-            if entry.text is not None:
-                article = clean_text(entry.text, fallback_title=entry.title or None)
-                article = article.model_copy(
-                    update={"title": entry.title or article.title, "url": entry.link}
-                )
-            elif entry.link and is_url(entry.link):
-                loaded = list(self._load_url(entry.link))
-                if not loaded or isinstance(loaded[0], Rejected):
-                    yield loaded[0] if loaded else Rejected(entry.link, "no article in the page")
-                    continue
-                article = loaded[0].article
-            else:
-                yield Rejected(entry_source, "feed entry has neither full content nor a link")
-                continue
-            article = article.model_copy(
-                update={
-                    "published": entry.published or article.published,
-                    "outlet": article.outlet or feed.title,
-                }
-            )
-            yield _checked(entry_source, article)
+            try:
+                yield from self._feed_entry(entry_source, entry, feed)
+            except INPUT_ERRORS as exc:  # one entry's trouble is that entry's rejection
+                yield Rejected(entry_source, unreadable(exc))
+
+    def _feed_entry(self, entry_source: str, entry: FeedEntry, feed: Feed) -> Iterator[Item]:
+        if entry.link and is_url(entry.link):
+            try:
+                parse_url(entry.link)
+            except FetchError as exc:
+                yield Rejected(entry_source, f"feed entry link: {exc}")
+                return
+        if entry.text is not None:
+            article = clean_text(entry.text, fallback_title=entry.title or None)
+            article = article.model_copy(update={"title": entry.title or article.title, "url": entry.link})
+        elif entry.link and is_url(entry.link):
+            loaded = list(self._load_url(entry.link))
+            if not loaded or isinstance(loaded[0], Rejected):
+                yield loaded[0] if loaded else Rejected(entry.link, "no article in the page")
+                return
+            article = loaded[0].article
+        else:
+            yield Rejected(entry_source, "feed entry has neither full content nor a link")
+            return
+        article = article.model_copy(
+            update={
+                "published": entry.published or article.published,
+                "outlet": article.outlet or feed.title,
+            }
+        )
+        yield _checked(entry_source, article)
 
 
 def _checked(source: str, article: CleanArticle) -> Item:

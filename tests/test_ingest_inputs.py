@@ -1,0 +1,110 @@
+"""Hostile inputs to ingestion, each one rejected on its own line while the rest of the batch is
+stored: malformed URLs (from the command line or from a feed), bad local paths. On a real SQLite
+file and on PostgreSQL, with pages and feeds served from 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefings import service
+from briefings.extract import Extractor
+from briefings.ingest.fetch import FetchPolicy
+from briefings.service import IngestReport
+from briefings.storage.db import Database
+from tests import samples
+from tests.webserver import LocalServer
+
+OPEN = FetchPolicy(timeout=1.0, max_bytes=64 * 1024, allow_private=True)
+GUARDED = FetchPolicy(timeout=1.0, max_bytes=64 * 1024, allow_private=False)
+REPO = Path(__file__).resolve().parents[1]
+
+MALFORMED_URLS = [
+    "http://[::1",  # ValueError: Invalid IPv6 URL
+    "http://a..b/",  # UnicodeError: an empty IDNA label
+    "http://" + "a" * 70 + ".com/",  # UnicodeError: an IDNA label over 63 characters
+    "http://example.com:99999/",  # ValueError: port out of range
+    "http://example.com:abc/",  # ValueError: port not a number
+    "http://ex\u2100ample.com/",  # ValueError: invalid characters under NFKC normalisation
+    "http://xn--/",  # IDNAError: no Punycode in an A-label
+    "http://[::1]]/",  # httpx.InvalidURL
+    "http://exa\x00mple.com/",  # a NUL in the host
+]
+
+
+def ingest(db: Database, extractor: Extractor, inputs: list[str], policy: FetchPolicy) -> IngestReport:
+    return service.ingest_articles(db, inputs, policy, extractor)
+
+
+@pytest.mark.parametrize("policy", [OPEN, GUARDED], ids=["open", "guarded"])
+def test_malformed_urls_are_rejected_one_line_each_and_the_batch_goes_on(
+    db: Database, extractor: Extractor, tmp_path: Path, policy: FetchPolicy
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(samples.WIRE, encoding="utf-8")
+    report = ingest(db, extractor, [str(good), *MALFORMED_URLS], policy)
+    assert report.ingested == 1
+    assert sorted(r.source for r in report.rejected) == sorted(MALFORMED_URLS)
+    for rejected in report.rejected:
+        line = rejected.line()
+        assert "\n" not in line and rejected.reason.startswith("malformed URL ("), line
+    assert [r.sources for r in service.list_articles(db)] == [[str(good)]]
+
+
+def test_feed_entries_with_bad_links_are_rejected_one_by_one(
+    db: Database, extractor: Extractor, web: LocalServer
+) -> None:
+    """A feed is remote input: an entry's malformed link must not abort the feed, the batch, or the run."""
+    web.add(
+        "/inputs/linked.html",
+        samples.html_page("Linked story", [p.replace("ferry", "rail") for p in samples.PAGE_PARAGRAPHS]),
+    )
+    full = samples.long_html(samples.PAGE_PARAGRAPHS)
+    feed = web.add(
+        "/inputs/feed.rss",
+        samples.rss(
+            [
+                ("Broken bracket", "http://[oops", "teaser"),
+                ("Broken port", "http://example.com:99999/story", "teaser"),
+                ("Broken label", "http://a..b/story", "teaser"),
+                ("Full story, broken link", "http://[oops/full", full),
+                ("Linked page", web.url("/inputs/linked.html"), "teaser"),
+            ]
+        ),
+        "application/rss+xml",
+    )
+    report = ingest(db, extractor, [feed], OPEN)
+    assert report.ingested == 1, report.rejected
+    reasons = {r.source: r.reason for r in report.rejected}
+    assert sorted(reasons) == sorted(
+        ["http://[oops", "http://example.com:99999/story", "http://a..b/story", "http://[oops/full"]
+    )
+    assert all("malformed URL (" in reason for reason in reasons.values()), reasons
+    assert [r.title for r in service.list_articles(db)] == ["Linked story"]
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefings.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_cli_rejects_a_malformed_url_in_one_line_and_keeps_the_good_file(db_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "BRIEFINGS_DATABASE_URL": db_url, "PYTHONPATH": str(REPO)}
+    good = tmp_path / "good.txt"
+    good.write_text(samples.WIRE, encoding="utf-8")
+    result = run_cli(["ingest", str(good), "http://[::1", "http://a..b/"], env, tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert result.stdout.strip() == "ingested 1, unchanged 0, rejected 2"
+    rejected = [line for line in result.stderr.splitlines() if line.startswith("rejected ")]
+    assert [line.split(": ", 1)[0] for line in rejected] == ["rejected http://[::1", "rejected http://a..b/"]
