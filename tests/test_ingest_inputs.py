@@ -108,3 +108,35 @@ def test_cli_rejects_a_malformed_url_in_one_line_and_keeps_the_good_file(db_url:
     assert result.stdout.strip() == "ingested 1, unchanged 0, rejected 2"
     rejected = [line for line in result.stderr.splitlines() if line.startswith("rejected ")]
     assert [line.split(": ", 1)[0] for line in rejected] == ["rejected http://[::1", "rejected http://a..b/"]
+
+
+def bad_paths(tmp_path: Path) -> list[str]:
+    return [
+        "~nosuchuser-briefings/x.txt",  # RuntimeError from expanduser
+        str(tmp_path / ("n" * 300 + ".txt")),  # OSError ENAMETOOLONG from stat
+        str(tmp_path / ("d" * 300) / "x.txt"),  # the same, in a folder's name
+    ]
+
+
+def test_bad_local_paths_are_rejected_one_line_each(
+    db: Database, extractor: Extractor, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(samples.WIRE, encoding="utf-8")
+    paths = bad_paths(tmp_path)
+    report = ingest(db, extractor, [paths[0], str(good), *paths[1:]], OPEN)
+    assert report.ingested == 1
+    reasons = {r.source: r.reason for r in report.rejected}
+    assert sorted(reasons) == sorted(paths)
+    assert reasons[paths[0]] == "no such user: ~nosuchuser-briefings"
+    assert reasons[paths[1]] == reasons[paths[2]] == "cannot read (File name too long)"
+
+
+def test_cli_rejects_bad_paths_without_a_traceback(db_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "BRIEFINGS_DATABASE_URL": db_url, "PYTHONPATH": str(REPO)}
+    good = tmp_path / "good.txt"
+    good.write_text(samples.WIRE, encoding="utf-8")
+    result = run_cli(["ingest", *bad_paths(tmp_path), str(good)], env, tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert result.stdout.strip() == "ingested 1, unchanged 0, rejected 3"

@@ -105,13 +105,7 @@ class SourceLoader:
             elif is_url(value):
                 yield value
             else:
-                path = Path(value).expanduser()
-                if path.is_dir():
-                    yield from _walk(path)
-                elif path.exists() or path.is_symlink():
-                    yield str(path)
-                else:
-                    yield Rejected(value, "no such file or directory")
+                yield from _expand_path(value)
 
     def load(self, source: str) -> Iterator[Item]:
         """One expanded input (a file path or URL) to its articles; whatever the input holds, its
@@ -240,6 +234,28 @@ def _checked(source: str, article: CleanArticle) -> Item:
     if article.published is not None and plausible(article.published) is None:
         article = article.model_copy(update={"published": None})
     return Loaded(source, article)
+
+
+def _expand_path(value: str) -> Iterator[str | Rejected]:
+    """A path to its files (a folder's recursively); a path that cannot be looked at is rejected."""
+    try:
+        path = Path(value).expanduser()
+    except RuntimeError:  # ~name of no user, or no home directory at all
+        user = value.split("/", 1)[0]
+        yield Rejected(value, f"no such user: {user}" if user != "~" else "no home directory to expand ~")
+        return
+    try:
+        if path.is_dir():
+            files = list(_walk(path))
+        elif path.exists() or path.is_symlink():
+            files = [str(path)]
+        else:
+            yield Rejected(value, "no such file or directory")
+            return
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte, no permission
+        yield Rejected(value, f"cannot read ({getattr(exc, 'strerror', None) or type(exc).__name__})")
+        return
+    yield from files
 
 
 def _walk(folder: Path) -> Iterator[str]:
