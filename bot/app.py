@@ -36,8 +36,19 @@ COMMANDS = [
 #: ``bot.calls.call`` and the sending by ``bot.ratelimit``.
 UPDATES_IN_FLIGHT = 256
 
-#: loggers whose records may carry the bot token (request URLs, "Set Bot API URL" at DEBUG)
-TOKEN_LOGGERS = ("httpx", "httpcore", "telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater")
+#: loggers whose records carry the bot token (request URLs, "Set Bot API URL" at DEBUG, PTB's
+#: "The token `…` was rejected"): each gets the redaction too, for handlers added after start-up
+TOKEN_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "telegram.Bot",
+    "telegram.ext",
+    "telegram.ext.ExtBot",
+    "telegram.ext.Updater",
+    "telegram.ext.Application",
+)
+MASK = "<token>"
 
 
 def quiet_http_logs() -> None:
@@ -46,26 +57,53 @@ def quiet_http_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-class _Redact(logging.Filter):
-    def __init__(self, secret: str) -> None:
+class Redact(logging.Filter):
+    """Replaces the token, and its secret half, in a record's message, its traceback and its stack.
+
+    A filter on a handler sees every record that handler writes, whichever logger made it; the
+    traceback is formatted here (as ``logging.Formatter`` would) so that its text can be redacted:
+    exception messages quote the token (PTB's ``InvalidToken``) and no message filter sees them.
+    """
+
+    _formatter = logging.Formatter()
+
+    def __init__(self, token: str) -> None:
         super().__init__()
-        self.secret = secret
+        self.token = token
+        secret = token.split(":", 1)[1] if ":" in token else ""
+        self.secrets = [token, *([secret] if len(secret) >= 8 else [])]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, MASK)
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "<token>"), None
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 
 def protect_token(token: str) -> None:
-    """Also at DEBUG, and whatever the handlers: the token is replaced in what those loggers log."""
+    """The token is replaced in whatever is logged, at any level: on every handler of the root
+    logger (and the last-resort handler used when there is none), and on the loggers that quote it."""
     if not token:
         return
-    for name in TOKEN_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _Redact) and f.secret == token for f in logger.filters):
-            logger.addFilter(_Redact(token))
+    targets: list[logging.Filterer] = [*logging.getLogger().handlers]
+    if logging.lastResort is not None:
+        targets.append(logging.lastResort)
+    targets += [logging.getLogger(name) for name in TOKEN_LOGGERS]
+    for target in targets:
+        if not any(isinstance(f, Redact) and f.token == token for f in target.filters):
+            target.addFilter(Redact(token))
 
 
 def pacer_for(service: BriefingService) -> Pacer:

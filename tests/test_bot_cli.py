@@ -195,3 +195,42 @@ def test_webhook_needs_a_url_and_a_secret(tmp_path: Path) -> None:
         assert code == 2 and "BRIEFINGS_WEBHOOK_URL" in err
         code, _out, err = finished(no_secret)
         assert code == 2 and "BRIEFINGS_WEBHOOK_SECRET" in err
+
+
+def test_a_rejected_token_is_never_printed_whatever_logs_it(tmp_path: Path) -> None:
+    """Long polling with a token the server refuses: PTB logs the InvalidToken at ERROR from the
+    ``telegram.ext`` logger with a traceback that quotes the token. No line of the output, the
+    tracebacks included, may hold it."""
+    wrong = "987654:rejected-secret-of-the-bot"
+    with ThreadedBotApiServer() as server:
+        code, out, err = finished(briefbot(server, tmp_path, TELEGRAM_BOT_TOKEN=wrong))
+    assert code == 2
+    assert err.strip().splitlines()[-1] == "error: TELEGRAM_BOT_TOKEN: the Bot API server rejected the token"
+    assert "rejected-secret-of-the-bot" not in out + err
+    assert "<token>" in err  # the traceback was logged, redacted
+
+
+def test_the_redaction_covers_any_logger_and_its_tracebacks() -> None:
+    """Installed on the root logger's handlers: a logger no one listed, a traceback, a stack."""
+    import io
+
+    from bot.app import protect_token
+
+    token = "13579:an-unlisted-logger-secret"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        protect_token(token)
+        log = logging.getLogger("some.library.nobody.listed")
+        try:
+            raise RuntimeError(f"request to /bot{token}/getMe failed")
+        except RuntimeError:
+            log.exception("failed with %s", token, stack_info=True)
+        log.warning("only the secret half: %s", token.split(":")[1])
+    finally:
+        root.removeHandler(handler)
+    written = stream.getvalue()
+    assert "an-unlisted-logger-secret" not in written
+    assert written.count("<token>") == 3  # the message, the traceback, the second message
