@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
+from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
+from alembic.script import ScriptDirectory
 
 from briefings.models import Consolidated, IssueRecord, PersonRecord, StatusChange
 from briefings.service.briefs import load_picture
@@ -31,10 +33,7 @@ PICTURE = Consolidated(
 
 
 def _migrate(engine: sa.Engine, revision: str, *, down: bool = False) -> None:
-    cfg = storage.alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, revision)
+    storage.migrate(engine, revision, down=down)
 
 
 def test_a_picture_stored_as_json_survives_upgrade_and_downgrade(db_url: str) -> None:
@@ -71,5 +70,186 @@ def test_a_picture_stored_as_json_survives_upgrade_and_downgrade(db_url: str) ->
         with engine.begin() as conn:
             (payload,) = conn.execute(sa.select(sa.cast(pictures.c.payload, sa.Text))).one()
         assert Consolidated.model_validate(json.loads(payload)) == PICTURE
+    finally:
+        engine.dispose()
+
+
+def _revisions(engine: sa.Engine) -> list[str]:
+    """Every revision from the first to the head."""
+    scripts = ScriptDirectory.from_config(storage.alembic_config(engine))
+    return [s.revision for s in reversed(list(scripts.walk_revisions()))]
+
+
+def _counts(engine: sa.Engine) -> dict[str, int]:
+    """Rows in each table of the schema as it is now (Alembic's own table aside)."""
+    with engine.connect() as conn:
+        names = [n for n in sa.inspect(conn).get_table_names() if n != "alembic_version"]
+        return {
+            n: conn.execute(sa.select(sa.func.count()).select_from(sa.table(n))).scalar_one() for n in names
+        }
+
+
+def _fill(engine: sa.Engine) -> None:
+    """Rows in every table the first six revisions made, children of each parent included."""
+    now = dt.datetime(2025, 6, 13, 8, 0, tzinfo=dt.UTC)
+    t = {
+        name: sa.table(name, *(sa.column(c, _TYPES.get(c)) for c in cols)) for name, cols in _COLUMNS.items()
+    }
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(t["outlets"]), [{"id": 1, "name": "Example Wire"}, {"id": 2, "name": "Herald"}]
+        )
+        conn.execute(
+            sa.insert(t["articles"]),
+            [
+                {
+                    "id": i,
+                    "title": f"Story {i}",
+                    "published": dt.date(2025, 6, i),
+                    "reference_date": dt.date(2025, 6, i),
+                    "outlet_id": 1 + i % 2,
+                    "text": f"Text of story {i}.",
+                    "content_hash": f"{i:064d}",
+                    "word_count": 4,
+                    "ingested_at": now,
+                }
+                for i in range(1, 6)
+            ],
+        )
+        conn.execute(
+            sa.insert(t["article_sources"]),
+            [{"article_id": 1 + i % 5, "source": f"source-{i}.txt", "added_at": now} for i in range(10)],
+        )
+        conn.execute(
+            sa.insert(t["facts"]),
+            [
+                {
+                    "article_id": 1 + i % 5,
+                    "kind": "event",
+                    "key": f"k{i}",
+                    "span_start": 0,
+                    "span_end": 4,
+                    "payload": {},
+                }
+                for i in range(27)
+            ],
+        )
+        conn.execute(
+            sa.insert(t["subscriptions"]),
+            [
+                {
+                    "id": c,
+                    "chat_id": 100 + c,
+                    "chat_type": "private",
+                    "local_time": "08:00",
+                    "timezone": "Asia/Kolkata",
+                    "topics": [],
+                    "active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for c in (1, 2, 3)
+            ],
+        )
+        conn.execute(
+            sa.insert(t["deliveries"]),
+            [
+                {
+                    "subscription_id": c,
+                    "chat_id": 100 + c,
+                    "kind": "digest",
+                    "digest_date": dt.date(2025, 6, 13),
+                    "due_at": now,
+                    "status": "sent",
+                    "attempts": 1,
+                    "parts_sent": 1,
+                    "created_at": now,
+                }
+                for c in (1, 2, 3)
+            ],
+        )
+        conn.execute(
+            sa.insert(t["pictures"]),
+            [{"id": 1, "version": 3, "articles": 5, "updated_at": now, "packed": zlib.compress(b"{}")}],
+        )
+        conn.execute(sa.insert(t["send_rate"]), [{"bot": "bot1", "next_at": now}])
+
+
+_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    "payload": sa.JSON(),
+    "topics": sa.JSON(),
+    "packed": sa.LargeBinary(),
+    "active": sa.Boolean(),
+}
+_COLUMNS = {
+    "outlets": ("id", "name"),
+    "articles": (
+        "id",
+        "title",
+        "published",
+        "reference_date",
+        "outlet_id",
+        "text",
+        "content_hash",
+        "word_count",
+        "ingested_at",
+    ),
+    "article_sources": ("article_id", "source", "added_at"),
+    "facts": ("article_id", "kind", "key", "span_start", "span_end", "payload"),
+    "subscriptions": (
+        "id",
+        "chat_id",
+        "chat_type",
+        "local_time",
+        "timezone",
+        "topics",
+        "active",
+        "created_at",
+        "updated_at",
+    ),
+    "deliveries": (
+        "subscription_id",
+        "chat_id",
+        "kind",
+        "digest_date",
+        "due_at",
+        "status",
+        "attempts",
+        "parts_sent",
+        "created_at",
+    ),
+    "pictures": ("id", "version", "articles", "updated_at", "packed"),
+    "send_rate": ("bot", "next_at"),
+}
+
+
+def test_every_downgrade_keeps_the_rows_of_the_tables_it_keeps(db_url: str) -> None:
+    """Down one revision at a time to the first, then up again: every table present at a step
+    holds the rows it held at the head (SQLite rebuilds a table to drop a column; with foreign
+    keys on, dropping the old table deleted its children through ON DELETE CASCADE: 0002's
+    downgrade emptied facts and article_sources). Then down to nothing and up again."""
+    engine = make_engine(db_url)
+    try:
+        assert storage.upgrade(engine)
+        _fill(engine)
+        filled = _counts(engine)
+        assert filled["facts"] == 27 and filled["article_sources"] == 10 and filled["deliveries"] == 3
+        revisions = _revisions(engine)
+        for revision in reversed(revisions[:-1]):
+            _migrate(engine, revision, down=True)
+            now = _counts(engine)
+            assert now == {name: filled[name] for name in now}, f"after the downgrade to {revision}"
+        at_first = _counts(engine)
+        assert {"articles", "facts", "article_sources", "deliveries"} <= set(at_first)
+        _migrate(engine, "head")
+        again = _counts(engine)
+        assert {name: again[name] for name in at_first} == at_first
+        with engine.connect() as conn:  # the pooled connection is back to enforcing foreign keys
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        _migrate(engine, "base", down=True)
+        assert _counts(engine) == {}
+        _migrate(engine, "head")
+        assert set(_counts(engine)) == set(filled) and not any(_counts(engine).values())
     finally:
         engine.dispose()

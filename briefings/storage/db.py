@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -79,6 +79,44 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for Alembic to migrate on.
+
+    On SQLite, with foreign keys off while it runs: Alembic's batch mode rebuilds a table to alter
+    it (copy, drop the old one, rename), and dropping a table with foreign keys on deletes its rows
+    first, and with them, through ``ON DELETE CASCADE``, every row of the tables that refer to it
+    (Alembic's batch documentation: the pragma "must be disabled"). The pragma is a no-op inside a
+    transaction, so it is set before the transaction begins; the references are checked before
+    the commit (``PRAGMA foreign_key_check``) and foreign keys are on again before the connection
+    goes back to the pool.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise DatabaseError(f"the migration left a broken reference in table {broken[0]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
+def migrate(engine: Engine, revision: str = "head", *, down: bool = False) -> None:
+    """Upgrade (or downgrade) the schema to ``revision`` in one transaction."""
+    cfg = alembic_config(engine)
+    with migration_connection(engine) as conn:
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+
+
 def upgrade(engine: Engine) -> bool:
     """Bring the schema to the newest revision; True when anything was applied.
 
@@ -88,11 +126,8 @@ def upgrade(engine: Engine) -> bool:
         head = head_revision(engine)
         if current_revision(engine) == head:
             return False
-        cfg = alembic_config(engine)
         try:
-            with engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            migrate(engine, "head")
         except (OperationalError, ProgrammingError, IntegrityError):
             for _ in range(20):  # another process is upgrading: wait for it to finish
                 time.sleep(0.25)
