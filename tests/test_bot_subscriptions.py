@@ -45,6 +45,8 @@ async def test_subscribe_settings_errors_and_unsubscribe(
         assert "25:00" in bad_time["text"] and "HH:MM" in bad_time["text"]
         bad_zone = await ask(server, user, "/subscribe 08:00 Mars/Base", "unknown time zone")
         assert "Mars/Base" in bad_zone["text"] and "Area/City" in bad_zone["text"]
+        region = await ask(server, user, "/subscribe 08:00 America/Argentina", "unknown time zone")
+        assert "America/Argentina/Buenos_Aires" in region["text"] and "went wrong" not in region["text"]
         bad_topic = await ask(server, user, "/subscribe 7:30 flights weather", "unknown topic")
         assert "weather" in bad_topic["text"]
         hostile = await ask(server, user, "/subscribe <b>&amp;", "unknown topic")
