@@ -23,6 +23,7 @@ from briefings.ingest.fetch import FetchPolicy, fetch, new_client
 from briefings.ingest.html import NoArticle, article_from_html
 from briefings.ingest.urls import parse_url
 from briefings.models import CleanArticle
+from briefings.printable import printable
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -37,23 +38,15 @@ class Loaded:
     article: CleanArticle
 
 
-#: what would break a line or reorder it on a terminal: control characters, line and paragraph
-#: separators, bidirectional overrides and isolates (a feed's guid or link can hold any of them)
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 @dataclass(frozen=True)
 class Rejected:
     source: str
     reason: str
 
     def line(self) -> str:
-        """One line, whatever the source's name holds (those characters are shown escaped)."""
-        return _UNPRINTABLE.sub(_escaped, f"{self.source}: {self.reason}")
-
-
-def _escaped(m: re.Match[str]) -> str:
-    return m.group().encode("unicode_escape").decode("ascii")
+        """One line, whatever the source's name holds (a feed's guid or link can hold anything):
+        control characters, separators and bidirectional overrides are shown escaped."""
+        return printable(f"{self.source}: {self.reason}")
 
 
 Item = Loaded | Rejected
