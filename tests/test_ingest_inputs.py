@@ -4,9 +4,11 @@ file and on PostgreSQL, with pages and feeds served from 127.0.0.1."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,55 @@ def test_cli_rejects_bad_paths_without_a_traceback(db_url: str, tmp_path: Path) 
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 1
     assert result.stdout.strip() == "ingested 1, unchanged 0, rejected 3"
+
+
+def dated_feed(web: LocalServer, n: int) -> tuple[str, list[str]]:
+    """A feed of ``n`` entries without their story, in no order of date; each links to its own page.
+    Returns the feed's URL and the pages' paths, newest first."""
+    days = [(7 * i) % n for i in range(n)]  # every day 0..n-1 once, shuffled
+    items = []
+    for day in days:
+        when = dt.date(2025, 1, 1) + dt.timedelta(days=day)
+        path = f"/inputs/cap/{day}.html"
+        words = [f"Delegates from {n} coastal states met on day {day} of the year to discuss fishing quotas."]
+        paragraphs = [p.replace("ferry", f"ferry number {day}") for p in samples.PAGE_PARAGRAPHS] + words
+        web.add(path, samples.html_page(f"Ferry story {day}", paragraphs, date=when.isoformat()))
+        items.append(
+            f"<item><title>Ferry story {day}</title><link>{web.url(path)}</link>"
+            f"<pubDate>{format_datetime(dt.datetime.combine(when, dt.time(9), dt.UTC))}</pubDate></item>"
+        )
+    feed = web.add(
+        f"/inputs/cap/feed-{n}.rss",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Capped</title>'
+        + "".join(items)
+        + "</channel></rss>",
+        "application/rss+xml",
+    )
+    return feed, [f"/inputs/cap/{day}.html" for day in sorted(days, reverse=True)]
+
+
+def test_a_feed_is_read_newest_first_up_to_its_cap(
+    db: Database, extractor: Extractor, web: LocalServer
+) -> None:
+    feed, pages = dated_feed(web, 30)
+    before = {p: web.hits.get(p, 0) for p in pages}
+    capped = FetchPolicy(timeout=1.0, max_bytes=64 * 1024, allow_private=True, max_feed_entries=5)
+    report = ingest(db, extractor, [feed], capped)
+    fetched = [p for p in pages if web.hits.get(p, 0) > before[p]]
+    assert fetched == pages[:5]  # the five newest pages, and no other
+    assert report.ingested == 5
+    assert [r.line() for r in report.rejected] == [
+        f"{feed}: 25 older entries not read (at most 5 entries of a feed: BRIEFINGS_MAX_FEED_ENTRIES)"
+    ]
+
+
+def test_the_feed_cap_is_200_by_default() -> None:
+    assert FetchPolicy().max_feed_entries == 200
+
+
+def test_the_feed_cap_is_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefings.config import load_settings
+
+    assert service.fetch_policy(load_settings()).max_feed_entries == 200
+    monkeypatch.setenv("BRIEFINGS_MAX_FEED_ENTRIES", "7")
+    assert service.fetch_policy(load_settings()).max_feed_entries == 7

@@ -92,6 +92,12 @@ def _entry(entry: Any) -> FeedEntry:
     )
 
 
+def newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Entries by date, the newest first; the entries of one day, and the undated ones after all
+    the others, keep the feed's order (feeds list the newest first)."""
+    return sorted(entries, key=lambda e: (e.published is None, -(e.published or dt.date.min).toordinal()))
+
+
 def entry_article_text(entry: FeedEntry) -> str | None:
     """Clean text of an entry that carries its full story, else None (its page must be fetched)."""
     if entry.text is None:

@@ -30,6 +30,7 @@ class FetchPolicy:
     timeout: float = 15.0  # seconds for the whole fetch: connect, headers, body and redirects
     max_bytes: int = 5 * 1024 * 1024
     allow_private: bool = False
+    max_feed_entries: int = 200  # entries of one feed read (the newest), pages fetched for them
 
 
 def new_client(policy: FetchPolicy) -> httpx.Client:

@@ -18,7 +18,7 @@ from briefings.errors import FetchError
 from briefings.ingest.clean import clean_text
 from briefings.ingest.dates import plausible
 from briefings.ingest.decode import NotText, decode_text, sniff_format
-from briefings.ingest.feed import Feed, FeedEntry, NotAFeed, parse_feed
+from briefings.ingest.feed import Feed, FeedEntry, NotAFeed, newest_first, parse_feed
 from briefings.ingest.fetch import FetchPolicy, fetch, new_client
 from briefings.ingest.html import NoArticle, article_from_html
 from briefings.ingest.urls import parse_url
@@ -182,7 +182,11 @@ class SourceLoader:
         if not feed.entries:
             yield Rejected(source, "the feed has no entries")
             return
-        yield from self._feed_entries(source, feed)
+        entries, cap = newest_first(feed.entries), self.policy.max_feed_entries
+        yield from self._feed_entries(source, Feed(feed.title, entries[:cap]))
+        if len(entries) > cap:
+            limit = f"at most {cap} entries of a feed: BRIEFINGS_MAX_FEED_ENTRIES"
+            yield Rejected(source, f"{len(entries) - cap} older entries not read ({limit})")
 
     def _feed_entries(self, source: str, feed: Feed) -> Iterator[Item]:
         for entry in feed.entries:
