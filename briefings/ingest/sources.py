@@ -20,6 +20,7 @@ from briefings.ingest.dates import plausible
 from briefings.ingest.decode import NotText, decode_text, sniff_format
 from briefings.ingest.feed import Feed, FeedEntry, NotAFeed, newest_first, parse_feed
 from briefings.ingest.fetch import FetchPolicy, fetch, new_client
+from briefings.ingest.flash import is_news
 from briefings.ingest.html import NoArticle, article_from_html
 from briefings.ingest.urls import parse_url
 from briefings.models import CleanArticle
@@ -29,7 +30,6 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-_MIN_WORDS = 20
 
 
 @dataclass(frozen=True)
@@ -225,9 +225,9 @@ class SourceLoader:
 
 
 def _checked(source: str, article: CleanArticle) -> Item:
-    words = len(article.text.split())
-    if words < _MIN_WORDS:
-        return Rejected(source, f"too little text to be an article ({words} words)")
+    if not is_news(article.text):
+        words = len(article.text.split())
+        return Rejected(source, f"too little text to be an article ({words} words, none saying who did what)")
     if article.published is not None and plausible(article.published) is None:
         article = article.model_copy(update={"published": None})
     return Loaded(source, article)
