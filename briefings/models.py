@@ -52,6 +52,7 @@ class Official(Model):
     other_titles: list[str] = Field(default_factory=list)
     former: bool = False
     spans: list[Span] = Field(default_factory=list)
+    states: list[str] = Field(default_factory=list)  # the states its sentence involves (see extract.context)
 
 
 class Agreement(Model):
@@ -61,6 +62,7 @@ class Agreement(Model):
     when: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
     prior: bool = False
     span: Span
+    states: list[str] = Field(default_factory=list)  # the states its sentence involves (see extract.context)
 
 
 class IssueMention(Model):
@@ -68,6 +70,7 @@ class IssueMention(Model):
     status: IssueStatus
     evidence: str = ""
     spans: list[Span] = Field(default_factory=list)
+    states: list[str] = Field(default_factory=list)  # the states its sentence involves (see extract.context)
 
 
 class Event(Model):
@@ -75,6 +78,7 @@ class Event(Model):
     what: str
     evidence: str = ""
     span: Span
+    states: list[str] = Field(default_factory=list)  # the states its sentence involves (see extract.context)
 
 
 class Quote(Model):
@@ -82,12 +86,14 @@ class Quote(Model):
     speaker: str | None = None
     speaker_kind: Literal["person", "body", "unknown"] = "unknown"
     span: Span
+    states: list[str] = Field(default_factory=list)  # the states its sentence involves (see extract.context)
 
 
 class Figure(Model):
     value: str
     what: str
     span: Span
+    states: list[str] = Field(default_factory=list)  # the states its sentence involves (see extract.context)
 
 
 class ArticleSummary(Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.pool import Pool
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 
 from ..models import ArticleSummary, CleanArticle
 from .agreements import extract_agreements
+from .context import attach_states
 from .document import Doc, build_doc
 from .events import extract_events
 from .figures import extract_figures
@@ -26,7 +27,7 @@ from .lexicon import Lexicon, load_lexicon
 from .nlp import has_ner, load_nlp, person_spans
 from .officials import Person, extract_officials
 from .quotes import extract_quotes
-from .topics import Taxonomy, load_taxonomy
+from .topics import Taxonomy, load_taxonomy, merge_taxonomies
 
 CHUNK_SIZE = 16
 
@@ -41,11 +42,15 @@ class Extractor:
     topics_file: Path | None = None
 
     @classmethod
-    def load(cls, topics_file: Path | None = None, *, use_model: bool = True) -> Extractor:
-        """Load lexicons, the taxonomy (``topics_file`` or the default India–China one) and spaCy."""
-        path = Path(topics_file).resolve() if topics_file is not None else None
+    def load(cls, topics_file: Path | Sequence[Path] | None = None, *, use_model: bool = True) -> Extractor:
+        """Load lexicons, the taxonomy (``topics_file`` or the default India–China one) and spaCy.
+
+        Several topic files (one per beat) are merged, so one extraction serves every beat."""
+        files = [topics_file] if isinstance(topics_file, (str, Path)) else list(topics_file or [])
+        paths = [Path(f).resolve() for f in files]
         nlp = load_nlp() if use_model else None
-        return cls(load_lexicon(), load_taxonomy(path), nlp, path)
+        taxonomy = merge_taxonomies([load_taxonomy(p) for p in paths] or [load_taxonomy(None)])
+        return cls(load_lexicon(), taxonomy, nlp, paths[0] if paths else None)
 
     @property
     def topics(self) -> list[tuple[str, str]]:
@@ -65,7 +70,7 @@ class Extractor:
             if doc.persons:
                 officials, people = extract_officials(doc, self.lexicon)
         agreements = extract_agreements(doc, self.lexicon, self.taxonomy)
-        return ArticleSummary(
+        summary = ArticleSummary(
             article=name,
             title=article.title or None,
             published=article.published.isoformat() if article.published else None,
@@ -78,6 +83,7 @@ class Extractor:
             quotes=extract_quotes(doc, self.lexicon, people),
             figures=extract_figures(doc),
         )
+        return attach_states(doc, summary)
 
     def extract_many(
         self, items: Iterable[tuple[str, CleanArticle]], n_process: int = 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -101,3 +101,22 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     )
     default = str(raw["default"]) if raw.get("default") else None
     return Taxonomy(tuple(topics), default, status, MappingProxyType({k: tuple(v) for k, v in index.items()}))
+
+
+def merge_taxonomies(taxonomies: Sequence[Taxonomy]) -> Taxonomy:
+    """One taxonomy for extracting once for several beats: every topic of each (a slug that two
+    files share is the first file's), the first file's default and status cues."""
+    if len(taxonomies) == 1:
+        return taxonomies[0]
+    first = taxonomies[0]
+    topics: list[Topic] = []
+    seen: set[str] = set()
+    index: dict[str, list[Trigger]] = {}
+    for taxonomy in taxonomies:
+        own = {t.slug for t in taxonomy.topics} - seen
+        topics += [t for t in taxonomy.topics if t.slug in own]
+        seen |= own
+        for key, triggers in taxonomy.index.items():
+            index.setdefault(key, []).extend(t for t in triggers if t[1] in own)
+    ordered = {k: tuple(sorted(v, key=lambda t: len(t[0].pattern), reverse=True)) for k, v in index.items()}
+    return Taxonomy(tuple(topics), first.default, first.status, MappingProxyType(ordered))
