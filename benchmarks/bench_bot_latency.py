@@ -168,7 +168,7 @@ def prepare_database(url: str, articles: int, seed: int, reuse: bool) -> str:
     try:
         with db.transaction() as session:
             stored = session.scalar(select(func.count()).select_from(Article)) or 0
-            has_picture = session.get(Picture, 1) is not None
+            has_picture = session.scalar(select(func.count()).select_from(Picture)) == 1
         if stored and reuse:
             if stored != articles or not has_picture:
                 raise SystemExit(

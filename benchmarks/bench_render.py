@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_consolidate import articles as synthetic_summaries
 
 from briefings import render
+from briefings.beats import load_beats
 from briefings.config import load_settings
 from briefings.consolidate import Consolidator
 from briefings.models import ArticleSummary
@@ -32,12 +33,14 @@ from briefings.service.app import BriefingService
 from briefings.storage.db import Database
 from briefings.storage.facts import summary_facts
 from briefings.storage.picture import pack_picture
-from briefings.storage.tables import Article, Outlet, Picture, utcnow
+from briefings.storage.tables import Article, ArticleBeat, Outlet, Picture, utcnow
 from briefings.views import build_brief
 
 
 def build(db: Database, summaries: list[ArticleSummary]) -> None:
-    """Store the articles with their facts and the picture, in bulk."""
+    """Store the articles with their facts and the picture, in bulk: every synthetic article on the
+    default beat (its facts name no states, so the beat's judge is not asked)."""
+    beat = load_beats([])[0]
     outlets: dict[str, int] = {}
     with db.transaction() as session:
         for name in sorted({s.outlet for s in summaries if s.outlet}):
@@ -65,12 +68,15 @@ def build(db: Database, summaries: list[ArticleSummary]) -> None:
                 for fact in summary_facts(named):
                     fact.article_id = article.id
                     session.add(fact)
+                session.add(ArticleBeat(article_id=article.id, beat=beat.slug, relevant=True, reason={}))
                 consolidator.add(named)
     picture = consolidator.result()
     with db.transaction() as session:
         session.add(
             Picture(
                 id=1,
+                beat=beat.slug,
+                beat_digest=beat.digest,
                 version=1,
                 articles=len(summaries),
                 packed=pack_picture(picture),

@@ -25,6 +25,7 @@ from briefings.models import ArticleSummary, Consolidated
 from briefings.storage.db import Database, upgrade
 
 if TYPE_CHECKING:
+    from briefings.beats import Beat
     from briefings.extract import Extractor
     from briefings.extract.pipeline import Workers
     from briefings.service.app import BriefingService
@@ -68,6 +69,27 @@ def _database(settings: Settings) -> Database:
     return Database(settings.effective_database_url)
 
 
+def _beats(settings: Settings) -> list[Beat]:
+    from briefings.beats import load_beats
+
+    return load_beats(settings.beat_files, title=settings.beat_name or None)
+
+
+def _beat(settings: Settings, slug: str | None) -> Beat:
+    beats = _beats(settings)
+    if slug is None:
+        return beats[0]
+    for beat in beats:
+        if slug.strip().lower() in (beat.slug, beat.name.lower()):
+            return beat
+    raise fail(f"--beat {slug!r}: unknown beat (the beats here: {', '.join(b.slug for b in beats)})")
+
+
+BeatOption = Annotated[
+    str | None, typer.Option("--beat", help="A beat's slug (see 'briefings beats'); default: the first.")
+]
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"error: {message}", markup=False, highlight=False)
     return typer.Exit(code)
@@ -81,6 +103,7 @@ def ingest(
 ) -> None:
     """Ingest articles from text files, HTML pages and RSS/Atom feeds (folders recursively)."""
     settings = _settings()
+    beats = _beats(settings)
     db = _database(settings)
     policy = service.fetch_policy(settings, allow_private=True)
     with Progress(
@@ -103,6 +126,7 @@ def ingest(
             policy,
             LazyExtractor(lambda: _extractor(settings)),
             n_process=_processes(),
+            beats=beats,
             on_total=on_total,
             on_source=lambda _s: progress.advance(task),
         )
@@ -135,7 +159,7 @@ class LazyExtractor:
 def _extractor(settings: Settings) -> Extractor:
     from briefings.extract import Extractor
 
-    return Extractor.load(settings.topics_file)
+    return Extractor.load([b.path for b in _beats(settings)])
 
 
 def _processes() -> int:
@@ -151,9 +175,14 @@ def extract(
     consolidate: Annotated[
         bool, typer.Option("--consolidate", help="Merge the articles into one picture.")
     ] = False,
+    beat: Annotated[
+        str | None,
+        typer.Option("--beat", help="Show each article as this beat sees it: only its on-beat facts."),
+    ] = None,
 ) -> None:
     """Extract a structured summary of each article (no database); --consolidate merges them."""
     settings = _settings()
+    chosen = _beat(settings, beat) if beat is not None else None
     loaded, rejected = service.load_articles(service.fetch_policy(settings, allow_private=True), inputs)
     for item in rejected:
         err.print(f"rejected {item.line()}", markup=False, highlight=False)
@@ -161,6 +190,12 @@ def extract(
     items = [(service.article_name(item.source), item.article) for item in loaded]
     processes = _processes() if len(items) >= 40 else 1
     summaries = list(extractor.extract_many(items, n_process=processes))
+    judged: dict[str, dict[str, object]] = {}
+    if chosen is not None:
+        from briefings.beats import judge, restrict
+
+        judged = {s.article: judge(s, chosen).as_json() for s in summaries}
+        summaries = [restrict(s, chosen) for s in summaries]
     if consolidate:
         from briefings.consolidate import consolidate as merge
 
@@ -171,6 +206,9 @@ def extract(
             _print_picture(picture)
     elif fmt is ExtractFormat.json:
         payload = [s.model_dump(mode="json") for s in summaries]
+        if chosen is not None:
+            for row in payload:
+                row["beat"] = {"slug": chosen.slug, **judged[row["article"]]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         for summary in summaries:
@@ -228,28 +266,87 @@ def _print_picture(picture: Consolidated) -> None:
 @app.command()
 def articles(
     fmt: Annotated[ListFormat, typer.Option("--format", help="table or json")] = ListFormat.table,
+    beat: Annotated[
+        str | None,
+        typer.Option("--beat", help="Only the articles on this beat (with --off: left out of it)."),
+    ] = None,
+    off: Annotated[bool, typer.Option("--off", help="With --beat: the articles left out, and why.")] = False,
 ) -> None:
-    """List stored articles: id, title, published date, outlet and sources."""
+    """List stored articles: id, title, published date, outlet, sources and the beats they are on."""
     settings = _settings()
-    db = _database(settings)
-    rows = service.list_articles(db)
-    db.dispose()
+    chosen = _beat(settings, beat) if beat is not None or off else None
+    svc = _service(settings)
+    try:
+        svc.catch_up()  # verdicts for articles stored before beats, or under another beat file
+        rows = service.list_articles(svc.db)
+    finally:
+        svc.close()
+    if chosen is not None:
+        rows = [r for r in rows if bool(r.beats.get(chosen.slug, {}).get("relevant")) != off]
     if fmt is ListFormat.json:
         payload = [
-            {"id": r.id, "title": r.title, "published": r.published, "outlet": r.outlet, "sources": r.sources}
+            {
+                "id": r.id,
+                "title": r.title,
+                "published": r.published,
+                "outlet": r.outlet,
+                "sources": r.sources,
+                "beats": r.beats,
+            }
             for r in rows
         ]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     if not rows:
-        out.print("no articles stored yet: run 'briefings ingest PATH|URL ...'", markup=False)
+        empty = "no articles stored yet: run 'briefings ingest PATH|URL ...'"
+        if chosen is not None:
+            empty = f"no article {'left out of' if off else 'on'} the beat {chosen.slug}"
+        out.print(empty, markup=False)
         return
+    from rich.text import Text
+
+    from briefings.printable import printable
+
+    def cell(*names: str) -> Text:  # names from files, URLs and pages: no escape sequence, no markup
+        return Text("\n".join(printable(name) for name in names))
+
     table = Table(show_lines=False)
-    for col in ("id", "title", "published", "outlet", "sources"):
+    columns = ["id", "title", "published", "outlet", "sources", "why" if chosen is not None else "beats"]
+    for col in columns:
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(str(r.id), r.title, r.published or "—", r.outlet or "—", "\n".join(r.sources))
+        if chosen is not None:
+            last = str(r.beats.get(chosen.slug, {}).get("why", "not judged yet"))
+        else:
+            last = ", ".join(slug for slug, v in r.beats.items() if v.get("relevant")) or "—"
+        table.add_row(
+            str(r.id), cell(r.title), r.published or "—", cell(r.outlet or "—"), cell(*r.sources), cell(last)
+        )
     out.print(table)
+
+
+@app.command()
+def beats(
+    fmt: Annotated[ListFormat, typer.Option("--format", help="table or json")] = ListFormat.table,
+) -> None:
+    """The beats of this deployment (BRIEFINGS_BEATS), the default first, with their articles."""
+    settings = _settings()
+    svc = _service(settings)
+    try:
+        svc.catch_up()
+        listed = svc.beat_list()
+    finally:
+        svc.close()
+    if fmt is ListFormat.json:
+        sys.stdout.write(json.dumps([b.model_dump() for b in listed], ensure_ascii=False, indent=2) + "\n")
+        return
+    for b in listed:
+        out.print(
+            f"{b.slug:<20} {b.name} — {b.parties_text}; {b.topics} topics;"
+            f" {b.articles} articles on it ({b.file})",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _service(settings: Settings) -> BriefingService:
@@ -287,12 +384,15 @@ def brief(
         str | None, typer.Option("--since", help="Only what happened on or after YYYY-MM-DD.")
     ] = None,
     fmt: Annotated[ViewFormat, typer.Option("--format", help="text, telegram or json")] = ViewFormat.text,
+    beat: BeatOption = None,
 ) -> None:
     """The brief: lead, key officials, agreements, issues, timeline, discrepancies, sources."""
     settings = _settings()
+    chosen = _beat(settings, beat)
     svc = _service(settings)
     try:
-        view = svc.brief(topic, _parse_since(since))
+        svc.catch_up()
+        view = svc.brief(topic, _parse_since(since), beat=chosen.slug)
     finally:
         svc.close()
     _emit("brief", view, fmt)
@@ -302,12 +402,15 @@ def brief(
 def who(
     name: Annotated[str, typer.Argument(help="A name or alias, any case; fuzzy.")],
     fmt: Annotated[ViewFormat, typer.Option("--format", help="text, telegram or json")] = ViewFormat.text,
+    beat: BeatOption = None,
 ) -> None:
     """A person's profile: titles seen, what they said and did."""
     settings = _settings()
+    chosen = _beat(settings, beat)
     svc = _service(settings)
     try:
-        result = svc.who(name)
+        svc.catch_up()
+        result = svc.who(name, beat=chosen.slug)
     finally:
         svc.close()
     if fmt is ViewFormat.json:
@@ -323,11 +426,10 @@ def who(
 @app.command()
 def topics(
     fmt: Annotated[ListFormat, typer.Option("--format", help="table or json")] = ListFormat.table,
+    beat: BeatOption = None,
 ) -> None:
-    """The topics of the beat (from BRIEFINGS_TOPICS_FILE or the bundled taxonomy)."""
-    from briefings.extract.topics import load_taxonomy
-
-    taxonomy = load_taxonomy(_settings().topics_file)
+    """The topics of a beat (from its beat file: BRIEFINGS_BEATS, or the bundled India–China one)."""
+    taxonomy = _beat(_settings(), beat).taxonomy
     if fmt is ListFormat.json:
         payload = [{"slug": t.slug, "label": t.label} for t in taxonomy.topics]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from briefings.errors import ConfigError
+from briefings.timezones import is_zone, zone_error
 
 DEFAULT_DATA_DIR = Path("data")
 #: Telegram's overall limit for one bot token, in messages per second (paid broadcasts aside)
@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     )
     channel_id: str = Field(default="", validation_alias="BRIEFINGS_CHANNEL_ID")
     channel_post_time: str = Field(default="09:00", validation_alias="BRIEFINGS_CHANNEL_POST_TIME")
+    # the beat of the daily channel post (a slug from BRIEFINGS_BEATS); empty: the default beat
+    channel_beat: str = Field(default="", validation_alias="BRIEFINGS_CHANNEL_BEAT")
     webhook_url: str = Field(default="", validation_alias="BRIEFINGS_WEBHOOK_URL")
     webhook_secret: str = Field(default="", validation_alias="BRIEFINGS_WEBHOOK_SECRET")
     webhook_listen: str = Field(default="127.0.0.1", validation_alias="BRIEFINGS_WEBHOOK_LISTEN")
@@ -63,7 +65,9 @@ class Settings(BaseSettings):
     webhook_path: str = Field(default="telegram", validation_alias="BRIEFINGS_WEBHOOK_PATH")
 
     # Beat and schedule
-    beat_name: str = Field(default="India–China briefing", validation_alias="BRIEFINGS_BEAT_NAME")
+    # the default beat's brief title; empty: the beat file's own title ("India–China briefing")
+    beat_name: str = Field(default="", validation_alias="BRIEFINGS_BEAT_NAME")
+    beats: Annotated[list[Path], NoDecode] = Field(default_factory=list, validation_alias="BRIEFINGS_BEATS")
     timezone: str = Field(default="UTC", validation_alias="BRIEFINGS_TIMEZONE")
     digest_time: str = Field(default="08:00", validation_alias="BRIEFINGS_DIGEST_TIME")
     sources: Annotated[list[str], NoDecode] = Field(
@@ -79,12 +83,20 @@ class Settings(BaseSettings):
         default=5 * 1024 * 1024, ge=1024, validation_alias="BRIEFINGS_MAX_ARTICLE_BYTES"
     )
     fetch_timeout: float = Field(default=15.0, gt=0, le=300, validation_alias="BRIEFINGS_FETCH_TIMEOUT")
+    max_feed_entries: int = Field(
+        default=200, ge=1, le=100_000, validation_alias="BRIEFINGS_MAX_FEED_ENTRIES"
+    )
     allow_private_urls: bool = Field(default=False, validation_alias="BRIEFINGS_ALLOW_PRIVATE_URLS")
     send_rate: float = Field(default=25.0, validation_alias="BRIEFINGS_SEND_RATE")
 
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _admin_ids(cls, value: object) -> object:
+        return _split_list(value)
+
+    @field_validator("beats", mode="before")
+    @classmethod
+    def _beats(cls, value: object) -> object:
         return _split_list(value)
 
     @field_validator("sources", mode="before")
@@ -95,10 +107,8 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Kolkata)") from exc
+        if not is_zone(value):  # not ZoneInfo(value): a region is a folder (IsADirectoryError)
+            raise ValueError(zone_error(value, " (use an IANA name such as Asia/Kolkata)"))
         return value
 
     @field_validator("digest_time", "channel_post_time")
@@ -155,6 +165,14 @@ class Settings(BaseSettings):
         if re.match(r"^-?\d+$", self.channel_id):
             return int(self.channel_id)
         return -(int.from_bytes(self.channel_id.lower().encode()[:7], "big") % (10**12)) - 10**13
+
+    @property
+    def beat_files(self) -> list[Path]:
+        """The beat files of this deployment, the default beat first: ``BRIEFINGS_BEATS``, else
+        ``BRIEFINGS_TOPICS_FILE``, else none (the bundled India–China beat)."""
+        if self.beats:
+            return list(self.beats)
+        return [self.topics_file] if self.topics_file is not None else []
 
     @property
     def effective_database_url(self) -> str:

@@ -57,6 +57,7 @@ class OfficialLine(View):
     country: str | None = None
     latest: str | None = None  # latest action or remark, one line
     mentions: int = 0
+    sources: list[str] = Field(default_factory=list)  # ids of the articles the latest line comes from
 
 
 class AgreementLine(View):
@@ -66,6 +67,7 @@ class AgreementLine(View):
     outlets: int = 0  # distinct outlets (or articles when outlets are unknown) reporting it
     first: str | None = None
     latest: str | None = None
+    sources: list[str] = Field(default_factory=list)  # ids of the articles reporting it
 
 
 class IssueLine(View):
@@ -75,17 +77,20 @@ class IssueLine(View):
     status_label: str
     latest: str | None = None
     date: str | None = None
+    sources: list[str] = Field(default_factory=list)  # ids of the articles the latest line comes from
 
 
 class TimelineLine(View):
     date: str
     what: str
-    sources: int = 1
+    sources: list[str] = Field(default_factory=list)  # ids of the articles reporting it
+    count: int = 1  # how many articles report it
 
 
 class DiscrepancyLine(View):
     about: str
     details: list[tuple[str, str]] = Field(default_factory=list)  # (source label, what it says)
+    sources: list[str] = Field(default_factory=list)  # ids of the articles that disagree
 
 
 class Brief(View):
@@ -94,6 +99,7 @@ class Brief(View):
     topic_label: str | None = None
     since: str | None = None
     lead: list[str] = Field(default_factory=list)
+    lead_sources: list[list[str]] = Field(default_factory=list)  # per lead line: ids of its articles
     officials: list[OfficialLine] = Field(default_factory=list)
     agreements: list[AgreementLine] = Field(default_factory=list)
     issues: list[IssueLine] = Field(default_factory=list)
@@ -196,6 +202,7 @@ def agreement_line(
         outlets=_outlet_count(meta, record.articles),
         first=record.first,
         latest=record.latest,
+        sources=list(record.articles),
     )
 
 
@@ -208,49 +215,79 @@ def _issue_line(record: IssueRecord, labels: Mapping[str, str]) -> IssueLine:
         status_label=STATUS_LABEL.get(record.status, record.status),
         latest=(latest.evidence or None) if latest else None,
         date=latest.date if latest else None,
+        sources=[latest.article] if latest else [],
     )
 
 
-def _person_latest(person: PersonRecord, timeline: Sequence[TimelineEntry]) -> str | None:
+def _person_latest(person: PersonRecord, timeline: Sequence[TimelineEntry]) -> TimelineEntry | None:
     forms = [person.name, *person.aliases]
     surname = person.name.split()[-1] if person.name.split() else person.name
     for entry in reversed(timeline):
         if any(form in entry.what for form in forms) or surname in entry.what.split():
-            return f"{entry.date}: {entry.what}"
+            return entry
     return None
+
+
+def _official_line(person: PersonRecord, timeline: Sequence[TimelineEntry]) -> OfficialLine:
+    latest = _person_latest(person, timeline)
+    return OfficialLine(
+        name=person.name,
+        title=(
+            person.titles_seen[-1].title
+            if person.titles_seen
+            else (person.titles[0] if person.titles else None)
+        ),
+        country=person.country,
+        latest=f"{latest.date}: {latest.what}" if latest else None,
+        mentions=len(person.articles),
+        sources=list(latest.articles) if latest else [],
+    )
+
+
+def _timeline_line(entry: TimelineEntry) -> TimelineLine:
+    return TimelineLine(
+        date=entry.date, what=entry.what, sources=list(entry.articles), count=len(entry.articles)
+    )
 
 
 def _discrepancy_line(item: Discrepancy, meta: Mapping[str, ArticleMeta]) -> DiscrepancyLine:
     return DiscrepancyLine(
-        about=item.about, details=[(_source_label(meta, a), says) for a, says in sorted(item.details.items())]
+        about=item.about,
+        details=[(_source_label(meta, a), says) for a, says in sorted(item.details.items())],
+        sources=sorted(item.details),
     )
 
 
-def _lead(brief: Brief, timeline: Sequence[TimelineLine], today: str | None) -> list[str]:
-    """2–4 sentences: who met most recently, what was agreed, what is open, what is moving."""
-    sentences: list[str] = []
+def _lead(brief: Brief, timeline: Sequence[TimelineLine], today: str | None) -> list[tuple[str, list[str]]]:
+    """2–4 sentences, each with the ids of its articles: who met most recently, what was agreed,
+    what is open, what is moving."""
+    sentences: list[tuple[str, list[str]]] = []
     past = [t for t in timeline if today is None or t.date[:10] <= today]
     meeting = max(
         (t for t in past if _is_meeting(t.what)),
-        key=lambda t: (t.date[:7], t.sources, t.date),
+        key=lambda t: (t.date[:7], t.count, t.date),
         default=None,
     )
     if meeting is not None:
-        sentences.append(f"Latest ({meeting.date}): {_sentence(meeting.what)}")
+        sentences.append((f"Latest ({meeting.date}): {_sentence(meeting.what)}", list(meeting.sources)))
     elif brief.officials:
         names = ", ".join(o.name for o in brief.officials[:3])
-        sentences.append(f"Most cited: {names}.")
+        sentences.append((f"Most cited: {names}.", []))
     if brief.agreements:
         top = sorted(brief.agreements, key=lambda a: (-a.outlets, _neg(a.latest), a.text))[:3]
         agreed = "; ".join(a.text.rstrip(".") for a in top)
-        sentences.append(f"Agreed: {agreed}.")
-    open_ = [i.label for i in brief.issues if i.status == "open"]
-    moving = [i.label for i in brief.issues if i.status == "progress"]
-    if open_:
-        sentences.append(f"Still open: {'; '.join(open_)}.")
-    if moving:
-        sentences.append(f"In progress: {'; '.join(moving)}.")
+        sentences.append((f"Agreed: {agreed}.", sorted({i for a in top for i in a.sources}, key=_id_order)))
+    open_ = [i for i in brief.issues if i.status == "open"]
+    moving = [i for i in brief.issues if i.status == "progress"]
+    for label, issues in (("Still open", open_), ("In progress", moving)):
+        if issues:
+            ids = sorted({a for i in issues for a in i.sources}, key=_id_order)
+            sentences.append((f"{label}: {'; '.join(i.label for i in issues)}.", ids))
     return sentences[:4]
+
+
+def _id_order(article: str) -> tuple[int, str]:
+    return (int(article), article) if article.isdigit() else (1 << 62, article)
 
 
 def _sentence(text: str) -> str:
@@ -324,16 +361,7 @@ def build_brief(
     ]
     people.sort(key=lambda p: (-len(p.articles), p.name))
     recent_timeline = timeline_entries[-200:]
-    officials = [
-        OfficialLine(
-            name=p.name,
-            title=(p.titles_seen[-1].title if p.titles_seen else (p.titles[0] if p.titles else None)),
-            country=p.country,
-            latest=_person_latest(p, recent_timeline),
-            mentions=len(p.articles),
-        )
-        for p in people[:MAX_OFFICIALS]
-    ]
+    officials = [_official_line(p, recent_timeline) for p in people[:MAX_OFFICIALS]]
     discrepancy_items = [
         d for d in picture.discrepancies if topic is None or relevant_articles.intersection(d.details)
     ][:MAX_DISCREPANCIES]
@@ -366,13 +394,15 @@ def build_brief(
         officials=officials,
         agreements=shown_agreements,
         issues=issues,
-        timeline=[TimelineLine(date=t.date, what=t.what, sources=len(t.articles)) for t in shown_timeline],
+        timeline=[_timeline_line(t) for t in shown_timeline],
         discrepancies=[_discrepancy_line(d, meta) for d in discrepancy_items],
         sources=sources,
         articles=len(relevant | shown),
     )
     dates = [m.published for m in meta.values() if m.published]
-    brief.lead = _lead(brief, brief.timeline, max(dates) if dates else None)
+    lead = _lead(brief, brief.timeline, max(dates) if dates else None)
+    brief.lead = [text for text, _ in lead]
+    brief.lead_sources = [ids for _, ids in lead]
     return brief
 
 
@@ -393,7 +423,7 @@ def build_profile(
     surname = person.name.split()[-1] if person.name.split() else person.name
     articles = set(person.articles)
     actions = [
-        TimelineLine(date=t.date, what=t.what, sources=len(t.articles))
+        _timeline_line(t)
         for t in picture.timeline
         if articles.intersection(t.articles)
         and (any(f in t.what for f in forms) or surname in t.what.split())

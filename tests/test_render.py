@@ -41,7 +41,7 @@ def brief_with(text: str, *, repeat: int = 1) -> Brief:
         * repeat,
         issues=[IssueLine(topic="t", label=text or "x", status="open", status_label="open", latest=text)]
         * repeat,
-        timeline=[TimelineLine(date="2025-06-12", what=text or "x", sources=2)] * repeat,
+        timeline=[TimelineLine(date="2025-06-12", what=text or "x", sources=["1", "2"], count=2)] * repeat,
         discrepancies=[DiscrepancyLine(about=text or "x", details=[(text, text), ("Other", "other")])],
         sources=[
             SourceLine(

@@ -7,19 +7,22 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from briefings import render
+from briefings.beats import Beat, load_beats
 from briefings.config import Settings
+from briefings.errors import ConfigError
 from briefings.extract import Extractor
-from briefings.extract.topics import Taxonomy, load_taxonomy
 from briefings.ingest.sources import Rejected
 from briefings.service import sendrate
 from briefings.service import subscriptions as subs
 from briefings.service.briefs import Reader
 from briefings.service.clock import Clock, SystemClock
 from briefings.service.ingest import IngestReport, fetch_policy
-from briefings.service.pipeline import ingest_articles
+from briefings.service.pipeline import ingest_articles, pictures_behind, update_pictures
+from briefings.storage import relevance
 from briefings.storage.db import Database
 from briefings.storage.tables import Article, Outlet, Subscription
 from briefings.views import Brief, Digest, WhoResult
@@ -44,6 +47,20 @@ class Stats:
     pending: int
 
 
+class BeatInfo(BaseModel):
+    """A beat as ``briefings beats`` and ``/beats`` list it."""
+
+    slug: str
+    name: str
+    title: str
+    parties: list[str]
+    parties_text: str
+    need: int
+    topics: int
+    articles: int  # stored articles on the beat
+    file: str
+
+
 @dataclass(frozen=True)
 class SubscriptionInfo:
     chat_id: int
@@ -51,6 +68,7 @@ class SubscriptionInfo:
     timezone: str
     topics: list[str]
     active: bool
+    beat: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,9 +89,16 @@ class BriefingService:
         self.settings = settings
         self.db = db or Database(settings.effective_database_url)
         self.clock = clock or SystemClock()
-        self.taxonomy: Taxonomy = load_taxonomy(settings.topics_file)
-        self.labels = {t.slug: t.label for t in self.taxonomy.topics}
-        self.reader = Reader(self.db, self.labels, beat=settings.beat_name)
+        self.beats: list[Beat] = load_beats(settings.beat_files, title=settings.beat_name or None)
+        self.beat = self.beats[0]  # the default beat
+        self.labels = self.beat.labels
+        self.readers = {b.slug: Reader(self.db, b.labels, beat=b.title, slug=b.slug) for b in self.beats}
+        self.reader = self.readers[self.beat.slug]
+        if settings.channel_beat and settings.channel_beat.strip().lower() not in self.readers:
+            known = ", ".join(self.readers)
+            raise ConfigError(
+                f"BRIEFINGS_CHANNEL_BEAT: unknown beat {settings.channel_beat!r} (the beats: {known})"
+            )
         self._extractor: Extractor | None = None
 
     def close(self) -> None:
@@ -81,42 +106,96 @@ class BriefingService:
 
     # ------------------------------------------------------------------ reading
 
+    def catch_up(self) -> list[str]:
+        """Bring every beat's picture up to date when it lags the stored articles (a run that failed
+        after its commit, a beat file changed or added, a database from before beats); the beats
+        rebuilt. Cheap when nothing lags: a few counts."""
+        behind = pictures_behind(self.db, self.beats)
+        if behind:
+            update_pictures(self.db, behind)
+        return [b.slug for b in behind]
+
     def warm_up(self) -> None:
-        """Load the picture and build the whole beat's brief now (blocking), so that the first
+        """Load each beat's picture and build its whole brief now (blocking), so that the first
         commands after a start do not wait for them."""
-        self.reader.brief()
+        for reader in self.readers.values():
+            reader.brief()
 
-    def topics(self) -> list[tuple[str, str]]:
-        return [(t.slug, t.label) for t in self.taxonomy.topics]
+    def check_beat(self, beat: str | None) -> Beat:
+        """The beat named by its slug (or name, case-insensitively); the default beat for None."""
+        if beat is None or not beat.strip():
+            return self.beat
+        wanted = beat.strip().lower()
+        for b in self.beats:
+            if wanted in (b.slug, b.name.lower()):
+                return b
+        known = ", ".join(b.slug for b in self.beats)
+        raise subs.BadRequest(f"unknown beat {shown(beat)}: the beats here are {known}")
 
-    def check_topic(self, topic: str | None) -> str | None:
+    def beat_list(self) -> list[BeatInfo]:
+        with self.db.transaction() as session:
+            on = {b.slug: relevance.counts(session, b.slug)[1] for b in self.beats}
+        return [
+            BeatInfo(
+                slug=b.slug,
+                name=b.name,
+                title=b.title,
+                parties=[p.name for p in b.parties],
+                parties_text=b.describe(),
+                need=b.need,
+                topics=len(b.taxonomy.topics),
+                articles=on[b.slug],
+                file=str(b.path),
+            )
+            for b in self.beats
+        ]
+
+    def beat_and_rest(self, args: list[str]) -> tuple[str | None, str | None]:
+        """``[beat] [topic]`` as a command takes them: a first word that names a beat (and is not
+        a topic of the default beat) picks that beat; the rest is the topic."""
+        words = [a for a in args if a.strip()]
+        if words and len(self.beats) > 1:
+            first = words[0].strip().lower()
+            if first not in self.labels and any(first in (b.slug, b.name.lower()) for b in self.beats):
+                return self.check_beat(first).slug, " ".join(words[1:]).strip() or None
+        return None, " ".join(words).strip() or None
+
+    def topics(self, beat: str | None = None) -> list[tuple[str, str]]:
+        return self.check_beat(beat).topics
+
+    def check_topic(self, topic: str | None, beat: str | None = None) -> str | None:
         if topic is None:
             return None
         slug = topic.strip().lower()
-        if slug not in self.labels:
+        if slug not in self.check_beat(beat).labels:
             raise subs.BadRequest(f"unknown topic {shown(topic)}: see /topics for the list")
         return slug
 
-    def brief(self, topic: str | None = None, since: dt.date | None = None) -> Brief:
-        return self.reader.brief(topic=self.check_topic(topic), since=since)
+    def _reader(self, beat: str | None) -> Reader:
+        return self.readers[self.check_beat(beat).slug]
 
-    def brief_messages(self, topic: str | None = None, since: dt.date | None = None) -> list[str]:
-        return render.render_telegram("brief", self.brief(topic, since))
+    def brief(self, topic: str | None = None, since: dt.date | None = None, beat: str | None = None) -> Brief:
+        return self._reader(beat).brief(topic=self.check_topic(topic, beat), since=since)
 
-    def timeline_messages(self, topic: str | None = None) -> list[str]:
-        return render.render_telegram("timeline", self.brief(topic))
+    def brief_messages(
+        self, topic: str | None = None, since: dt.date | None = None, beat: str | None = None
+    ) -> list[str]:
+        return render.render_telegram("brief", self.brief(topic, since, beat))
 
-    def who(self, query: str) -> WhoResult:
-        return self.reader.who(query.strip()[:MAX_QUERY])
+    def timeline_messages(self, topic: str | None = None, beat: str | None = None) -> list[str]:
+        return render.render_telegram("timeline", self.brief(topic, beat=beat))
 
-    def who_messages(self, query: str) -> tuple[WhoResult, list[str]]:
-        result = self.who(query)
+    def who(self, query: str, beat: str | None = None) -> WhoResult:
+        return self._reader(beat).who(query.strip()[:MAX_QUERY])
+
+    def who_messages(self, query: str, beat: str | None = None) -> tuple[WhoResult, list[str]]:
+        result = self.who(query, beat)
         if result.profile is not None:
             return result, render.render_telegram("profile", result.profile)
         return result, render.render_telegram("who", result)
 
-    def profile_messages(self, name: str) -> list[str] | None:
-        profile = self.reader.profile_named(name)
+    def profile_messages(self, name: str, beat: str | None = None) -> list[str] | None:
+        profile = self._reader(beat).profile_named(name)
         return render.render_telegram("profile", profile) if profile else None
 
     def sources(self) -> list[tuple[str, int]]:
@@ -130,8 +209,8 @@ class BriefingService:
             ).all()
         return [(str(name), int(n)) for name, n in rows]
 
-    def channel_post_messages(self, topic: str | None = None) -> list[str]:
-        return render.render_telegram("channel", self.brief(topic))
+    def channel_post_messages(self, topic: str | None = None, beat: str | None = None) -> list[str]:
+        return render.render_telegram("channel", self.brief(topic, beat=beat))
 
     def stats(self) -> Stats:
         with self.db.transaction() as session:
@@ -155,6 +234,7 @@ class BriefingService:
             default_time=self.settings.digest_time,
             default_zone=self.settings.timezone,
             topics=list(self.labels),
+            beats={b.slug: list(b.labels) for b in self.beats[1:]},
         )
         with self.db.transaction() as session:
             row = subs.subscribe(session, chat_id, chat_type, request, self.clock.now())
@@ -189,29 +269,34 @@ class BriefingService:
         with self.db.transaction() as session:
             claimed = subs.claim(session, now, limit)
             chats = [c.chat_id for c in claimed]
-            details: dict[int, tuple[str, list[str], str]] = {
-                chat: (chat_type, list(topics or []), zone)
-                for chat, chat_type, topics, zone in session.execute(
+            details: dict[int, tuple[str, list[str], str, str | None]] = {
+                chat: (chat_type, list(topics or []), zone, beat)
+                for chat, chat_type, topics, zone, beat in session.execute(
                     select(
                         Subscription.chat_id,
                         Subscription.chat_type,
                         Subscription.topics,
                         Subscription.timezone,
+                        Subscription.beat,
                     ).where(Subscription.chat_id.in_(chats))
                 )
             }
             since = subs.last_sent_many(session, chats)
         out: list[Outgoing] = []
-        built: dict[tuple[dt.datetime | None, tuple[str, ...], str], list[str]] = {}
+        built: dict[tuple[dt.datetime | None, tuple[str, ...], str, str | None], list[str]] = {}
         for row in claimed:
             if row.kind == "channel":
-                messages = self.channel_post_messages()
+                messages = self.channel_post_messages(beat=self.settings.channel_beat or None)
                 chat_type = "channel"
             else:
-                chat_type, topics, zone = details.get(row.chat_id, ("private", [], self.settings.timezone))
-                key = (since.get(row.chat_id), tuple(sorted(topics)), zone)
+                chat_type, topics, zone, beat = details.get(
+                    row.chat_id, ("private", [], self.settings.timezone, None)
+                )
+                if beat is not None and beat not in self.readers:
+                    beat = None  # a beat no longer configured: the default one
+                key = (since.get(row.chat_id), tuple(sorted(topics)), zone, beat)
                 if key not in built:
-                    digest = self.digest(row.chat_id, key[0], topics, now, zone)
+                    digest = self.digest(row.chat_id, key[0], topics, now, zone, beat)
                     built[key] = render.render_telegram("digest", digest)
                 messages = list(built[key])
             out.append(
@@ -226,10 +311,11 @@ class BriefingService:
         topics: list[str],
         now: dt.datetime,
         zone: str | None = None,
+        beat: str | None = None,
     ) -> Digest:
         """What changed for one chat since its last digest (a day for the first), in its time zone."""
         tz = ZoneInfo(zone or self.settings.timezone)
-        return self.reader.digest(since or now - dt.timedelta(days=1), now, topics, zone=tz)
+        return self._reader(beat).digest(since or now - dt.timedelta(days=1), now, topics, zone=tz)
 
     def part_sent(self, delivery_id: int, parts_sent: int, attempt: int | None = None) -> None:
         """Record the parts sent (renewing the claim); :class:`subscriptions.ClaimLost` when another
@@ -273,12 +359,12 @@ class BriefingService:
     def extractor(self) -> Extractor:
         """Loaded on first use (the language model takes a moment)."""
         if self._extractor is None:
-            self._extractor = Extractor.load(self.settings.topics_file)
+            self._extractor = Extractor.load([b.path for b in self.beats])
         return self._extractor
 
     def ingest(self, inputs: list[str], *, allow_private: bool | None = None) -> IngestReport:
         policy = fetch_policy(self.settings, allow_private=allow_private)
-        report = ingest_articles(self.db, inputs, policy, self.extractor)
+        report = ingest_articles(self.db, inputs, policy, self.extractor, beats=self.beats)
         if report.ingested:
             self.warm_up()  # the new picture is read here (in the ingest's thread), not by the next command
         return report
@@ -302,4 +388,5 @@ def _info(row: Subscription) -> SubscriptionInfo:
         timezone=row.timezone,
         topics=list(row.topics or []),
         active=row.active,
+        beat=row.beat,
     )

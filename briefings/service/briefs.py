@@ -16,12 +16,14 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from briefings.models import ArticleSummary, Consolidated, PersonRecord, Quote
+from briefings.storage import relevance
 from briefings.storage.db import Database
 from briefings.storage.facts import article_summary, fold
 from briefings.storage.picture import unpack_picture
@@ -50,16 +52,24 @@ class Snapshot:
     people: People
 
 
-def picture_version(session: Session) -> int:
-    return session.scalar(select(Picture.version).where(Picture.id == 1)) or 0
+def picture_version(session: Session, beat: str | None = None) -> int:
+    """The version of the beat's stored picture (default: the first stored), 0 when there is none."""
+    return session.scalar(_picture_query(Picture.version, beat)) or 0
 
 
-def load_picture(session: Session) -> tuple[int, Consolidated]:
-    """The stored picture and its version (not the consolidator state stored beside it)."""
-    row = session.execute(select(Picture.version, Picture.packed).where(Picture.id == 1)).one_or_none()
+def load_picture(session: Session, beat: str | None = None) -> tuple[int, Consolidated]:
+    """The beat's stored picture and its version (not the consolidator state stored beside it)."""
+    row = session.execute(_picture_query(Picture.version, beat).add_columns(Picture.packed)).one_or_none()
     if row is None:
         return 0, Consolidated()
     return row.version, unpack_picture(row.packed)
+
+
+def _picture_query(column: Any, beat: str | None) -> Select[Any]:
+    query = select(column)
+    if beat is not None:
+        return query.where(Picture.beat == beat)
+    return query.order_by(Picture.id).limit(1)
 
 
 def article_index(session: Session) -> dict[str, ArticleMeta]:
@@ -91,10 +101,21 @@ def article_index(session: Session) -> dict[str, ArticleMeta]:
 class Reader:
     """Read-side use cases over one database, with the parsed picture cached by version."""
 
-    def __init__(self, db: Database, labels: Mapping[str, str], *, beat: str = "Briefing") -> None:
+    def __init__(
+        self,
+        db: Database,
+        labels: Mapping[str, str],
+        *,
+        beat: str = "Briefing",
+        slug: str | None = None,
+        restrict: Callable[[ArticleSummary], ArticleSummary] | None = None,
+    ) -> None:
         self.db = db
         self.labels = dict(labels)
-        self.beat = beat
+        self.beat = beat  # the brief's title
+        self.slug = slug  # the beat whose picture this reads (None: the first stored)
+        #: an article's summary as the beat sees it (only its on-beat facts), for digests
+        self.restrict = restrict
         self._snapshot: Snapshot | None = None
         self._briefs: dict[tuple[int, str | None, dt.date | None], Brief] = {}
         self._digest_inputs: dict[tuple[int, tuple[int, ...]], list[ArticleSummary]] = {}
@@ -110,7 +131,7 @@ class Reader:
 
     def snapshot(self) -> Snapshot:
         with self.db.transaction() as session:
-            version = picture_version(session)
+            version = picture_version(session, self.slug)
         snap = self._snapshot
         if snap is not None and snap.version == version:
             return snap
@@ -119,8 +140,11 @@ class Reader:
             if snap is not None and snap.version == version:
                 return snap  # loaded by another thread while this one waited
             with self.db.transaction() as session:
-                version, picture = load_picture(session)
+                version, picture = load_picture(session, self.slug)
                 meta = article_index(session)
+                if self.slug is not None:  # cite and count the beat's own articles only
+                    on_beat = {str(i) for i in relevance.relevant_ids(session, self.slug)}
+                    meta = {k: m for k, m in meta.items() if k in on_beat}
             snap = Snapshot(version, picture, meta, People(picture.officials))
             self._snapshot = snap
             if self.after_load is not None:
@@ -181,10 +205,13 @@ class Reader:
                     .order_by(Article.id)
                 )
             )
+            ids = tuple(i for i in ids if str(i) in snap.meta)  # the beat's articles only
             key = (snap.version, ids)  # the same summaries whatever the topics
             summaries = self._digest_inputs.get(key)
             if summaries is None:
                 summaries = summaries_of(session, ids)
+                if self.restrict is not None:
+                    summaries = [self.restrict(s) for s in summaries]
                 self._digest_inputs = {key: summaries}
         return build_digest(
             snap.picture,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefings.config import Settings
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.sources import Loaded, Rejected, SourceLoader, is_url
+from briefings.storage import relevance
 from briefings.storage import repository as repo
 from briefings.storage.db import Database
 from briefings.storage.tables import Article
@@ -37,15 +39,17 @@ class ArticleRow:
     published: str | None
     outlet: str | None
     sources: list[str]
+    beats: dict[str, dict[str, Any]] = field(default_factory=dict)  # beat slug -> relevance and why
 
     @classmethod
-    def of(cls, article: Article) -> ArticleRow:
+    def of(cls, article: Article, beats: dict[str, dict[str, Any]] | None = None) -> ArticleRow:
         return cls(
             id=article.id,
             title=article.title,
             published=article.published.isoformat() if article.published else None,
             outlet=article.outlet.name if article.outlet else None,
             sources=[s.source for s in article.sources],
+            beats=dict(beats or {}),
         )
 
 
@@ -54,6 +58,7 @@ def fetch_policy(settings: Settings, *, allow_private: bool | None = None) -> Fe
         timeout=settings.fetch_timeout,
         max_bytes=settings.max_article_bytes,
         allow_private=settings.allow_private_urls if allow_private is None else allow_private,
+        max_feed_entries=settings.max_feed_entries,
     )
 
 
@@ -66,8 +71,10 @@ def expand_inputs(loader: SourceLoader, inputs: list[str]) -> tuple[list[str], l
 
 
 def list_articles(db: Database) -> list[ArticleRow]:
+    """Every stored article with its relevance to each beat."""
     with db.transaction() as session:
-        return [ArticleRow.of(a) for a in repo.list_articles(session)]
+        judged = relevance.verdicts(session)
+        return [ArticleRow.of(a, judged.get(a.id)) for a in repo.list_articles(session)]
 
 
 # --------------------------------------------------------------------------- extraction

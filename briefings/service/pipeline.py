@@ -21,15 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from briefings import consolidate as consolidate_package
+from briefings.beats import Beat, judge, load_beats, restrict
 from briefings.consolidate import Consolidator
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.sources import Loaded, Rejected, SourceLoader
 from briefings.models import ArticleSummary, CleanArticle, Consolidated
 from briefings.service.ingest import IngestReport, expand_inputs
+from briefings.storage import relevance as verdicts
 from briefings.storage import repository as repo
 from briefings.storage.db import Database
 from briefings.storage.facts import FactRow, article_summary, summary_facts
@@ -68,6 +70,7 @@ def ingest_articles(
     extractor: ExtractorLike,
     *,
     n_process: int = 1,
+    beats: Sequence[Beat] = (),
     on_total: Callable[[int], None] | None = None,
     on_source: Callable[[str], None] | None = None,
 ) -> IngestReport:
@@ -75,7 +78,12 @@ def ingest_articles(
 
     Batches overlap: while the workers extract the next ``AHEAD`` batches, this process reads
     sources and stores and merges the oldest batch, so neither waits for the other.
+
+    Each new article's relevance to every beat (default: the bundled one) is stored with it; the
+    pictures of the beats are then brought up to date, also when nothing new arrived but one is
+    behind the stored articles (a run that failed after its commit, a beat file that changed).
     """
+    beats = list(beats) or load_beats([])
     report = IngestReport()
     queue: deque[_Batch] = deque()
     in_flight: set[str] = set()  # content hashes submitted for extraction and not yet stored
@@ -94,15 +102,16 @@ def ingest_articles(
                 queue.append(_submit(db, batch, workers, in_flight, report))
                 batch = []
                 if len(queue) > AHEAD:
-                    _store(db, queue.popleft(), workers, in_flight, report)
+                    _store(db, beats, queue.popleft(), workers, in_flight, report)
             if on_source is not None:
                 on_source(source)
         if batch:
             queue.append(_submit(db, batch, workers, in_flight, report))
         while queue:
-            _store(db, queue.popleft(), workers, in_flight, report)
-    if report.ingested:
-        update_picture(db)
+            _store(db, beats, queue.popleft(), workers, in_flight, report)
+    behind = beats if report.ingested else pictures_behind(db, beats)
+    if behind:
+        update_pictures(db, behind)
     return report
 
 
@@ -139,8 +148,15 @@ def _submit(
     return _Batch(pending, list(fresh), summaries)
 
 
-def _store(db: Database, batch: _Batch, workers: Workers, in_flight: set[str], report: IngestReport) -> None:
-    """Store one batch's new articles with their facts in one transaction, then merge them."""
+def _store(
+    db: Database,
+    beats: Sequence[Beat],
+    batch: _Batch,
+    workers: Workers,
+    in_flight: set[str],
+    report: IngestReport,
+) -> None:
+    """Store one batch's new articles with their facts and relevance in one transaction, then merge them."""
     if not batch.pending:
         return
     summaries = dict(zip(batch.extracting, batch.summaries.get(), strict=True))
@@ -176,10 +192,12 @@ def _store(db: Database, batch: _Batch, workers: Workers, in_flight: set[str], r
                 report.unchanged += 1
                 if repo.add_source_to(session, known[digest], item.source):
                     report.new_sources += 1
+            for beat in beats:
+                verdicts.store(session, beat.slug, {i: judge(s, beat).as_json() for i, s in written.items()})
     finally:
         in_flight.difference_update(batch.extracting)
     if written:
-        _merge(db, written.values())  # committed: merged now, as they read back, and not kept
+        _merge(db, beats, written.values())  # committed: merged now, as they read back, and not kept
 
 
 def _add_one(session: Session, story: repo.NewArticle) -> tuple[Article, bool]:
@@ -233,40 +251,110 @@ class _Warm:
     saved: int  # how many of its articles the stored state covers
 
 
-_warm: weakref.WeakKeyDictionary[Database, _Warm] = weakref.WeakKeyDictionary()
+_warm: weakref.WeakKeyDictionary[Database, dict[str, _Warm]] = weakref.WeakKeyDictionary()
 _warm_lock = threading.Lock()
 
 
-def update_picture(db: Database) -> Consolidated:
-    """Merge the stored articles the picture lacks into it and save it as a new version.
+def update_picture(db: Database, beats: Sequence[Beat] = ()) -> Consolidated:
+    """Bring every beat's picture up to date (default: the bundled beat); the first beat's picture."""
+    pictures = update_pictures(db, list(beats) or load_beats([]))
+    return next(iter(pictures.values()))
+
+
+def update_pictures(db: Database, beats: Sequence[Beat]) -> dict[str, Consolidated]:
+    """Each beat's picture, brought up to date and saved as a new version (by beat slug)."""
+    return {beat.slug: _update_beat(db, beat) for beat in beats}
+
+
+def pictures_behind(db: Database, beats: Sequence[Beat]) -> list[Beat]:
+    """The beats whose picture lags the stored articles: articles not judged for the beat, a beat
+    file changed since they were judged, or a picture holding fewer articles than are on the beat
+    (cheap: a few counts, run on every ingest and at the bot's start)."""
+    behind: list[Beat] = []
+    with db.transaction() as session:
+        total = session.scalar(select(func.count()).select_from(Article)) or 0
+        for beat in beats:
+            row = session.execute(
+                select(Picture.articles, Picture.beat_digest).where(Picture.beat == beat.slug)
+            ).one_or_none()
+            if row is None:
+                if total:
+                    behind.append(beat)
+                continue
+            judged, relevant = verdicts.counts(session, beat.slug)
+            if row.beat_digest != beat.digest or judged != total or row.articles != relevant:
+                behind.append(beat)
+    return behind
+
+
+def _picture_row(session: Session, beat: Beat, *, lock: bool) -> Picture | None:
+    query = (
+        select(Picture).options(defer(Picture.state), defer(Picture.packed)).where(Picture.beat == beat.slug)
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.execute(query).scalar_one_or_none()
+
+
+def _new_picture_row(session: Session, beat: Beat) -> Picture:
+    """A row for the beat: the picture stored before beats existed, if any (its version goes on
+    rising, so readers see the change), else a new one."""
+    legacy = session.execute(
+        select(Picture).options(defer(Picture.state)).where(Picture.beat.is_(None)).with_for_update()
+    ).scalar_one_or_none()
+    if legacy is not None:
+        legacy.beat, legacy.state, legacy.beat_digest = beat.slug, None, None
+        return legacy
+    row = Picture(beat=beat.slug, version=0, articles=0)
+    session.add(row)
+    return row
+
+
+def _judge_missing(session: Session, beat: Beat, row: Picture | None) -> bool:
+    """Judge the stored articles that have no verdict for the beat (all of them when its file
+    changed); True when every verdict was judged again."""
+    again = row is None or row.beat_digest != beat.digest
+    if again:
+        verdicts.forget(session, beat.slug)
+    missing = verdicts.unjudged(session, beat.slug)
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        summaries = dict(zip(chunk, stored_summaries(session, chunk), strict=True))
+        verdicts.store(session, beat.slug, {i: judge(s, beat).as_json() for i, s in summaries.items()})
+    return again
+
+
+def _update_beat(db: Database, beat: Beat) -> Consolidated:
+    """Merge the on-beat articles the beat's picture lacks into it and save it as a new version.
 
     The consolidator behind the picture is found, in order: in this process's memory (when no
     other process has saved a picture since), in the stored state, or rebuilt from every stored
-    summary. Whatever stored article it lacks is then read back and added, so a state saved a
+    summary. Whatever on-beat article it lacks is then read back and added, so a state saved a
     few hundred articles ago costs those articles, not all of them (an ingest has merged its own
     articles batch by batch already, see :func:`_merge`). The state
     (hundreds of megabytes at ten thousand articles) is saved again only every ``STATE_EVERY``
     articles, while the picture is saved every time.
     """
     with _warm_lock, _gc_paused(), db.transaction() as session:
-        query = select(Picture).options(defer(Picture.state), defer(Picture.packed)).where(Picture.id == 1)
-        query = query.with_for_update()
-        row = session.execute(query).scalar_one_or_none()
-        warm = _current(db, row)
-        _warm.pop(db, None)  # back only once this transaction has committed
-        stored = session.scalars(select(Article.id)).all()
-        missing = [i for i in stored if str(i) not in warm.consolidator]
-        if len(missing) + len(warm.consolidator) != len(stored):  # it holds an article no longer stored
-            warm, missing = _Warm(warm.version, Consolidator(), 0), list(stored)
+        row = _picture_row(session, beat, lock=True)
+        rejudged = _judge_missing(session, beat, row)
+        warm = _current(db, beat, row)
+        _warm.get(db, {}).pop(beat.slug, None)  # back only once this transaction has committed
+        on_beat = verdicts.relevant_ids(session, beat.slug)
+        missing = [i for i in on_beat if str(i) not in warm.consolidator]
+        if rejudged or len(missing) + len(warm.consolidator) != len(
+            on_beat
+        ):  # it holds an article off the beat
+            warm, missing = _Warm(warm.version, Consolidator(), 0), list(on_beat)
         consolidator = warm.consolidator
         for summary in stored_summaries(session, missing):
-            consolidator.add(summary)
+            consolidator.add(restrict(summary, beat))
         picture = consolidator.result()
         if row is None:
-            row = Picture(id=1, version=0, articles=0)
-            session.add(row)
+            row = _new_picture_row(session, beat)
         row.version += 1
         row.articles = len(consolidator)
+        row.beat_digest = beat.digest
         row.packed = pack_picture(picture)
         if warm.saved == 0 or len(consolidator) - warm.saved >= STATE_EVERY:
             row.state = _freeze(consolidator)
@@ -274,30 +362,35 @@ def update_picture(db: Database) -> Consolidated:
         row.updated_at = utcnow()
         session.flush()
         warm.version = row.version
-    _warm[db] = warm  # only once the transaction has committed
+    _warm.setdefault(db, {})[beat.slug] = warm  # only once the transaction has committed
     return picture
 
 
-def _current(db: Database, row: Picture | None) -> _Warm:
-    """This process's consolidator for ``db`` when it is behind the stored picture ``row``, else
-    the stored state (or a new consolidator). Call with ``_warm_lock`` held."""
+def _current(db: Database, beat: Beat, row: Picture | None) -> _Warm:
+    """This process's consolidator of ``beat`` for ``db`` when it is behind the stored picture
+    ``row``, else the stored state (or a new consolidator). Call with ``_warm_lock`` held."""
     version = row.version if row is not None else 0
-    warm = _warm.get(db)
+    warm = _warm.get(db, {}).get(beat.slug)
     if warm is None or warm.version != version:
-        restored = _restore(row)
+        restored = _restore(row) if row is not None and row.beat_digest == beat.digest else None
         warm = _Warm(version, restored or Consolidator(), len(restored) if restored else 0)
     return warm
 
 
-def _merge(db: Database, summaries: Iterable[ArticleSummary]) -> None:
-    """Add the summaries of newly committed articles to this process's consolidator for ``db``."""
+def _merge(db: Database, beats: Sequence[Beat], summaries: Iterable[ArticleSummary]) -> None:
+    """Add the summaries of newly committed articles to this process's consolidator of each beat
+    they are on."""
+    batch = list(summaries)
     with _warm_lock, _gc_paused(), db.transaction() as session:
-        query = select(Picture).options(defer(Picture.state), defer(Picture.packed)).where(Picture.id == 1)
-        warm = _current(db, session.execute(query).scalar_one_or_none())
-        for summary in summaries:
-            if summary.article not in warm.consolidator:
-                warm.consolidator.add(summary)
-        _warm[db] = warm
+        for beat in beats:
+            row = _picture_row(session, beat, lock=False)
+            if row is None or row.beat_digest != beat.digest:
+                continue  # the picture is built from scratch by the update
+            warm = _current(db, beat, row)
+            for summary in batch:
+                if summary.article not in warm.consolidator and judge(summary, beat).relevant:
+                    warm.consolidator.add(restrict(summary, beat))
+            _warm.setdefault(db, {})[beat.slug] = warm
 
 
 @contextmanager

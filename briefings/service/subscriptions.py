@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from briefings.errors import BriefingsError
 from briefings.storage.tables import Delivery, Subscription
+from briefings.timezones import is_zone, zone_error
 
 _HHMM = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 LEASE = dt.timedelta(minutes=2)  # a claimed row not finished within this is claimed again
@@ -42,6 +43,7 @@ class SubscribeRequest:
     local_time: str
     timezone: str
     topics: list[str] = field(default_factory=list)
+    beat: str | None = None  # None: the deployment's default beat
 
 
 def parse_time(token: str) -> str | None:
@@ -57,22 +59,31 @@ def parse_time(token: str) -> str | None:
 def parse_zone(token: str) -> str | None:
     if "/" not in token and token.upper() not in {"UTC", "GMT"}:
         return None
-    try:
-        ZoneInfo(token)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadRequest(f"unknown time zone {token!r}: use an Area/City name such as Asia/Kolkata") from None
+    if not is_zone(token):  # not ZoneInfo(token): a region is a folder (IsADirectoryError)
+        raise BadRequest(zone_error(token, ": use an Area/City name such as Asia/Kolkata"))
     return token
 
 
 def parse_subscribe(
-    args: Sequence[str], *, default_time: str, default_zone: str, topics: Sequence[str]
+    args: Sequence[str],
+    *,
+    default_time: str,
+    default_zone: str,
+    topics: Sequence[str],
+    beats: Mapping[str, Sequence[str]] | None = None,
 ) -> SubscribeRequest:
-    """``[HH:MM] [Area/City] [topics...]`` in any order."""
+    """``[HH:MM] [Area/City] [beat] [topics...]`` in any order; ``beats`` maps each beat's slug to
+    its topics (``topics`` are the default beat's)."""
     local_time, zone, chosen = default_time, default_zone, []
+    beat: str | None = None
     known = set(topics)
     for raw in args:
+        token = raw.strip().strip(",").lower()
+        if beats and token in beats and token not in known:
+            beat, known = token, set(beats[token])
+    for raw in args:
         token = raw.strip().strip(",")
-        if not token:
+        if not token or (beat is not None and token.lower() == beat):
             continue
         if len(token) > 64:
             raise BadRequest("that argument is too long")
@@ -91,7 +102,7 @@ def parse_subscribe(
             raise BadRequest(f"unknown topic {token!r}: see /topics for the list")
         if slug not in chosen:
             chosen.append(slug)
-    return SubscribeRequest(local_time=local_time, timezone=zone, topics=chosen)
+    return SubscribeRequest(local_time=local_time, timezone=zone, topics=chosen, beat=beat)
 
 
 def subscribe(
@@ -105,6 +116,7 @@ def subscribe(
     row.local_time = request.local_time
     row.timezone = request.timezone
     row.topics = list(request.topics)
+    row.beat = request.beat
     row.active = True
     row.updated_at = now
     session.flush()

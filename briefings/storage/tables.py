@@ -108,6 +108,7 @@ class Subscription(Base):
     local_time: Mapped[str] = mapped_column(String(5))  # HH:MM in the subscriber's zone
     timezone: Mapped[str] = mapped_column(String(64))
     topics: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    beat: Mapped[str | None] = mapped_column(String(64))  # None: the deployment's default beat
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
@@ -141,12 +142,28 @@ class Delivery(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class ArticleBeat(Base):
+    """An article's relevance to one beat, with the reason (``briefings.beats.Relevance.as_json``)."""
+
+    __tablename__ = "article_beats"
+    __table_args__ = (Index("ix_article_beats_beat_relevant", "beat", "relevant"),)
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    beat: Mapped[str] = mapped_column(String(64), primary_key=True)
+    relevant: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 class Picture(Base):
-    """The consolidated picture of the beat, updated on ingest; `version` bumps on every change."""
+    """The consolidated picture of one beat, updated on ingest; `version` bumps on every change."""
 
     __tablename__ = "pictures"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # the beat's slug (None: a picture from before beats, rebuilt on first use)
+    beat: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # the digest of the beat file the relevance of the articles was judged with
+    beat_digest: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=0)
     articles: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

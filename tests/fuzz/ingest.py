@@ -42,7 +42,7 @@ from briefings.service.app import BriefingService
 from briefings.storage.db import Database
 from briefings.storage.picture import pack_picture
 from briefings.storage.repository import content_hash
-from briefings.storage.tables import Article, ArticleSource, Fact, Outlet, Picture
+from briefings.storage.tables import Article, ArticleBeat, ArticleSource, Fact, Outlet, Picture
 from tests.bot_e2e.harness import make_settings
 from tests.botapi.entities import parse_html, utf16_len
 from tests.fuzz.strategies import FuzzFile
@@ -68,16 +68,19 @@ class Counts:
     sources: int
     version: int
     pictured: int
+    on_beat: int  # articles judged on the (default) beat
 
 
 def counts(db: Database) -> Counts:
     with db.transaction() as s:
-        picture = s.get(Picture, 1)
+        picture = s.scalars(select(Picture).order_by(Picture.id)).first()
+        on_beat = select(func.count()).select_from(ArticleBeat).where(ArticleBeat.relevant.is_(True))
         return Counts(
             articles=s.scalar(select(func.count()).select_from(Article)) or 0,
             sources=s.scalar(select(func.count()).select_from(ArticleSource)) or 0,
             version=picture.version if picture else 0,
             pictured=picture.articles if picture else 0,
+            on_beat=s.scalar(on_beat) or 0,
         )
 
 
@@ -182,7 +185,8 @@ class IngestTarget:
                 after.version == before.version + 1, f"picture version {before.version} -> {after.version}"
             )
             expect(
-                after.pictured == after.articles, f"picture of {after.pictured} of {after.articles} articles"
+                after.pictured == after.on_beat,
+                f"picture of {after.pictured} of the {after.on_beat} articles on the beat",
             )
         else:
             expect(after.version == before.version, "the picture changed with nothing new")
