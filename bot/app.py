@@ -21,9 +21,10 @@ COMMANDS = [
     BotCommand("brief", "The briefing, whole beat or one topic"),
     BotCommand("who", "Profile of an official"),
     BotCommand("topics", "Topics of the beat"),
+    BotCommand("beats", "The beats this bot follows"),
     BotCommand("timeline", "Dated events"),
     BotCommand("sources", "Outlets in the briefing"),
-    BotCommand("subscribe", "Daily digest: [HH:MM] [Area/City] [topics]"),
+    BotCommand("subscribe", "Daily digest: [HH:MM] [Area/City] [beat] [topics]"),
     BotCommand("unsubscribe", "Stop the daily digest"),
     BotCommand("settings", "Your digest settings"),
     BotCommand("help", "How to use this bot"),
@@ -134,8 +135,10 @@ async def _post_init(app: BotApp) -> None:
     await app.bot.set_my_commands(COMMANDS)
     service = app.bot_data[SERVICE_KEY]
     assert isinstance(service, BriefingService)
+    await call(service.catch_up)  # a picture behind the stored articles is repaired before anything is read
     await call(service.warm_up)  # before the first update: the picture is loaded once, up front
-    service.reader.after_load = freeze_long_lived
+    for reader in service.readers.values():
+        reader.after_load = freeze_long_lived
     freeze_long_lived()
 
 

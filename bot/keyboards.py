@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 MAX_CALLBACK_BYTES = 64
 BRIEF = "brief"
 WHO = "who"
+BEAT_SEPARATOR = "|"  # brief:<beat>|<topic> for a beat other than the default one
 
 
 def callback(kind: str, value: str) -> str | None:
@@ -27,19 +28,47 @@ CURRENT = "• "
 WHOLE_BEAT = "*"
 
 
+def brief_value(topic: str, beat: str | None = None) -> str:
+    """The value of a brief button: the topic (or ``*``), prefixed by the beat when not the default."""
+    return f"{beat}{BEAT_SEPARATOR}{topic}" if beat else topic
+
+
+def parse_brief_value(value: str) -> tuple[str | None, str]:
+    """(beat or None for the default one, topic or ``*``)."""
+    if BEAT_SEPARATOR in value:
+        beat, topic = value.split(BEAT_SEPARATOR, 1)
+        return beat or None, topic or WHOLE_BEAT
+    return None, value
+
+
+def beats_keyboard(beats: Sequence[tuple[str, str]], *, default: str) -> InlineKeyboardMarkup:
+    """One button per beat (slug, name), opening its whole brief."""
+    rows = []
+    for slug, name in beats:
+        data = callback(BRIEF, brief_value(WHOLE_BEAT, None if slug == default else slug))
+        if data is not None:
+            rows.append([InlineKeyboardButton(name[:60], callback_data=data)])
+    return InlineKeyboardMarkup(rows)
+
+
 def topics_keyboard(
-    topics: Sequence[tuple[str, str]], *, columns: int = 2, current: str | None = None
+    topics: Sequence[tuple[str, str]],
+    *,
+    columns: int = 2,
+    current: str | None = None,
+    beat: str | None = None,
 ) -> InlineKeyboardMarkup:
     """A button per topic and one for the whole beat; ``current`` (a slug, or ``*`` for the whole
-    beat) is marked, so that pressing it again can be recognised."""
+    beat) is marked, so that pressing it again can be recognised. ``beat``: a beat other than the
+    default one, carried in each button."""
     buttons = []
     for slug, label in topics:
-        data = callback(BRIEF, slug)
+        data = callback(BRIEF, brief_value(slug, beat))
         if data is None:
             continue
         text = f"{CURRENT}{label}" if slug == current else label
         buttons.append(InlineKeyboardButton(text[:60], callback_data=data))
-    all_data = callback(BRIEF, WHOLE_BEAT)
+    all_data = callback(BRIEF, brief_value(WHOLE_BEAT, beat))
     rows = [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
     if all_data is not None:
         label = f"{CURRENT}Whole beat" if current == WHOLE_BEAT else "Whole beat"

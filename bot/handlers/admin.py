@@ -1,4 +1,4 @@
-"""Admin commands (only for BRIEFINGS_ADMIN_IDS): /ingest <url>, /post [topic], /stats."""
+"""Admin commands (only for BRIEFINGS_ADMIN_IDS): /ingest <url>, /post [beat] [topic], /stats."""
 
 from __future__ import annotations
 
@@ -87,8 +87,8 @@ async def post(update: Update, context: BotContext) -> None:
     if not channel:
         await reply_messages(update, ["No channel configured: set BRIEFINGS_CHANNEL_ID."])
         return
-    topic = " ".join(context.args or []).strip() or None
-    messages = await call(context.service.channel_post_messages, topic)
+    beat, topic = context.service.beat_and_rest(list(context.args or []))
+    messages = await call(context.service.channel_post_messages, topic, beat)
     sender: Sender = context.application.bot_data["sender"]
     target: int | str = channel if channel.startswith("@") else int(channel)
     try:

@@ -11,12 +11,13 @@ from bot.keyboards import WHOLE_BEAT, topics_keyboard
 from bot.replies import reply_messages
 
 HELP = """<b>Commands</b>
-/brief [topic] — the briefing on the whole beat or one topic
+/brief [beat] [topic] — the briefing on the whole beat or one topic
 /who &lt;name&gt; — a profile: titles, quotes, actions
-/topics — the topics of this beat
-/timeline [topic] — dated events
+/topics [beat] — the topics of a beat
+/beats — the beats this bot follows
+/timeline [beat] [topic] — dated events
 /sources — outlets in the briefing
-/subscribe [HH:MM] [Area/City] [topics…] — a daily digest at your local time
+/subscribe [HH:MM] [Area/City] [beat] [topics…] — a daily digest at your local time
 /unsubscribe — stop the digest
 /settings — your digest settings
 /help — this list"""
@@ -36,7 +37,7 @@ async def start(update: Update, context: BotContext) -> None:
         )
         await reply_messages(update, messages)
         return
-    beat = context.settings.beat_name
+    beat = context.service.beat.title
     await reply_messages(update, [f"Welcome to the <b>{_escape(beat)}</b> bot.\n\n{HELP}"])
 
 

@@ -31,6 +31,8 @@ async def _may_change(update: Update, context: BotContext) -> bool:
 
 def describe(info: SubscriptionInfo) -> str:
     topics = ", ".join(info.topics) if info.topics else "all topics"
+    if info.beat:
+        topics = f"{info.beat}: {topics}"
     state = "" if info.active else " (paused: /subscribe to resume)"
     return (
         f"Daily digest at <b>{info.local_time}</b> {html.escape(info.timezone)} time, "
