@@ -116,7 +116,9 @@ def judge(summary: ArticleSummary, beat: Beat) -> Relevance:
         share.update(f.parties)
         share.update(f.others)
     involved = [p.name for p in beat.parties if share[p.name] >= MIN_FACTS and share[p.name] >= MIN_SHARE * n]
-    joint = sum(1 for f in stated if len(f.parties) >= min(beat.need, 2))
+    # facts of one sentence (an issue gathers sentences from all over the article: not evidence
+    # that the parties deal with each other)
+    joint = sum(1 for f in stated if f.kind != "issue" and len(f.parties) >= min(beat.need, 2))
     others = [s for s, c in share.most_common() if s not in beat.states and c >= MIN_SHARE * n][:3]
     on_facts = [f for f in stated if fact_on_beat(f, beat)]
     score = len(on_facts) / n if n else 0.0
