@@ -34,6 +34,7 @@ class Doc:
     dates: list[DateMention]
     reference: Reference | None
     persons: list[tuple[int, int]] = field(default_factory=list)  # NER PERSON spans
+    title: str = ""  # the article's title, when the source gave one apart from the text
     place_starting: dict[int, PlaceMention] = field(default_factory=dict)
     place_ending: dict[int, PlaceMention] = field(default_factory=dict)
     body_ending: dict[int, BodyMention] = field(default_factory=dict)
@@ -64,7 +65,7 @@ class Doc:
         return [b for b in reversed(self.bodies) if first <= b.start and b.end <= pos]
 
 
-def build_doc(text: str, published: dt.date | None, lexicon: Lexicon) -> Doc:
+def build_doc(text: str, published: dt.date | None, lexicon: Lexicon, title: str | None = None) -> Doc:
     clean = blank(text, boilerplate_spans(text, lexicon.credits))
     sentences = split_sentences(clean)
     places = [
@@ -87,7 +88,7 @@ def build_doc(text: str, published: dt.date | None, lexicon: Lexicon) -> Doc:
         )
         dates.append(resolve(d, reference, context, clause))
     bodies = find_bodies(clean, lexicon.bodies, lexicon.places, frozenset(p.country for p in places))
-    return Doc(text, clean, sentences, places, bodies, dates, reference)
+    return Doc(text, clean, sentences, places, bodies, dates, reference, title=title or "")
 
 
 _CLAUSE_BREAK_RE = re.compile(r"[,;:—–]\s|\s(?:and|but|while|whereas|after|before|since|as)\s")

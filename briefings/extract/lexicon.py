@@ -45,6 +45,7 @@ class Places:
     kind_of: MappingProxyType[str, str]  # surface -> "country" | "demonym" | "capital"
     adjective: MappingProxyType[str, str]  # country -> adjective used in body names ("Chinese")
     pattern: re.Pattern[str]  # any surface form, with an optional possessive
+    listed: frozenset[str] = frozenset()  # the surface forms of countries.txt (not the ISO names)
 
     def lookup(self, surface: str) -> str | None:
         key = re.sub(r"['’]s?$", "", surface.strip())
@@ -72,12 +73,40 @@ def load_places() -> Places:
                 country_of.setdefault(value, name)
                 kind_of.setdefault(value, "country" if kind == "alias" else kind)
         adjective[name] = (_split(demonyms) or [name])[0]
-    surfaces = sorted(country_of, key=len, reverse=True)
-    alternation = "|".join(re.escape(s) for s in surfaces)
+    listed = frozenset(country_of)
+    _add_iso_names(country_of, kind_of)
+    for surface in [s for s in country_of if "'" in s]:  # the same with a typographic apostrophe
+        country_of.setdefault(surface.replace("'", "’"), country_of[surface])
+        kind_of.setdefault(surface.replace("'", "’"), kind_of[surface])
+    alternation = trie_regex(country_of, space=" ", fold=False)
     pattern = re.compile(rf"(?<![\w.])(?:{alternation})(?:['’]s)?(?![\w])")
     return Places(
-        MappingProxyType(country_of), MappingProxyType(kind_of), MappingProxyType(adjective), pattern
+        MappingProxyType(country_of), MappingProxyType(kind_of), MappingProxyType(adjective), pattern, listed
     )
+
+
+def _add_iso_names(country_of: dict[str, str], kind_of: dict[str, str]) -> None:
+    """Every state's ISO names from pycountry ("Arab Republic of Egypt" -> Egypt), under the
+    canonical name countries.txt gives it; states it lacks under their common name."""
+    try:
+        import pycountry
+    except ImportError:  # the hand list alone
+        return
+    skip = set(_strs(read_toml(data_path("states.toml")).get("skip")))
+    for entry in pycountry.countries:
+        names = [getattr(entry, key, None) for key in ("common_name", "name", "official_name")]
+        forms = [n.removeprefix("the ") for n in names if isinstance(n, str) and "," not in n]
+        if not forms:
+            continue
+        canonical = next((country_of[f] for f in forms if f in country_of), None)
+        if canonical is None:
+            if forms[0] in skip:
+                continue
+            canonical = forms[0]
+        for form in forms:
+            if form not in skip and form not in country_of:
+                country_of[form] = canonical
+                kind_of[form] = "country"
 
 
 def _split(field: str) -> list[str]:
@@ -149,7 +178,7 @@ def load_name_rules() -> NameRules:
     raw = read_toml(data_path("names.toml"))
     places = load_places()
     stop = set(_strs(raw.get("stop")))
-    stop.update(w for surface in places.country_of for w in surface.split())
+    stop.update(w for surface in places.listed for w in surface.split())
     stop.update(MONTHS)
     surnames, syllables = _read_chinese_names()
     return NameRules(
@@ -318,6 +347,33 @@ def load_credits() -> Credits:
     )
 
 
+# --------------------------------------------------------------------------- perspective
+
+
+@dataclass(frozen=True)
+class Perspective:
+    """Cues of a government's own text (``data/perspective.toml``)."""
+
+    genre: re.Pattern[str]  # a genre word opening a title ("Readout of ...", "Joint Statement")
+    self_names: re.Pattern[str]  # any state's own names for its government
+    state_of: MappingProxyType[str, str]  # lowercased own name -> state
+
+
+@lru_cache(maxsize=1)
+def load_perspective() -> Perspective:
+    raw = read_toml(data_path("perspective.toml"))
+    genres = sorted(_strs(raw.get("genres")), key=len, reverse=True)
+    genre = re.compile(
+        r"^\W*(?:" + "|".join(re.escape(g).replace(r"\ ", r"\s+") for g in genres) + r")\b", re.IGNORECASE
+    )
+    state_of: dict[str, str] = {}
+    for state, names in cast(dict[str, Any], raw.get("self", {})).items():
+        for name in _strs(names):
+            state_of[name.lower()] = str(state)
+    self_names = words_regex([n for n in state_of], ignore_case=True)
+    return Perspective(genre, self_names, MappingProxyType(state_of))
+
+
 # --------------------------------------------------------------------------- everything
 
 
@@ -330,6 +386,7 @@ class Lexicon:
     verbs: Verbs
     status: StatusCues
     credits: Credits
+    perspective: Perspective
 
 
 @lru_cache(maxsize=1)
@@ -342,4 +399,5 @@ def load_lexicon() -> Lexicon:
         verbs=load_verbs(),
         status=load_status_cues(),
         credits=load_credits(),
+        perspective=load_perspective(),
     )

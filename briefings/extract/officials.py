@@ -33,6 +33,7 @@ from .bodies import BodyMention
 from .document import Doc
 from .lexicon import Lexicon
 from .names import NameSpan, fullness, looks_chinese, read_name_backward, read_name_forward, same_person
+from .perspective import publisher
 
 _DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "whose", "our"}
 _POST_RE = re.compile(r"\s+(?P<prep>to|of|for|in|at)\s+(?:the\s+)?")
@@ -543,6 +544,24 @@ def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
         _by_title_states(lex, people, main)
         _pinyin_tie_break(doc, lex, people, main)
         _by_relation(doc, people, main)
+    own = publisher(doc, lex, {p.country for p in people if p.country})
+    if own is not None:
+        _by_publisher(doc, lex, people, own)
+
+
+def _by_publisher(doc: Doc, lex: Lexicon, people: list[Person], own: str) -> None:
+    """In a government's own text, its officials carry no state: each official still without
+    one serves the publisher, unless their title is one the publisher does not use ("Prime
+    Minister" in a US text) or they are visiting the publisher's state."""
+    for person in people:
+        if person.country is not None:
+            continue
+        cores = {re.sub(r"^(?:(?:acting|interim|former)\s+)+", "", m.core or "") for m in person.mentions}
+        if any((states := lex.titles.title_states.get(c)) is not None and own not in states for c in cores):
+            continue
+        if own in _visited(doc, person):
+            continue
+        person.country = own
 
 
 def _by_principal(doc: Doc, people: list[Person]) -> None:

@@ -62,7 +62,7 @@ class Extractor:
         return self.nlp is not None and has_ner(self.nlp)
 
     def extract(self, article: CleanArticle, name: str) -> ArticleSummary:
-        doc = build_doc(article.text, article.published, self.lexicon)
+        doc = build_doc(article.text, article.published, self.lexicon, article.title)
         officials, people = extract_officials(doc, self.lexicon)
         if self.uses_ner:
             chunks = _ner_chunks(doc, self.lexicon, people)

@@ -1,0 +1,54 @@
+"""The government a text speaks for, when it is a government's own text.
+
+A readout, joint statement, fact sheet or press release never marks its own officials with their
+state: "National Security Advisor X met with Jordanian Foreign Minister Y", "Secretary Z spoke with
+Minister W of Japan". Foreign officials are the marked ones ("Jordanian", "of Japan", "Japan's").
+So in such a text an official with no state of their own serves the publishing government.
+
+The publisher is found from the text alone (``data/perspective.toml``): a government's own name for
+itself in the title or lead ("The White House", "Department of the Treasury", "NSC Spokesperson"),
+or, in a text whose title opens with a genre word ("Readout of", "Joint Statement"), the state the
+text names most among those whose officials it never marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .document import Doc
+from .lexicon import Lexicon
+
+#: how much of the body, after the title, counts as its lead
+_LEAD_CHARS = 700
+
+
+def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
+    """The state whose government speaks in this text, or None for news copy and the undecided.
+
+    ``marked``: the states of officials the text marks explicitly (never the publisher's own)."""
+    cues = lex.perspective
+    title = doc.title.strip()
+    lead = doc.clean[:_LEAD_CHARS]
+    own = Counter(
+        state
+        for m in cues.self_names.finditer(f"{title}\n{lead}")
+        if (state := cues.state_of.get(re.sub(r"\s+", " ", m.group()).lower()))
+    )
+    if own:
+        return own.most_common(1)[0][0]
+    opening = title or doc.clean.lstrip()[:200]
+    if not cues.genre.match(opening):
+        return None
+    shut_out = set(marked)
+    counts = Counter(p.country for p in doc.places if p.kind != "capital" and p.country not in shut_out)
+    counts.update(
+        c
+        for m in lex.places.pattern.finditer(title)
+        if (c := lex.places.lookup(m.group())) and c not in shut_out
+    )
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
