@@ -128,6 +128,7 @@ class Titles:
     modifiers: frozenset[str]  # lowercase words between a state and a title ("international")
     title_states: MappingProxyType[str, frozenset[str]]  # lowercased title -> states that use it
     ranks: frozenset[str]  # lowercased military ranks (a post outranks them as a title)
+    post_words: frozenset[str] = frozenset()  # capitalised portfolio words ("Finance", "Affairs")
 
 
 @lru_cache(maxsize=1)
@@ -153,6 +154,7 @@ def load_titles() -> Titles:
         not_public=words_regex(_strs(raw.get("not_public"))),
         implied_country=MappingProxyType({k.lower(): v for k, v in implied.items()}),
         modifiers=frozenset(m.lower() for m in _strs(raw.get("modifiers"))),
+        post_words=frozenset(_strs(raw.get("post_words"))),
         ranks=frozenset(r.lower() for r in _strs(raw.get("ranks"))),
         title_states=MappingProxyType(
             {

@@ -187,7 +187,21 @@ def _mention_at(doc: Doc, lex: Lexicon, start: int, end: int, s_start: int, s_en
     core = doc.clean[start:end]
     mod_start, country, body, body_text, former, det = _left_modifiers(doc, lex, start, s_start)
     post_end, post = _post(doc, lex, end, s_end)
+    served = _served_state(doc, end, post_end)
+    for _ in range(3):  # "Deputy Prime Minister and Minister of Foreign Affairs and Expatriates X"
+        chained = _chained_title(doc, lex, post_end, s_end)
+        if chained is None:
+            break
+        next_end, next_post = _post(doc, lex, chained.end(), s_end)
+        link = doc.clean[post_end : chained.start()]
+        post = f"{post}{link}{chained.group()} {next_post}".strip() if post else ""
+        if not post:
+            core_tail = doc.clean[end:next_end]
+            post = core_tail.strip()
+        served = served or _served_state(doc, chained.end(), next_end)
+        post_end = next_end
     title = " ".join(x for x in (body_text, core, post) if x)
+    country = country or served
     mention = Mention(
         name=NameSpan(0, 0, ""),
         title=title,
@@ -224,13 +238,40 @@ def _mention_at(doc: Doc, lex: Lexicon, start: int, end: int, s_start: int, s_en
     return mention
 
 
+_CHAIN_LINK_RE = re.compile(r"\s*,?\s+and\s+|\s*,\s+")
+
+
+def _chained_title(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> re.Match[str] | None:
+    """A second capitalised title joined to a title that has no name yet ("... and Minister of X")."""
+    if _name_after(doc, lex, pos, s_end) is not None:
+        return None
+    link = _CHAIN_LINK_RE.match(doc.clean, pos, s_end)
+    if link is None:
+        return None
+    title = lex.titles.pattern.match(doc.clean, link.end())
+    if title is None or not title.group()[:1].isupper():
+        return None
+    return title
+
+
+def _served_state(doc: Doc, start: int, end: int) -> str | None:
+    """ "President of Guatemala", "Deputy Director General of the Ministry of Finance of Japan": the
+    state a post is "of" is the state served (never a posting: "Ambassador to Germany")."""
+    found = None
+    for m in re.finditer(r"\bof\s+(?:the\s+)?", doc.clean[start:end]):
+        place = doc.place_starting.get(start + m.end())
+        if place is not None and place.kind == "country":
+            found = place.country
+    return found
+
+
 def _principal_end(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> int | None:
     """ "spokesperson for President X": the end of the principal's name after the title."""
     gap = re.match(r"\s+(?:for|to)\s+(?:the\s+)?", doc.clean[pos : pos + 12])
-    if gap is None:
+    if gap is None or not _names_principal(doc, lex, pos + gap.end(), s_end):
         return None
     title = lex.titles.pattern.match(doc.clean, pos + gap.end())
-    if title is None or title.group()[:1].islower():
+    if title is None:
         return None
     name = _name_after(doc, lex, title.end(), s_end)
     return name.end if name is not None else None
@@ -320,22 +361,17 @@ def _strip_place(doc: Doc, lex: Lexicon, start: int, end: int) -> tuple[int, str
 
 
 def _post(doc: Doc, lex: Lexicon, end: int, s_end: int) -> tuple[int, str]:
-    """ "to Beijing", "of the European Commission": the post a title names, if any."""
+    """ "to Beijing", "of the European Commission", "for Terrorist Financing and Financial Crimes":
+    the post or portfolio a title names, if any."""
     m = _POST_RE.match(doc.clean, end, s_end)
     if not m:
         return end, ""
-    if m.group("prep") in {"for", "to"} and lex.titles.pattern.match(doc.clean, m.end()):
+    if m.group("prep") in {"for", "to"} and _names_principal(doc, lex, m.end(), s_end):
         return end, ""  # "spokesperson for President X": X is the principal, not the post
     place = doc.place_starting.get(m.end())
-    if place is not None:
+    if place is not None and m.group("prep") in {"to", "in", "at"}:
         return place.end, doc.clean[end : place.end].strip()
-    words_end = m.end()
-    for w in re.finditer(r"[A-Z][\w'’-]*", doc.clean[m.end() : s_end]):
-        if doc.clean[words_end : m.end() + w.start()].strip() not in {"", "and", "of", "for"}:
-            break
-        if w.group() not in lex.names.stop:
-            break
-        words_end = m.end() + w.end()
+    words_end = _portfolio_end(doc, lex, m.end(), s_end)
     if words_end == m.end() and m.group("prep") in {"of", "for"}:
         # an appositive with a lowercase post: "minister of international relations and cooperation,"
         low = _LOWER_POST_RE.match(doc.clean, m.end(), s_end)
@@ -344,6 +380,55 @@ def _post(doc: Doc, lex: Lexicon, end: int, s_end: int) -> tuple[int, str]:
     if words_end == m.end() or m.group("prep") in {"in", "at"}:
         return end, ""
     return words_end, doc.clean[end:words_end].strip()
+
+
+_POST_WORD_RE = re.compile(r"[A-Z][\w'’/-]*|[A-Z]{1,2}\d+(?:/[A-Z]{1,2}\d+)*")
+_POST_LINK_RE = re.compile(
+    r"(?:\s*,\s*(?:and\s+)?(?:the\s+)?|\s+(?:and|&|of|for|on|in|at)\s+(?:the\s+)?|\s+(?:the\s+)?|\s*\([A-Za-z]{2,8}\)\s*)"
+)
+_ACRONYM_WORD_RE = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
+
+
+def _portfolio_end(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> int:
+    """Where the words of a post end, read from ``pos``: portfolio words, states, acronyms and
+    the links between them ("Foreign Affairs and Expatriates", "New, Renewable Energy and Energy
+    Conservation, MEMR"). The name after a post starts at the first word that is none of these."""
+    end = pos
+    link = ""
+    while pos < s_end:
+        place = doc.place_starting.get(pos)
+        if place is not None and place.end <= s_end:
+            if link.strip(" ,(").split(" ")[0] in {"in", "at"}:
+                break  # "... in Beijing": the setting, not the post
+            end = pos = place.end
+        else:
+            word = _POST_WORD_RE.match(doc.clean, pos, s_end)
+            if word is None:
+                break
+            token = word.group().rstrip("'’")
+            if not (
+                token in lex.titles.post_words
+                or token in lex.names.stop
+                or (_ACRONYM_WORD_RE.match(token) and len(token) <= 8)
+                or token[-1:].isdigit()
+            ):
+                break
+            end = pos = word.end()
+        nxt = _POST_LINK_RE.match(doc.clean, pos, s_end)
+        if nxt is None or nxt.end() == pos:
+            break
+        link, pos = nxt.group(), nxt.end()
+    return end
+
+
+def _names_principal(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> bool:
+    """ "for President X" / "to Prime Minister X": a title right after "for" or "to" names the
+    principal when a name follows it. "to the Vice President Dr. X" (a definite title) does not:
+    X holds the first title."""
+    title = lex.titles.pattern.match(doc.clean, pos)
+    if title is None or title.group()[:1].islower():
+        return False
+    return not doc.clean[max(0, pos - 4) : pos].lower().endswith("the ")
 
 
 def _contextual_country(
@@ -529,6 +614,8 @@ def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
         explicit = Counter(m.country for m in person.mentions if m.country)
         if not explicit:  # "Japan's X" or "X of Japan" at any mention of the person
             explicit = Counter(c for s, e in person.spans if (c := name_country(doc, NameSpan(s, e, ""))))
+        if not explicit:  # "The Canadian delegation included ... X": the delegation's state
+            explicit = Counter(c for m in person.mentions if (c := _delegation_country(doc, m)))
         if not explicit:  # "In <capital>, Foreign Office spokesperson X": the state named by the setting
             explicit = Counter(c for m in person.mentions if (c := _setting_country(doc, m, main)))
         if not explicit:  # "Foreign Office spokesperson X" in a story naming one state that calls it so
@@ -553,6 +640,7 @@ def _by_publisher(doc: Doc, lex: Lexicon, people: list[Person], own: str) -> Non
     """In a government's own text, its officials carry no state: each official still without
     one serves the publisher, unless their title is one the publisher does not use ("Prime
     Minister" in a US text) or they are visiting the publisher's state."""
+    defaulted: list[Person] = []
     for person in people:
         if person.country is not None:
             continue
@@ -562,6 +650,39 @@ def _by_publisher(doc: Doc, lex: Lexicon, people: list[Person], own: str) -> Non
         if own in _visited(doc, person):
             continue
         person.country = own
+        defaulted.append(person)
+    # "Secretary X met with Finance Minister Y": in a readout the publisher's official meets the
+    # other side, so whoever a publisher's official meets, hosts or calls is not the publisher's
+    others = [c for c in doc.main_countries() if c != own]
+    for person in defaulted:
+        if own in _acted_on_by(doc, person, people):
+            person.country = others[0] if len(others) == 1 else None
+
+
+_DELEGATION_RE = re.compile(
+    r"\bdelegations?(?:\s+(?:from|of)\s+(?:the\s+)?(?P<of>[A-Z]))?(?=[^.;]{0,60}?\b(?:also\s+)?"
+    r"(?:included|includes|include|comprised|comprises|consisted\s+of|consists\s+of|was\s+led\s+by|"
+    r"were\s+led\s+by|led\s+by|headed\s+by|composed\s+of)\b)",
+    re.IGNORECASE,
+)
+
+
+def _delegation_country(doc: Doc, mention: Mention) -> str | None:
+    """ "The Canadian delegation included A; B", "a delegation from Mexico led by C": the state of
+    the last delegation named before the mention in its sentence."""
+    if not 0 <= mention.sentence < len(doc.sentences):
+        return None
+    sentence = doc.sentences[mention.sentence]
+    found = None
+    for m in _DELEGATION_RE.finditer(doc.clean, sentence.start, max(sentence.start, mention.name.start)):
+        if m.group("of"):
+            place = doc.place_starting.get(m.start("of"))
+        else:
+            before = doc.clean[sentence.start : m.start()].rstrip()
+            place = doc.place_ending.get(sentence.start + len(before))
+        if place is not None and place.kind != "capital":
+            found = place.country
+    return found
 
 
 def _by_principal(doc: Doc, people: list[Person]) -> None:

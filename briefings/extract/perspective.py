@@ -41,14 +41,40 @@ def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
     opening = title or doc.clean.lstrip()[:200]
     if not cues.genre.match(opening):
         return None
-    shut_out = set(marked)
+    shut_out = set(marked) | _marked_parties(doc, lex)
     counts = Counter(p.country for p in doc.places if p.kind != "capital" and p.country not in shut_out)
-    counts.update(
+    in_title = [
         c
         for m in lex.places.pattern.finditer(title)
-        if (c := lex.places.lookup(m.group())) and c not in shut_out
-    )
+        if lex.places.kind_of.get(re.sub(r"['’]s$", "", m.group())) != "capital"
+        and (c := lex.places.lookup(m.group()))
+        and c not in shut_out
+    ]
+    counts.update(in_title)
     ranked = counts.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+    if not ranked:
         return None
+    if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        # a tie: a government names itself first in its own title ("The United States and India ...")
+        tied = {c for c, n in ranked if n == ranked[0][1]}
+        return next((c for c in in_title if c in tied), None)
     return ranked[0][0]
+
+
+_PARTY_RE = re.compile(
+    r"\s+(?:(?:[A-Z][\w-]*|and|of|the)\s+){0,6}?(?:[Dd]elegations?|[Cc]ounterparts?|[Ss]ide|[Tt]eam|[Oo]fficials)\b"
+)
+
+
+def _marked_parties(doc: Doc, lex: Lexicon) -> set[str]:
+    """States marked as the other side: a nationality or state before a title or a party noun
+    ("the Ukrainian Delegation", "German State Secretary", "the Japanese side")."""
+    found: set[str] = set()
+    for place in doc.places:
+        if place.kind == "capital":
+            continue
+        spaced = doc.clean[place.end : place.end + 1] == " "
+        titled = spaced and lex.titles.pattern.match(doc.clean, place.end + 1)
+        if titled or _PARTY_RE.match(doc.clean, place.end):
+            found.add(place.country)
+    return found
