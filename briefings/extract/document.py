@@ -35,6 +35,7 @@ class Doc:
     reference: Reference | None
     persons: list[tuple[int, int]] = field(default_factory=list)  # NER PERSON spans
     title: str = ""  # the article's title, when the source gave one apart from the text
+    headline: tuple[int, int] | None = None  # the title repeated as the text's first line
     place_starting: dict[int, PlaceMention] = field(default_factory=dict)
     place_ending: dict[int, PlaceMention] = field(default_factory=dict)
     body_ending: dict[int, BodyMention] = field(default_factory=dict)
@@ -88,7 +89,29 @@ def build_doc(text: str, published: dt.date | None, lexicon: Lexicon, title: str
         )
         dates.append(resolve(d, reference, context, clause))
     bodies = find_bodies(clean, lexicon.bodies, lexicon.places, frozenset(p.country for p in places))
-    return Doc(text, clean, sentences, places, bodies, dates, reference, title=title or "")
+    headline = _headline_span(text, title)
+    return Doc(
+        text,
+        clean,
+        sentences,
+        places,
+        bodies,
+        dates,
+        reference,
+        title=title or "",
+        headline=headline[0] if headline else None,
+    )
+
+
+def _headline_span(text: str, title: str | None) -> list[tuple[int, int]]:
+    """The title repeated as the text's first line (a headline, not a sentence of the story)."""
+    head = (title or "").rstrip("…. ").strip()
+    lead = len(text) - len(text.lstrip())
+    end = text.find("\n", lead)
+    first = text[lead : end if end >= 0 else len(text)]
+    if len(head) >= 20 and first.startswith(head) and end >= 0:
+        return [(lead, end)]
+    return []
 
 
 _CLAUSE_BREAK_RE = re.compile(r"[,;:—–]\s|\s(?:and|but|while|whereas|after|before|since|as)\s")

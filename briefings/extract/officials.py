@@ -115,6 +115,8 @@ def find_mentions(doc: Doc, lex: Lexicon) -> list[Mention]:
         mention = _mention_at(doc, lex, m.start(), m.end(), sentence.start, sentence.end)
         if mention is not None:
             mention.sentence = sentence.index
+            if doc.headline is not None and doc.headline[0] <= mention.name.start < doc.headline[1]:
+                mention.tentative = True  # "Vice President X Rejects Isolationism": headline words
             mentions.append(mention)
     mentions += _plural_mentions(doc, lex, plurals)
     return _drop_nested(mentions, lex.titles.ranks)
@@ -454,7 +456,8 @@ def _name_after(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> NameSpan | None
     name = read_name_forward(doc.clean, start, lex.names, limit=s_end)
     person = next((p for p in doc.persons if start <= p[0] <= start + 1), None)
     if person is not None and (name is None or person[1] > name.end):
-        text = re.sub(r"['’]s?$", "", doc.clean[person[0] : person[1]]).strip()
+        text = re.split(r"['’]s\b", doc.clean[person[0] : person[1]])[0]
+        text = re.sub(r"['’]s?$", "", text).strip()
         if text and not any(w in lex.names.stop for w in text.split()) and not re.search(r"\w{2}\.\s", text):
             return NameSpan(person[0], person[0] + len(text), text)
     return name

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..models import Quote, Span
 from .document import Doc
-from .lexicon import Lexicon
+from .lexicon import Lexicon, load_titles
 from .names import same_person
 from .officials import Person
 from .text import squash
@@ -142,6 +142,7 @@ def _candidates(doc: Doc, people: list[Person], quotes: list[RawQuote]) -> list[
         surface = re.sub(r"['’]s?$", "", doc.clean[s:e]).strip()
         owner = next((p.name for p in people if any(same_person(surface, f) for f in p.forms)), surface)
         cands.append(Candidate(s, e, owner, "person"))
+    cands += _bare_titles(doc, people, official_spans)
     cands += [Candidate(b.start, b.end, b.canonical or None, "body") for b in doc.bodies]
     cands += [Candidate(m.start(), m.end(), None, "pronoun") for m in _PRONOUN_RE.finditer(doc.clean)]
     cands += [Candidate(m.start(), m.end(), None, "it") for m in _IT_RE.finditer(doc.clean)]
@@ -159,6 +160,32 @@ def _candidates(doc: Doc, people: list[Person], quotes: list[RawQuote]) -> list[
         if out and c.start < out[-1].end:
             continue
         out.append(c)
+    return out
+
+
+_THE_RE = re.compile(r"(?:^|(?<=\s))[Tt]he\s+$")
+
+
+def _bare_titles(doc: Doc, people: list[Person], taken: list[tuple[int, int, str]]) -> list[Candidate]:
+    """ "the Vice President", "The Secretary": a title used alone, for the one person of the
+    article who holds it ("said the Vice President" in her own government's readout)."""
+    holders: dict[str, set[str]] = {}
+    for person in people:
+        for m in person.mentions:
+            if m.core and not m.weak and not m.former:
+                holders.setdefault(m.core, set()).add(person.name)
+    if not holders:
+        return []
+    out: list[Candidate] = []
+    pattern = load_titles().pattern
+    for t in pattern.finditer(doc.clean):
+        if not t.group()[:1].isupper() or not _THE_RE.search(doc.clean, max(0, t.start() - 5), t.start()):
+            continue
+        if re.match(r"\s+(?:of|for|to)\b|\s+[A-Z]", doc.clean[t.end() : t.end() + 6]):
+            continue  # "the President of X", "the Secretary Y": not a bare title
+        names = holders.get(re.sub(r"\s+", " ", t.group().lower()), set())
+        if len(names) == 1 and not any(s <= t.start() < e for s, e, _ in taken):
+            out.append(Candidate(t.start(), t.end(), names.pop(), "person"))
     return out
 
 
@@ -204,9 +231,22 @@ def _subject_before(cands: _Cands, verb_start: int, floor: int, doc: Doc) -> Can
 
 def _subject_after(cands: _Cands, verb_end: int, ceiling: int, doc: Doc) -> Candidate | None:
     c = cands.first_starting_from(verb_end, ceiling)
-    if c is None or len(doc.clean[verb_end : c.start].strip()) > 4:
+    if c is None:
+        return None
+    gap = doc.clean[verb_end : c.start].strip()
+    if len(gap) > 4 and not _is_title_phrase(gap):
         return None
     return c
+
+
+def _is_title_phrase(text: str) -> bool:
+    """ "Vice President", "Deputy Secretary of the Treasury": the title before a speaker's name."""
+    text = re.sub(r"^(?:the\s+)", "", text)
+    m = load_titles().pattern.match(text)
+    if m is None or not text[:1].isupper():
+        return False
+    rest = text[m.end() :].strip()
+    return not rest or bool(re.fullmatch(r"(?:(?:of|for|to|and|the|[A-Z][\w.’'-]*|[A-Z]+)\s*,?\s*)+", rest))
 
 
 @dataclass
@@ -278,11 +318,41 @@ class _Speakers:
         following = quotes[index + 1].open if index + 1 < len(quotes) else len(self.doc.clean)
         prev_close = quotes[index - 1].close if index > 0 else floor
         return (
-            self._right_after(q, min(ceiling, following))
+            self._colon(q, prev_close)
+            or self._right_after(q, min(ceiling, following))
             or self._before(q, floor, prev_close)
             or self._later(q, ceiling)
             or self._according(floor, ceiling)
         )
+
+    def sentence_subject(self, q: RawQuote) -> Candidate | None:
+        """A quotation inside a sentence about someone ("The Vice President made a case for how the
+        US role “makes America strong”", "X reaffirmed that “...”"): the sentence's subject, when the
+        sentence opens with a person and the quote does not open it."""
+        sentence = self.doc.sentence_of(q.open)
+        if sentence is None or not self.doc.clean[sentence.start : q.open].strip():
+            return None
+        head = self.cands.first_starting_from(sentence.start, min(q.open, sentence.start + 60))
+        if head is None or head.kind not in {"person", "pronoun"}:
+            return None
+        lead = self.doc.clean[sentence.start : head.start]
+        lead = self.lex.titles.pattern.sub(" ", lead)
+        if re.search(
+            r"[a-z]", re.sub(r"(?i)\b(?:the|additionally|also|furthermore|moreover|finally|then)\b", "", lead)
+        ):
+            return None  # the person is not the subject ("With X, ...", "after meeting X")
+        return self.resolve(head)
+
+    def _colon(self, q: RawQuote, prev_close: int) -> Candidate | None:
+        """ "President X: “...”": a speaker named right before a colon that opens the quote."""
+        colon = re.search(r":\s*$", self.doc.clean[max(prev_close, q.open - 4) : q.open])
+        if colon is None:
+            return None
+        at = q.open - len(self.doc.clean[max(prev_close, q.open - 4) : q.open]) + colon.start()
+        c = self.cands.last_ending_by(at, max(prev_close, at - 80))
+        if c is None or self.doc.clean[c.end : at].strip() or c.kind not in {"person", "body"}:
+            return None
+        return c
 
     def _right_after(self, q: RawQuote, ceiling: int) -> Candidate | None:
         verbs = _speech_verbs(self.doc, self.lex, q.close, ceiling)
@@ -331,6 +401,10 @@ def extract_quotes(doc: Doc, lex: Lexicon, people: list[Person]) -> list[Quote]:
         if found is None and previous is not None and _continues(doc, previous[0], q):
             found = previous[1]
         text = squash(doc.text[q.start : q.end])
+        if _is_name(text):
+            continue  # a name or defined term in quotation marks ("I2U2", the “Geneva Joint Statement”)
+        if found is None:
+            found = state.sentence_subject(q)
         speaker = found.speaker if found is not None and found.kind != "generic" else None
         kind = (
             "unknown" if speaker is None or found is None else ("body" if found.kind == "body" else "person")
@@ -342,9 +416,25 @@ def extract_quotes(doc: Doc, lex: Lexicon, people: list[Person]) -> list[Quote]:
     return _drop_repeats(quotes)
 
 
+_NAME_GLUE = {"of", "on", "the", "de", "del", "la", "and", "for", "to", "a", "an", "in", "&", "at", "y"}
+
+
+def _is_name(text: str) -> bool:
+    """Title-case words only ("ASEAN Matters: Epicentrum of Growth", "U.S. Strategy on Countering
+    Corruption.", "I2U2"): the name of a policy, a group or a document, not a quotation."""
+    words = re.findall(r"[^\s:,.;!?“”\"()]+", text)
+    if not words or len(words) > 8 or re.search(r"[!?]", text):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _NAME_GLUE for w in words) and any(
+        w[:1].isupper() for w in words
+    )
+
+
 def _continues(doc: Doc, prev: RawQuote, q: RawQuote) -> bool:
     """A quote that opens the sentence after an attributed quote ("'A,' X said. 'B.'")."""
     between = doc.clean[prev.close : q.open]
+    if re.fullmatch(r"[.,]?\s*\n\s*(?:[-•*–]\s*)", between):
+        return True  # the next item of a list of quotes ("- President X: “A”" / "    - “B”")
     return len(between) < 80 and "\n" not in between.strip(" ") and bool(re.search(r"[.,]\s*$", between))
 
 
