@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from ..models import Agreement, Span
 from .document import Doc
 from .lexicon import Lexicon
+from .perspective import is_official_text
 from .text import Sentence, squash
 from .topics import Taxonomy
 
@@ -61,10 +62,78 @@ class _Clause:
 
 def extract_agreements(doc: Doc, lex: Lexicon, taxonomy: Taxonomy) -> list[Agreement]:
     found: list[Agreement] = []
+    official = is_official_text(doc, lex)
     for sentence in doc.sentences:
-        for clause in _clauses(doc, lex, sentence):
+        clauses = _clauses(doc, lex, sentence)
+        clauses += _affirmed(doc, lex, sentence, official, [c.trigger_start for c in clauses])
+        for clause in sorted(clauses, key=lambda c: c.start):
             found += _agreements_from(doc, lex, taxonomy, clause)
-    return _dedupe(found, taxonomy)
+    return _dedupe(found, taxonomy, official)
+
+
+_SUBORDINATE_RE = re.compile(r"(?i)\b(?:since|which|who|when|after|before|because|while|if|as)\b")
+_ONE_SIDED = {
+    "announced",
+    "announce",
+    "announces",
+    "launched",
+    "launch",
+    "launches",
+    "established",
+    "establish",
+    "directed",
+    "tasked",
+    "adopted",
+    "adopt",
+}
+
+
+def _joint_in_news(subject: str, verb: str) -> bool:
+    """In news copy an affirmation is an agreement only when both sides make it in the main clause
+    ("the two leaders reaffirmed ..."), never a one-sided step ("the ministry announced ...")."""
+    if verb.lower() in _ONE_SIDED or _SUBORDINATE_RE.search(subject):
+        return False
+    return bool(_SIDES_RE.search(subject))
+
+
+_WILL_RE = re.compile(r"\b(?:will|shall)\s+(?:(?:also|further|jointly|now|each)\s+)*(?=[a-z])")
+_LEAD_IN_RE = re.compile(r"(?i)\bthe\s+following\b[^.]{0,60}$")
+
+
+def _affirmed(doc: Doc, lex: Lexicon, sentence: Sentence, official: bool, taken: list[int]) -> list[_Clause]:
+    """Official prose: "reaffirmed X", "welcomed the launch of X", "intend to X" (with a joint
+    subject in news copy, any subject in a government's own text), and in a government's own text
+    "<party> will X"."""
+    text = doc.clean
+    out: list[_Clause] = []
+    for m in lex.verbs.affirm.finditer(text, sentence.start, sentence.end):
+        if any(abs(m.start() - t) < 3 for t in taken) or not m.group()[:1].islower():
+            continue
+        subject = text[sentence.start : m.start()]
+        if _NEGATION_RE.search(subject[-25:]) or re.search(r"[“\"]", subject):
+            continue
+        if not official and not _joint_in_news(subject, m.group()):
+            continue
+        start = m.end() + len(text[m.end() : sentence.end]) - len(text[m.end() : sentence.end].lstrip())
+        stop = _clause_end(text, lex, start, sentence.end)
+        if stop - start > 12:
+            out.append(_Clause(start, stop, sentence, m.start()))
+    if not official:
+        return out
+    for m in _WILL_RE.finditer(text, sentence.start, sentence.end):
+        left = text[sentence.start : m.start()]
+        subject = re.split(r"[,;:]\s|\b(?:that|which|who)\s", left)[-1]
+        if re.search(r"[“\"]", left) or len(subject.split()) > 12:
+            continue
+        names_party = any(
+            sentence.start <= p.start < m.start() for p in doc.places if p.start >= m.start() - len(subject)
+        )
+        if not (names_party or lex.verbs.future_subjects.search(subject)):
+            continue
+        stop = _clause_end(text, lex, m.end(), sentence.end)
+        if stop - m.end() > 12:
+            out.append(_Clause(m.end(), stop, sentence, m.start()))
+    return out
 
 
 # --------------------------------------------------------------------------- clauses
@@ -176,8 +245,8 @@ def _agreements_from(doc: Doc, lex: Lexicon, taxonomy: Taxonomy, clause: _Clause
     out: list[Agreement] = []
     for line in _split(raw, lex, taxonomy):
         text, topic = _with_reference(doc, taxonomy, clause, _TRAILING_RE.sub("", squash(line)))
-        if len(text.split()) < 2:
-            continue
+        if len(text.split()) < 2 or _LEAD_IN_RE.search(text):
+            continue  # "take the following actions by ...": the actions are the list after it
         out.append(
             Agreement(
                 text=text,
@@ -304,10 +373,13 @@ def _parties(doc: Doc, clause: _Clause) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _dedupe(found: list[Agreement], taxonomy: Taxonomy) -> list[Agreement]:
+def _dedupe(found: list[Agreement], taxonomy: Taxonomy, official: bool = False) -> list[Agreement]:
     """One line per thing agreed. Lines naming the same topics repeat one another; a line that names
     no topic repeats another only when most of its words are shared (a lead paragraph restating
-    the body). Of two repeats, the fuller line is kept, at the place of the first."""
+    the body). Of two repeats, the fuller line is kept, at the place of the first. A government's
+    own text lists distinct commitments on one topic and does not paraphrase itself: there, lines
+    on the same topics repeat one another only when they share a third of their words."""
+    same_topics = 0.3 if official else 0.0
     out: list[Agreement] = []
     keys: list[tuple[frozenset[str], bool, bool]] = []
     for a in found:
@@ -317,7 +389,7 @@ def _dedupe(found: list[Agreement], taxonomy: Taxonomy) -> list[Agreement]:
             (
                 i
                 for i, (k, b) in enumerate(zip(keys, out, strict=True))
-                if k[:2] == key[:2] and (key[2] or _overlap(a.text, b.text) >= 0.5)
+                if k[:2] == key[:2] and _overlap(a.text, b.text) >= (same_topics if key[2] else 0.5)
             ),
             None,
         )

@@ -283,6 +283,8 @@ class Verbs:
     speech_nouns: frozenset[str]
     agree: re.Pattern[str]
     agree_nouns: re.Pattern[str]
+    affirm: re.Pattern[str]
+    future_subjects: re.Pattern[str]
     sign: re.Pattern[str]
     sign_objects: frozenset[str]
     action_verbs: frozenset[str]
@@ -300,6 +302,8 @@ def load_verbs() -> Verbs:
         speech_nouns=frozenset(_strs(raw.get("speech_nouns"))),
         agree=words_regex(_strs(raw.get("agree"))),
         agree_nouns=words_regex(_strs(raw.get("agree_nouns"))),
+        affirm=words_regex(_strs(raw.get("affirm"))),
+        future_subjects=words_regex(_strs(raw.get("future_subjects"))),
         sign=words_regex(_strs(raw.get("sign"))),
         sign_objects=frozenset(w.lower() for w in _strs(raw.get("sign_objects"))),
         action_verbs=frozenset(_strs(raw.get("action_verbs"))),

@@ -24,13 +24,22 @@ from .lexicon import Lexicon
 _LEAD_CHARS = 700
 
 
+def is_official_text(doc: Doc, lex: Lexicon) -> bool:
+    """A government's own text: a genre word opens its title, or it names its government in the
+    title or lead ("Readout of ...", "Joint Statement ...", "U.S. Department of the Treasury ...")."""
+    cues = lex.perspective
+    opening = doc.title.strip() or doc.clean.lstrip()[:200]
+    return bool(cues.genre.match(opening) or cues.self_names.search(opening))
+
+
 def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
     """The state whose government speaks in this text, or None for news copy and the undecided.
 
     ``marked``: the states of officials the text marks explicitly (never the publisher's own)."""
     cues = lex.perspective
     title = doc.title.strip()
-    lead = doc.clean[:_LEAD_CHARS]
+    # the lead counts only in a text that reads as a government's own (news copy names governments)
+    lead = doc.clean[:_LEAD_CHARS] if is_official_text(doc, lex) else ""
     own = Counter(
         state
         for m in cues.self_names.finditer(f"{title}\n{lead}")
