@@ -253,7 +253,7 @@ def expected_messages(service: BriefingService, chats: Sequence[Chat]) -> dict[i
         key = (c.topics, c.zone)
         if key not in memo:
             digest = service.digest(c.chat_id, None, list(c.topics), DUE, c.zone)
-            memo[key] = [plain(m) for m in render.render_telegram("digest", digest)]
+            memo[key] = [plain(m) for m in [render.digest_message(digest)]]
         out[c.chat_id] = memo[key]
     return out
 

@@ -34,7 +34,7 @@ from briefings.storage.db import Database
 from briefings.storage.facts import summary_facts
 from briefings.storage.picture import pack_picture
 from briefings.storage.tables import Article, ArticleBeat, Outlet, Picture, utcnow
-from briefings.views import build_brief
+from briefings.brief import build_brief
 
 
 def build(db: Database, summaries: list[ArticleSummary]) -> None:

@@ -94,3 +94,78 @@ def people_keyboard(names: Sequence[str]) -> InlineKeyboardMarkup:
         if data is not None:
             rows.append([InlineKeyboardButton(name[:60], callback_data=data)])
     return InlineKeyboardMarkup(rows)
+
+
+# --------------------------------------------------------------------------- the brief's screens
+
+SCREEN = "s"  # s:<version>:<beat index>:<section code>:<page>:<topic>
+TOPICS = "t"  # t:<beat index>: the topic list of a beat
+FIRST = "f"
+SECTION_CODES = {
+    "o": "officials",
+    "a": "agreements",
+    "i": "issues",
+    "t": "timeline",
+    "c": "coming-up",
+    "d": "disagreements",
+    "s": "sources",
+}
+CODE_OF = {name: code for code, name in SECTION_CODES.items()}
+SECTION_ROWS = (("officials", "agreements", "issues"), ("timeline", "coming-up", "disagreements"))
+
+
+def screen_data(version: int, beat: int, section: str | None, page: int, topic: str | None) -> str | None:
+    code = FIRST if section is None else CODE_OF[section]
+    return callback(SCREEN, f"{version}:{beat}:{code}:{page}:{topic or ''}")
+
+
+def parse_screen(value: str) -> tuple[int, int, str | None, int, str | None] | None:
+    """(version, beat index, section or None, page, topic or None) of a screen button."""
+    parts = value.split(":", 4)
+    if len(parts) != 5 or not parts[0].isdigit() or not parts[1].isdigit() or not parts[3].isdigit():
+        return None
+    code = parts[2]
+    if code != FIRST and code not in SECTION_CODES:
+        return None
+    section = None if code == FIRST else SECTION_CODES[code]
+    return int(parts[0]), int(parts[1]), section, int(parts[3]), parts[4] or None
+
+
+def screen_keyboard(
+    labels: dict[str, str],
+    *,
+    version: int,
+    beat: int,
+    topic: str | None,
+    section: str | None,
+    page: int = 1,
+    pages: int = 1,
+) -> InlineKeyboardMarkup:
+    """Under the first screen: a button per section (and the topics); under a section: ◀ ▶ when it
+    has several pages, and the way back to the brief."""
+    rows: list[list[InlineKeyboardButton]] = []
+
+    def button(text: str, data: str | None) -> InlineKeyboardButton | None:
+        return InlineKeyboardButton(text, callback_data=data) if data is not None else None
+
+    if section is None:
+        for names in SECTION_ROWS:
+            row = [button(labels[n], screen_data(version, beat, n, 1, topic)) for n in names]
+            rows.append([b for b in row if b is not None])
+        last = [
+            button(labels["sources"], screen_data(version, beat, "sources", 1, topic)),
+            button("Topics", callback(TOPICS, str(beat))),
+        ]
+        rows.append([b for b in last if b is not None])
+        return InlineKeyboardMarkup(rows)
+    if pages > 1:
+        paging = [
+            button("◀", screen_data(version, beat, section, page - 1, topic)) if page > 1 else None,
+            button(f"{page}/{pages}", screen_data(version, beat, section, page, topic)),
+            button("▶", screen_data(version, beat, section, page + 1, topic)) if page < pages else None,
+        ]
+        rows.append([b for b in paging if b is not None])
+    back = button("↩ Brief", screen_data(version, beat, None, 1, topic))
+    if back is not None:
+        rows.append([back])
+    return InlineKeyboardMarkup(rows)

@@ -22,6 +22,7 @@ from briefings import service
 from briefings.config import Settings, load_settings
 from briefings.errors import BriefingsError
 from briefings.models import ArticleSummary, Consolidated
+from briefings.render import SECTIONS
 from briefings.storage.db import Database, upgrade
 
 if TYPE_CHECKING:
@@ -385,8 +386,17 @@ def brief(
     ] = None,
     fmt: Annotated[ViewFormat, typer.Option("--format", help="text, telegram or json")] = ViewFormat.text,
     beat: BeatOption = None,
+    full: Annotated[bool, typer.Option("--full", help="Every section after the first screen.")] = False,
+    section: Annotated[
+        str | None,
+        typer.Option("--section", help="One section: " + ", ".join(SECTIONS) + "."),
+    ] = None,
 ) -> None:
-    """The brief: lead, key officials, agreements, issues, timeline, discrepancies, sources."""
+    """The brief's first screen (newest developments, moving issues, agreements, people); --full adds
+    every section, --section shows one. JSON holds everything; telegram prints the messages as sent,
+    the first screen first."""
+    if section is not None and section not in SECTIONS:
+        raise fail(f"--section {section!r}: unknown section (one of {', '.join(SECTIONS)})")
     settings = _settings()
     chosen = _beat(settings, beat)
     svc = _service(settings)
@@ -395,7 +405,23 @@ def brief(
         view = svc.brief(topic, _parse_since(since), beat=chosen.slug)
     finally:
         svc.close()
-    _emit("brief", view, fmt)
+    from briefings import render
+
+    if fmt is ViewFormat.json:
+        sys.stdout.write(view.model_dump_json(indent=2) + "\n")
+        return
+    html = fmt is ViewFormat.telegram
+    sections = [section] if section is not None else list(SECTIONS) if (full or html) else []
+    parts = [] if section is not None else [render.first_screen_message(view, html=html)]
+    for name in sections:
+        parts += render.section_pages(view, name, html=html)
+    if html:
+        sys.stdout.write(json.dumps(parts, ensure_ascii=False, indent=2) + "\n")
+        return
+    text = "\n\n".join(p.strip() for p in parts) + "\n"
+    if not full and section is None:
+        text += f"\nMore: --full, or --section {'|'.join(SECTIONS)}\n"
+    sys.stdout.write(text)
 
 
 @app.command()

@@ -78,6 +78,7 @@ class Event(Model):
     what: str
     evidence: str = ""
     span: Span
+    sentence: str = ""  # the whole sentence when ``what`` had to be cut (an event line is built from it)
     states: list[str] = Field(default_factory=list)  # the states its sentence involves (see extract.context)
 
 
@@ -156,6 +157,7 @@ class TimelineEntry(Model):
     date: str
     what: str
     articles: list[str] = Field(default_factory=list)
+    sentence: str = ""  # the whole sentence when ``what`` is cut
 
 
 class Discrepancy(Model):

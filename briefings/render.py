@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from pydantic import BaseModel
 
 TELEGRAM_LIMIT = 4096
@@ -24,7 +25,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _finalize(value: Any) -> Any:
-    """Every value printed by a template: control characters (NUL included) removed."""
+    """Every value printed by a template: control characters (NUL included) removed (markup a
+    template made itself, such as a macro's output, stays markup)."""
+    if isinstance(value, Markup):
+        return value
     if isinstance(value, str):
         return _CONTROL.sub("", value)
     return value
@@ -82,6 +86,7 @@ def environment(templates: str = str(TEMPLATES), *, html: bool = True) -> Enviro
     env.filters["status_icon"] = _status_icon
     env.filters["plural"] = _plural
     env.filters["safe_url"] = _safe_url
+    env.filters["day"] = _day
     return env
 
 
@@ -173,3 +178,131 @@ def _fit(text: str, limit: int) -> int:
         if units > limit:
             return max(1, index)
     return len(text)
+
+
+# --------------------------------------------------------------------------- the first screen and sections
+
+SCREEN_LIMIT = 1200  # visible characters of the first screen and of one page of a section
+#: the sections one tap away from the first screen: slug -> button label
+SECTIONS = {
+    "officials": "Officials",
+    "agreements": "Agreements",
+    "issues": "Issues",
+    "timeline": "Timeline",
+    "coming-up": "Coming up",
+    "disagreements": "Disagreements",
+    "sources": "Sources",
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(date: str | None) -> str:
+    """ "2025-06-12" -> "12 Jun 2025", "2025-06" -> "Jun 2025", "2025" -> "2025"."""
+    if not date:
+        return ""
+    parts = date.split("-")
+    try:
+        if len(parts) >= 3:
+            return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        return date
+    return date
+
+
+def _refs(brief: Any) -> dict[str, Any]:
+    return {s.id: s for s in brief.sources if s.id is not None}
+
+
+def first_screen_message(brief: Any, *, html: bool = True, limit: int = SCREEN_LIMIT) -> str:
+    """The brief's first screen as one message within ``limit`` visible characters: when it is
+    longer, the least important lines go first (people beyond five, the issues' lines on why, the
+    next event, the third development, issues named only)."""
+    screen = brief.first_screen.model_copy(deep=True)
+    name = "telegram/first_screen.html.j2" if html else "text/first_screen.txt.j2"
+    refs = _refs(brief)
+    while True:
+        text = render(name, screen, refs=refs).strip()
+        size = visible_len(text) if html else len(text)
+        if size <= limit or not _shrink(screen):
+            return text
+
+
+def _shrink(screen: Any) -> bool:
+    """Drop the least important line of a first screen; False when nothing is left to drop. Every
+    moving issue stays named as long as possible: its line on why goes before its name."""
+    if len(screen.people) > 5:
+        screen.people = screen.people[:-1]
+    elif len(screen.issues) > 1:
+        screen.other_issues = [screen.issues[-1], *screen.other_issues]
+        screen.issues = screen.issues[:-1]
+    elif screen.coming_up is not None:
+        screen.coming_up = None
+    elif len(screen.developments) > 2:
+        screen.developments = screen.developments[:-1]
+    elif len(screen.other_issues) > 6:
+        screen.other_issues = screen.other_issues[:-1]
+    elif len(screen.people) > 2:
+        screen.people = screen.people[:-1]
+    elif len(screen.developments) > 1:
+        screen.developments = screen.developments[:-1]
+    elif screen.other_issues:
+        screen.other_issues = screen.other_issues[:-1]
+    else:
+        return False
+    return True
+
+
+def digest_message(digest: Any, *, limit: int = SCREEN_LIMIT) -> str:
+    """A digest as one message within ``limit`` visible characters (older developments, later
+    due dates and the last issues go first when it is longer)."""
+    view = digest.model_copy(deep=True)
+    while True:
+        text = render("telegram/digest.html.j2", view, refs=view.refs).strip()
+        if visible_len(text) <= limit:
+            return text
+        if len(view.due) > 1:
+            view.due = view.due[:-1]
+        elif len(view.developments) > 1:
+            view.developments = view.developments[:-1]
+        elif len(view.status_changes) > 1:
+            view.status_changes = view.status_changes[:-1]
+        elif view.due:
+            view.due = []
+        else:
+            return split_messages(text, limit=TELEGRAM_LIMIT)[0]
+
+
+def section_pages(brief: Any, section: str, *, html: bool = True, limit: int = SCREEN_LIMIT) -> list[str]:
+    """One section of the brief in pages of at most ``limit`` visible characters (a heading line
+    on each); an empty section is one page that says so."""
+    name = "telegram/section.html.j2" if html else "text/section.txt.j2"
+    body = render(name, brief, section=section, refs=_refs(brief)).strip()
+    blocks = [b for b in body.split("\n\n") if b.strip()]
+    label = SECTIONS.get(section, section)
+    heading = f"<b>{html_escape(brief.title)}</b> · {label}" if html else f"{brief.title} · {label}"
+    if not blocks:
+        return [f"{heading}\n\nNothing here yet."]
+    measure = visible_len if html else len
+    pages: list[list[str]] = [[]]
+    room = limit - measure(heading) - 12  # the page number goes on the heading line
+    used = 0
+    for block in blocks:
+        size = measure(block) + 2
+        if pages[-1] and used + size > room:
+            pages.append([])
+            used = 0
+        pages[-1].append(block)
+        used += size
+    total = len(pages)
+    out = []
+    for n, page in enumerate(pages, start=1):
+        head = heading + (f" ({n}/{total})" if total > 1 else "")
+        text = head + "\n\n" + "\n\n".join(page)
+        out.extend(split_messages(text) if measure(text) > TELEGRAM_LIMIT else [text])
+    return out
+
+
+def html_escape(text: str) -> str:
+    return html.escape(text, quote=False)

@@ -16,7 +16,6 @@ from briefings.models import (
     ArticleSummary,
     Consolidated,
     Discrepancy,
-    IssueRecord,
     PersonRecord,
     Quote,
     TimelineEntry,
@@ -49,15 +48,19 @@ class SourceLine(View):
     outlet: str | None = None
     published: str | None = None
     url: str | None = None
+    id: str | None = None  # the article's id
+    number: int | None = None  # how the brief's lines cite it: [number]
 
 
 class OfficialLine(View):
     name: str
     title: str | None = None
     country: str | None = None
-    latest: str | None = None  # latest action or remark, one line
+    latest: str | None = None  # "DATE: event line" of their latest action, naming them
     mentions: int = 0
     sources: list[str] = Field(default_factory=list)  # ids of the articles the latest line comes from
+    aliases: list[str] = Field(default_factory=list)
+    sentence: str | None = None  # the sentence the latest line comes from
 
 
 class AgreementLine(View):
@@ -75,16 +78,41 @@ class IssueLine(View):
     label: str
     status: str
     status_label: str
-    latest: str | None = None
+    latest: str | None = None  # the event line of the latest fact on the issue
     date: str | None = None
     sources: list[str] = Field(default_factory=list)  # ids of the articles the latest line comes from
+    short: str = ""  # a short label ("Overall ties" for "Overall ties: stabilising and rebuilding relations")
+    history: list[IssueStep] = Field(default_factory=list)  # status over time, oldest first
+    sentence: str | None = None  # the sentence the latest line comes from
 
 
 class TimelineLine(View):
     date: str
-    what: str
+    what: str  # the event line: one event, at most 120 characters, in the sentence's own words
     sources: list[str] = Field(default_factory=list)  # ids of the articles reporting it
     count: int = 1  # how many articles report it
+    sentence: str | None = None  # the sentence the line comes from
+
+
+class ComingUpLine(View):
+    """A planned or scheduled event, dated and sourced."""
+
+    date: str
+    what: str
+    sources: list[str] = Field(default_factory=list)
+    count: int = 1
+    due: bool = False  # its date has passed (relative to today) and nothing says it happened
+    sentence: str | None = None
+
+
+class IssueStep(View):
+    """One change of an issue's status, with the fact that caused it."""
+
+    date: str | None = None
+    status: str
+    status_label: str
+    what: str | None = None  # the event line of the fact that moved it
+    sources: list[str] = Field(default_factory=list)
 
 
 class DiscrepancyLine(View):
@@ -93,13 +121,30 @@ class DiscrepancyLine(View):
     sources: list[str] = Field(default_factory=list)  # ids of the articles that disagree
 
 
+class FirstScreen(View):
+    """What a reader gets in thirty seconds: one message, every other section one tap away."""
+
+    title: str
+    as_of: str | None = None  # the newest article's date
+    developments: list[TimelineLine] = Field(default_factory=list)  # the 2–3 newest, as event lines
+    issues: list[IssueLine] = Field(default_factory=list)  # open or moving, each with one line on why
+    other_issues: list[IssueLine] = Field(default_factory=list)  # the rest of them, named only
+    agreements: int = 0
+    people: list[str] = Field(default_factory=list)  # the key people, most cited first
+    coming_up: ComingUpLine | None = None  # the next scheduled event
+    empty: bool = False
+
+
 class Brief(View):
     title: str
     topic: str | None = None
     topic_label: str | None = None
     since: str | None = None
+    as_of: str | None = None
     lead: list[str] = Field(default_factory=list)
     lead_sources: list[list[str]] = Field(default_factory=list)  # per lead line: ids of its articles
+    first_screen: FirstScreen | None = None
+    coming_up: list[ComingUpLine] = Field(default_factory=list)
     officials: list[OfficialLine] = Field(default_factory=list)
     agreements: list[AgreementLine] = Field(default_factory=list)
     issues: list[IssueLine] = Field(default_factory=list)
@@ -150,12 +195,17 @@ class StatusChangeLine(View):
     label: str
     before: str | None
     after: str
-    evidence: str | None = None
+    evidence: str | None = None  # the event line of the fact that changed it
+    sources: list[str] = Field(default_factory=list)
 
 
 class Digest(View):
     since: str
     until: str
+    title: str = "Digest"
+    developments: list[TimelineLine] = Field(default_factory=list)  # new since the last digest, event lines
+    due: list[ComingUpLine] = Field(default_factory=list)  # scheduled in the next days
+    refs: dict[str, SourceLine] = Field(default_factory=dict)  # article id -> how lines cite it
     new_articles: list[SourceLine] = Field(default_factory=list)
     agreements: list[AgreementLine] = Field(default_factory=list)
     status_changes: list[StatusChangeLine] = Field(default_factory=list)
@@ -172,7 +222,7 @@ class Digest(View):
 # --------------------------------------------------------------------------- helpers
 
 
-def _on_or_after(date: str | None, since: str | None) -> bool:
+def on_or_after(date: str | None, since: str | None) -> bool:
     """Partial dates ("2025-06") count as on or after a day in that month."""
     if since is None:
         return True
@@ -181,7 +231,7 @@ def _on_or_after(date: str | None, since: str | None) -> bool:
     return date >= since[: len(date)]
 
 
-def _source_label(meta: Mapping[str, ArticleMeta], article: str) -> str:
+def source_label(meta: Mapping[str, ArticleMeta], article: str) -> str:
     info = meta.get(article)
     if info is None:
         return article
@@ -206,204 +256,26 @@ def agreement_line(
     )
 
 
-def _issue_line(record: IssueRecord, labels: Mapping[str, str]) -> IssueLine:
-    latest = record.history[-1] if record.history else None
-    return IssueLine(
-        topic=record.topic,
-        label=labels.get(record.topic, record.topic),
-        status=record.status,
-        status_label=STATUS_LABEL.get(record.status, record.status),
-        latest=(latest.evidence or None) if latest else None,
-        date=latest.date if latest else None,
-        sources=[latest.article] if latest else [],
-    )
-
-
-def _person_latest(person: PersonRecord, timeline: Sequence[TimelineEntry]) -> TimelineEntry | None:
-    forms = [person.name, *person.aliases]
-    surname = person.name.split()[-1] if person.name.split() else person.name
-    for entry in reversed(timeline):
-        if any(form in entry.what for form in forms) or surname in entry.what.split():
-            return entry
-    return None
-
-
-def _official_line(person: PersonRecord, timeline: Sequence[TimelineEntry]) -> OfficialLine:
-    latest = _person_latest(person, timeline)
-    return OfficialLine(
-        name=person.name,
-        title=(
-            person.titles_seen[-1].title
-            if person.titles_seen
-            else (person.titles[0] if person.titles else None)
-        ),
-        country=person.country,
-        latest=f"{latest.date}: {latest.what}" if latest else None,
-        mentions=len(person.articles),
-        sources=list(latest.articles) if latest else [],
-    )
-
-
-def _timeline_line(entry: TimelineEntry) -> TimelineLine:
+def timeline_line(entry: TimelineEntry) -> TimelineLine:
     return TimelineLine(
         date=entry.date, what=entry.what, sources=list(entry.articles), count=len(entry.articles)
     )
 
 
-def _discrepancy_line(item: Discrepancy, meta: Mapping[str, ArticleMeta]) -> DiscrepancyLine:
+def discrepancy_line(item: Discrepancy, meta: Mapping[str, ArticleMeta]) -> DiscrepancyLine:
     return DiscrepancyLine(
         about=item.about,
-        details=[(_source_label(meta, a), says) for a, says in sorted(item.details.items())],
+        details=[(source_label(meta, a), says) for a, says in sorted(item.details.items())],
         sources=sorted(item.details),
     )
 
 
-def _lead(brief: Brief, timeline: Sequence[TimelineLine], today: str | None) -> list[tuple[str, list[str]]]:
-    """2–4 sentences, each with the ids of its articles: who met most recently, what was agreed,
-    what is open, what is moving."""
-    sentences: list[tuple[str, list[str]]] = []
-    past = [t for t in timeline if today is None or t.date[:10] <= today]
-    meeting = max(
-        (t for t in past if _is_meeting(t.what)),
-        key=lambda t: (t.date[:7], t.count, t.date),
-        default=None,
-    )
-    if meeting is not None:
-        sentences.append((f"Latest ({meeting.date}): {_sentence(meeting.what)}", list(meeting.sources)))
-    elif brief.officials:
-        names = ", ".join(o.name for o in brief.officials[:3])
-        sentences.append((f"Most cited: {names}.", []))
-    if brief.agreements:
-        top = sorted(brief.agreements, key=lambda a: (-a.outlets, _neg(a.latest), a.text))[:3]
-        agreed = "; ".join(a.text.rstrip(".") for a in top)
-        sentences.append((f"Agreed: {agreed}.", sorted({i for a in top for i in a.sources}, key=_id_order)))
-    open_ = [i for i in brief.issues if i.status == "open"]
-    moving = [i for i in brief.issues if i.status == "progress"]
-    for label, issues in (("Still open", open_), ("In progress", moving)):
-        if issues:
-            ids = sorted({a for i in issues for a in i.sources}, key=_id_order)
-            sentences.append((f"{label}: {'; '.join(i.label for i in issues)}.", ids))
-    return sentences[:4]
-
-
-def _id_order(article: str) -> tuple[int, str]:
-    return (int(article), article) if article.isdigit() else (1 << 62, article)
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "…", "!", "?")) else text + "."
-
-
-def _neg(date: str | None) -> tuple[int, ...]:
+def newest_first(date: str | None) -> tuple[int, ...]:
     """Sort key for newest first."""
     return tuple(-int(part) for part in (date or "0").split("-") if part.isdigit())
 
 
-_MEETING_WORDS = ("met ", "meet ", "meets ", "talks", "visit", "meeting", "held ")
-
-
-def _is_meeting(what: str) -> bool:
-    lowered = f" {what.lower()} "
-    return any(word in lowered for word in _MEETING_WORDS)
-
-
 # --------------------------------------------------------------------------- builders
-
-
-def build_brief(
-    picture: Consolidated,
-    meta: Mapping[str, ArticleMeta],
-    labels: Mapping[str, str],
-    *,
-    topic: str | None = None,
-    since: dt.date | None = None,
-    beat: str = "Briefing",
-) -> Brief:
-    since_s = since.isoformat() if since else None
-
-    def keep_topic(t: str | None) -> bool:
-        return topic is None or t == topic
-
-    agreements = [
-        agreement_line(a, meta, labels)
-        for a in picture.agreements
-        if keep_topic(a.topic) and _on_or_after(a.latest or a.first, since_s)
-    ]
-    agreements.sort(key=lambda a: (-a.outlets, _neg(a.latest or a.first), a.text))
-    issues = [
-        _issue_line(i, labels)
-        for i in picture.issues
-        if keep_topic(i.topic) and (since_s is None or any(_on_or_after(h.date, since_s) for h in i.history))
-    ]
-    order = {"open": 0, "progress": 1, "resolved": 2}
-    issues.sort(key=lambda i: (order.get(i.status, 3), i.label))
-    relevant_articles: set[str] = set()
-    if topic is not None:
-        for a in picture.agreements:
-            if a.topic == topic:
-                relevant_articles.update(a.articles)
-        for i in picture.issues:
-            if i.topic == topic:
-                relevant_articles.update(h.article for h in i.history)
-    timeline_entries = [
-        t
-        for t in picture.timeline
-        if _on_or_after(t.date, since_s) and (topic is None or relevant_articles.intersection(t.articles))
-    ]
-    people = [
-        p
-        for p in picture.officials
-        if (topic is None or relevant_articles.intersection(p.articles))
-        and (
-            since_s is None or any(_on_or_after(meta[a].published, since_s) for a in p.articles if a in meta)
-        )
-    ]
-    people.sort(key=lambda p: (-len(p.articles), p.name))
-    recent_timeline = timeline_entries[-200:]
-    officials = [_official_line(p, recent_timeline) for p in people[:MAX_OFFICIALS]]
-    discrepancy_items = [
-        d for d in picture.discrepancies if topic is None or relevant_articles.intersection(d.details)
-    ][:MAX_DISCREPANCIES]
-    shown_agreements = agreements[:MAX_AGREEMENTS]
-    shown_timeline = timeline_entries[-MAX_TIMELINE:]
-    # every article behind what the brief says, and the newest of them listed as sources
-    relevant = set(relevant_articles)
-    if topic is None:
-        relevant = {a for a in meta if _on_or_after(meta[a].published, since_s)}
-    shown: set[str] = set()
-    for record in picture.agreements:
-        if keep_topic(record.topic) and _on_or_after(record.latest or record.first, since_s):
-            shown.update(record.articles)
-    for entry in shown_timeline:
-        shown.update(entry.articles)
-    for item in discrepancy_items:
-        shown.update(item.details)
-    listed = sorted(
-        (meta[k] for k in shown if k in meta),
-        key=lambda m: (m.published or "", m.title),
-        reverse=True,
-    )[:MAX_SOURCES]
-    sources = [SourceLine(title=m.title, outlet=m.outlet, published=m.published, url=m.url) for m in listed]
-    label = labels.get(topic, topic) if topic else None
-    brief = Brief(
-        title=f"{beat}: {label}" if label else beat,
-        topic=topic,
-        topic_label=label,
-        since=since_s,
-        officials=officials,
-        agreements=shown_agreements,
-        issues=issues,
-        timeline=[_timeline_line(t) for t in shown_timeline],
-        discrepancies=[_discrepancy_line(d, meta) for d in discrepancy_items],
-        sources=sources,
-        articles=len(relevant | shown),
-    )
-    dates = [m.published for m in meta.values() if m.published]
-    lead = _lead(brief, brief.timeline, max(dates) if dates else None)
-    brief.lead = [text for text, _ in lead]
-    brief.lead_sources = [ids for _, ids in lead]
-    return brief
 
 
 def build_profile(
@@ -423,7 +295,7 @@ def build_profile(
     surname = person.name.split()[-1] if person.name.split() else person.name
     articles = set(person.articles)
     actions = [
-        _timeline_line(t)
+        timeline_line(t)
         for t in picture.timeline
         if articles.intersection(t.articles)
         and (any(f in t.what for f in forms) or surname in t.what.split())
@@ -433,7 +305,7 @@ def build_profile(
     ]
     quote_lines = [
         QuoteLine(
-            text=q.text, outlet=_source_label(meta, art), date=meta[art].published if art in meta else None
+            text=q.text, outlet=source_label(meta, art), date=meta[art].published if art in meta else None
         )
         for art, q in quotes
     ]
@@ -509,6 +381,7 @@ def build_digest(
                     before=STATUS_LABEL.get(before, before) if before else None,
                     after=STATUS_LABEL.get(after.status, after.status),
                     evidence=after.evidence or None,
+                    sources=[after.article],
                 )
             )
     quotes: list[tuple[str, QuoteLine]] = []
@@ -529,7 +402,7 @@ def build_digest(
                     )
                 )
     discrepancies = [
-        _discrepancy_line(d, meta)
+        discrepancy_line(d, meta)
         for d in picture.discrepancies
         if relevant.intersection(d.details) and len(d.details) >= 2
     ]

@@ -43,7 +43,7 @@ def test_digest_limited_to_topics_keeps_only_their_discrepancies(
     service = make_service(fresh_db_url(corpus_file(tmp_path_factory, extractor), tmp_path / "db"))
     try:
         now = service.clock.now()
-        text = "\n".join(render.render_telegram("digest", service.digest(1, None, ["terrorism"], now)))
+        text = "\n".join([render.digest_message(service.digest(1, None, ["terrorism"], now))])
         assert "status of trade" not in text
     finally:
         service.close()

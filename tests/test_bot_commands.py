@@ -8,6 +8,7 @@ server accepted every message the bot sent (valid Telegram HTML, ≤ 4096 charac
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from bot.app import COMMANDS
@@ -55,48 +56,74 @@ async def test_start_deep_link_opens_that_topics_brief(
         server.user_sends(USER, "/start brief_rare-earths")
         message = await server.wait_for_message(USER, "Rare earths", timeout=10)
         assert "Welcome" not in message["text"]
-        last = await keyboard_message(server)
-        assert ("• Rare earths and critical minerals", "brief:rare-earths") in buttons(last)
+        assert "Officials" in [text for text, _data in buttons(message)]
         server.user_sends(USER, "/start who_vikram_misri")
         profile = await server.wait_for_message(USER, "Vikram Misri", timeout=10)
         assert "Foreign Secretary" in profile["text"]
     assert_clean(server)
 
 
-async def test_brief_then_press_a_topic_edits_the_message(
+SECTION_BUTTONS = ["Officials", "Agreements", "Issues", "Timeline", "Coming up", "Disagreements", "Sources"]
+
+
+async def test_brief_is_one_screen_and_every_section_is_a_button_away(
     botapi_server: BotApiServer, service: BriefingService
 ) -> None:
+    """/brief answers with one message of at most 1,200 visible characters; each button edits that
+    message into its section (paged with ◀ ▶, with the way back), and Topics leads to a topic's
+    own first screen. No other message is sent."""
     server = botapi_server
     async with running_bot(service):
         server.user_sends(USER, "/brief")
-        await server.wait_for_message(USER, "India–China briefing", timeout=10)
-        await keyboard_message(server)
-        sent = server.messages(USER)
-        keyboard = buttons(sent[-1])
+        first = await keyboard_message(server)
+        assert first["text"].startswith("India–China briefing")
+        assert len(first["text"]) <= 1200
+        assert first["reply_to_message"]["text"] == "/brief"
+        keyboard = buttons(first)
+        assert [text for text, _ in keyboard] == [*SECTION_BUTTONS, "Topics"]
         assert all(len(data.encode()) <= 64 for _text, data in keyboard)
-        assert ("• Whole beat", "brief:*") in keyboard  # what is shown is marked
-        assert [m for m in sent[:-1] if m.get("reply_markup")] == []  # the keyboard is on the last one
-        assert sent[0]["reply_to_message"]["text"] == "/brief"
+        message_id = first["message_id"]
 
-        # a topic whose brief is one message: the pressed message becomes it, keyboard and all
-        last = sent[-1]
-        query = server.user_presses(USER, last, "brief:terrorism")
-        answer = await server.wait_for_callback_answer(query["id"])
-        assert answer.text in (None, "")
-        edit = await server.wait_for_edit(USER, last["message_id"], "Terrorism")
-        assert ("• Terrorism", "brief:terrorism") in buttons(edit.after)
-        assert len(server.messages(USER)) == len(sent)
+        seen = {}
+        for label in SECTION_BUTTONS:
+            current = server.message(USER, message_id)
+            after = len(server.edits(USER))
+            query = server.user_presses(USER, current, button_text=label)
+            await server.wait_for_callback_answer(query["id"])
+            edit = await server.wait_for_edit(USER, message_id, label, after=after, timeout=10)
+            seen[label] = edit.after
+            assert len(edit.after["text"]) <= 1240  # a page: a screen and its heading
+            texts = [text for text, _ in buttons(edit.after)]
+            assert texts[-1] == "↩ Brief"
+            back = server.user_presses(USER, edit.after, button_text="↩ Brief")
+            await server.wait_for_callback_answer(back["id"])
+            await server.wait_for_edit(USER, message_id, "India–China briefing", after=after + 1, timeout=10)
+        assert "Vikram Misri" in seen["Officials"]["text"]
+        assert "[1]" in seen["Sources"]["text"]
 
-        # back to the whole beat (several messages): the pressed one becomes the first, the rest follow
-        query = server.user_presses(USER, edit.after, "brief:*")
-        await server.wait_for_callback_answer(query["id"])
-        await server.wait_for_edit(USER, last["message_id"], "India–China briefing", timeout=10)
-        holder = await keyboard_message(server)
-        assert ("• Whole beat", "brief:*") in buttons(holder)
-        after = server.messages(USER)
-        assert len(after) == 2 * len(sent) - 1 and after[-1]["message_id"] == holder["message_id"]
-        assert [m for m in after[:-1] if m.get("reply_markup")] == []
+        # a section longer than a screen is paged
+        paged = next(m for m in seen.values() if "▶" in [t for t, _ in buttons(m)])
+        current = server.message(USER, message_id)
+        after = len(server.edits(USER))
+        heading = paged["text"].split("\n", 1)[0].rsplit(" (", 1)[0]
+        server.user_presses(USER, current, button_text=heading.split(" · ")[-1])
+        page1 = await server.wait_for_edit(USER, message_id, "(1/", after=after, timeout=10)
+        server.user_presses(USER, page1.after, button_text="▶")
+        page2 = await server.wait_for_edit(USER, message_id, "(2/", after=after + 1, timeout=10)
+        assert "◀" in [t for t, _ in buttons(page2.after)]
+
+        # topics: the topic list, then one topic's first screen
+        server.user_presses(USER, page2.after, button_text="↩ Brief")
+        home = await server.wait_for_edit(
+            USER, message_id, "India–China briefing", after=after + 2, timeout=10
+        )
+        server.user_presses(USER, home.after, button_text="Topics")
+        listing = await server.wait_for_edit(USER, message_id, "topics", after=after + 3, timeout=10)
+        server.user_presses(USER, listing.after, "brief:terrorism")
+        topic = await server.wait_for_edit(USER, message_id, "Terrorism", after=after + 4, timeout=10)
+        assert "Officials" in [t for t, _ in buttons(topic.after)]
         await server.wait_updates_consumed()
+        assert len(server.messages(USER)) == 1
     assert_clean(server)
 
 
@@ -166,30 +193,45 @@ async def test_reading_commands(botapi_server: BotApiServer, service: BriefingSe
     assert_clean(server)
 
 
-async def test_pressing_the_topic_shown_and_a_stale_button(
-    botapi_server: BotApiServer, service: BriefingService
+async def test_a_stale_button_says_so_and_shows_current_data(
+    botapi_server: BotApiServer, service: BriefingService, tmp_path: Path
 ) -> None:
     server = botapi_server
     async with running_bot(service):
-        server.user_sends(USER, "/brief terrorism")  # a one-message brief: the keyboard is on it
+        server.user_sends(USER, "/brief")
         shown = await keyboard_message(server)
-        assert ("• Terrorism", "brief:terrorism") in buttons(shown)
-        query = server.user_presses(USER, shown, "brief:terrorism")
+        before = server.message(USER, shown["message_id"])
+
+        story = tmp_path / "flash.txt"
+        story.write_text(
+            "date 2025-10-20\n\nIndian Foreign Secretary Asha Kumar met Chinese Vice Foreign Minister Liu Bo"
+            " in Beijing on Monday. The two sides agreed to restore direct cargo flights between the two"
+            " countries by December.\n",
+            encoding="utf-8",
+        )
+        report = service.ingest([str(story)], allow_private=True)
+        assert report.ingested == 1
+
+        after = len(server.edits(USER))
+        query = server.user_presses(USER, before, button_text="Timeline")  # a keyboard of the old picture
         answer = await server.wait_for_callback_answer(query["id"])
-        assert answer.text == "Already shown." and not answer.show_alert
-        await server.wait_updates_consumed()
+        assert answer.text and "changed" in answer.text
+        edit = await server.wait_for_edit(USER, shown["message_id"], "Timeline", after=after, timeout=10)
+        assert "Asha Kumar" in edit.after["text"]  # the current data (newest first), not a mix
 
         # a button from an older version of the bot, for a topic that no longer exists
-        query = server.user_presses(USER, shown, "brief:weather", check=False)
+        query = server.user_presses(USER, edit.after, "brief:weather", check=False)
         answer = await server.wait_for_callback_answer(query["id"])
         assert answer.text and "weather" in answer.text
-        query = server.user_presses(USER, shown, "who:Nobody Atall", check=False)
+        query = server.user_presses(USER, edit.after, "who:Nobody Atall", check=False)
         answer = await server.wait_for_callback_answer(query["id"])
         assert answer.text and "No profile" in answer.text
+        query = server.user_presses(USER, edit.after, "s:1:9:x:1:", check=False)
+        answer = await server.wait_for_callback_answer(query["id"])
+        assert answer.text and "/brief" in answer.text
         await server.wait_updates_consumed()
         await asyncio.sleep(0.2)
         assert len(server.messages(USER)) == 1  # answered on the button, not with new messages
-        assert server.message(USER, shown["message_id"])["text"] == shown["text"]
     assert_clean(server)
 
 

@@ -106,7 +106,7 @@ def digest_parts(world: World) -> int:
     from briefings import render
 
     digest = world.service.digest(0, None, [], PLANNED_AT)
-    return len(render.render_telegram("digest", digest))
+    return len([render.digest_message(digest)])
 
 
 def check_everyone_served(world: World, parts: int) -> tuple[list[int], list[int]]:

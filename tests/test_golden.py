@@ -24,6 +24,7 @@ from briefings.ingest.fetch import FetchPolicy
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
 from briefings.storage.db import Database
+from briefings.views import Brief
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -59,17 +60,35 @@ def both(name: str, view: object) -> None:
     check(f"{name}.telegram.json", json.dumps(chunks, ensure_ascii=False, indent=1) + "\n")
 
 
+def screens(name: str, view: Brief) -> None:
+    """The first screen and every section, as text and as Telegram messages."""
+    check(f"{name}.first.txt", render.first_screen_message(view, html=False) + "\n")
+    messages = [render.first_screen_message(view)]
+    text = []
+    for section in render.SECTIONS:
+        messages += render.section_pages(view, section)
+        text += render.section_pages(view, section, html=False)
+    check(f"{name}.sections.txt", "\n\n".join(text) + "\n")
+    check(f"{name}.telegram.json", json.dumps(messages, ensure_ascii=False, indent=1) + "\n")
+    first = messages[0]
+    assert render.visible_len(first) <= render.SCREEN_LIMIT
+    assert all(render.visible_len(m) <= render.SCREEN_LIMIT + 40 for m in messages[1:])
+
+
 def test_brief(corpus: BriefingService) -> None:
-    both("brief", corpus.brief())
+    screens("brief", corpus.brief())
 
 
 def test_brief_topic_and_since(corpus: BriefingService) -> None:
-    check("brief-flights.txt", render.render_text("brief", corpus.brief("flights")))
-    check("brief-since.txt", render.render_text("brief", corpus.brief(since=dt.date(2025, 8, 1))))
+    check("brief-flights.first.txt", render.first_screen_message(corpus.brief("flights"), html=False) + "\n")
+    check(
+        "brief-since.first.txt",
+        render.first_screen_message(corpus.brief(since=dt.date(2025, 8, 1)), html=False) + "\n",
+    )
 
 
 def test_channel_post(corpus: BriefingService) -> None:
-    both("channel", corpus.brief())
+    assert corpus.channel_post_messages() == [render.first_screen_message(corpus.brief())]
 
 
 def test_timeline(corpus: BriefingService) -> None:
@@ -90,7 +109,11 @@ def test_who_suggestions(corpus: BriefingService) -> None:
 
 def test_digest(corpus: BriefingService) -> None:
     since = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    both("digest", corpus.reader.digest(since, NOW + dt.timedelta(days=365 * 100)))
+    digest = corpus.reader.digest(since, NOW + dt.timedelta(days=365 * 100))
+    check("digest.txt", render.render_text("digest", digest))
+    message = render.digest_message(digest)
+    assert render.visible_len(message) <= render.SCREEN_LIMIT
+    check("digest.telegram.json", json.dumps([message], ensure_ascii=False, indent=1) + "\n")
     empty = corpus.reader.digest(NOW + dt.timedelta(days=365 * 100), NOW + dt.timedelta(days=365 * 101))
     assert empty.empty
     check("digest-empty.txt", render.render_text("digest", empty))

@@ -1,6 +1,9 @@
-"""/brief [beat] [topic], the beat and topic keyboards, and /timeline [beat] [topic]."""
+"""/brief [beat] [topic]: the first screen with a button per section; the section buttons (paged,
+with a way back), the beat and topic keyboards, and /timeline [beat] [topic]."""
 
 from __future__ import annotations
+
+import html
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -9,21 +12,35 @@ from bot.calls import call
 from bot.context import BotContext
 from bot.keyboards import (
     BRIEF,
+    SCREEN,
+    TOPICS,
     WHOLE_BEAT,
     beats_keyboard,
     marked_data,
     parse_brief_value,
     parse_callback,
+    parse_screen,
+    screen_keyboard,
     topics_keyboard,
 )
 from bot.replies import answer, edit_into, reply_messages
+from briefings.render import SECTIONS
+from briefings.service.app import Screen
+
+STALE = "The briefing has changed since: this is the current one."
 
 
-def keyboard(context: BotContext, beat: str | None, current: str) -> InlineKeyboardMarkup:
-    """The topics of ``beat`` (None: the default one), ``current`` marked."""
-    slug = context.service.check_beat(beat).slug
-    other = None if slug == context.service.beat.slug else slug
-    return topics_keyboard(context.service.topics(slug), current=current, beat=other)
+def keyboard_of(context: BotContext, screen: Screen) -> InlineKeyboardMarkup:
+    index = [b.slug for b in context.service.beats].index(screen.beat)
+    return screen_keyboard(
+        SECTIONS,
+        version=screen.version,
+        beat=index,
+        topic=screen.topic,
+        section=screen.section,
+        page=screen.page,
+        pages=screen.pages,
+    )
 
 
 async def brief(update: Update, context: BotContext) -> None:
@@ -34,13 +51,33 @@ async def brief(update: Update, context: BotContext) -> None:
         await reply_messages(update, ["<b>Which beat?</b>"], beats_keyboard(beats, default=service.beat.slug))
         return
     beat, topic = service.beat_and_rest(args)
-    messages = await call(service.brief_messages, topic, None, beat)
-    slug = service.check_topic(topic, beat) or WHOLE_BEAT
-    await reply_messages(update, messages, keyboard(context, beat, slug))
+    service.check_topic(topic, beat)
+    screen = await call(service.screen, beat, topic)
+    await reply_messages(update, [screen.text], keyboard_of(context, screen))
+
+
+async def screen_button(update: Update, context: BotContext) -> None:
+    """A section, a page of it, or the way back: the pressed message becomes it. A button from
+    before the picture changed says so and shows the current data."""
+    query = update.callback_query
+    assert query is not None
+    parsed = parse_callback(query.data)
+    target = parse_screen(parsed[1]) if parsed else None
+    beats = context.service.beats
+    if target is None or target[1] >= len(beats):
+        await answer(query, "This button no longer works: send /brief.")
+        return
+    version, index, section, page, topic = target
+    beat = beats[index].slug
+    current = await call(context.service.current_version, beat)
+    stale = version != current
+    screen = await call(context.service.screen, beat, topic, section, 1 if stale else page)
+    await answer(query, STALE if stale else None)
+    await edit_into(update, [screen.text], keyboard_of(context, screen))
 
 
 async def brief_button(update: Update, context: BotContext) -> None:
-    """Edit the pressed message into that topic's brief (an unknown topic is answered on the button)."""
+    """A beat or topic button: the pressed message becomes that first screen."""
     query = update.callback_query
     assert query is not None
     parsed = parse_callback(query.data)
@@ -50,9 +87,24 @@ async def brief_button(update: Update, context: BotContext) -> None:
         await answer(query, "Already shown.")
         return
     topic = None if value == WHOLE_BEAT else value
-    messages = await call(context.service.brief_messages, topic, None, beat)
+    context.service.check_topic(topic, beat)
+    screen = await call(context.service.screen, beat, topic)
     await answer(query)
-    await edit_into(update, messages, keyboard(context, beat, value))
+    await edit_into(update, [screen.text], keyboard_of(context, screen))
+
+
+async def topics_button(update: Update, context: BotContext) -> None:
+    """The topics of the beat, each a button to its own first screen."""
+    query = update.callback_query
+    assert query is not None
+    parsed = parse_callback(query.data)
+    beats = context.service.beats
+    index = int(parsed[1]) if parsed and parsed[1].isdigit() and int(parsed[1]) < len(beats) else 0
+    chosen = beats[index]
+    other = None if index == 0 else chosen.slug
+    await answer(query)
+    text = f"<b>{html.escape(chosen.title, quote=False)}</b> · topics"
+    await edit_into(update, [text], topics_keyboard(chosen.topics, beat=other))
 
 
 async def timeline(update: Update, context: BotContext) -> None:
@@ -65,4 +117,6 @@ HANDLERS = [
     CommandHandler("brief", brief),
     CommandHandler("timeline", timeline),
     CallbackQueryHandler(brief_button, pattern=f"^{BRIEF}:"),
+    CallbackQueryHandler(screen_button, pattern=f"^{SCREEN}:"),
+    CallbackQueryHandler(topics_button, pattern=f"^{TOPICS}:"),
 ]

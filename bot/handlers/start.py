@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler
 
 from bot.calls import call
 from bot.context import BotContext
-from bot.keyboards import WHOLE_BEAT, topics_keyboard
+from bot.handlers.brief import keyboard_of
 from bot.replies import reply_messages
 
 HELP = """<b>Commands</b>
@@ -26,10 +26,9 @@ HELP = """<b>Commands</b>
 async def start(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else ""
     if payload.startswith("brief_"):
-        topic = payload.removeprefix("brief_") or None
-        messages = await call(context.service.brief_messages, topic)
-        current = context.service.check_topic(topic) or WHOLE_BEAT
-        await reply_messages(update, messages, topics_keyboard(context.service.topics(), current=current))
+        topic = context.service.check_topic(payload.removeprefix("brief_") or None)
+        screen = await call(context.service.screen, None, topic)
+        await reply_messages(update, [screen.text], keyboard_of(context, screen))
         return
     if payload.startswith("who_"):
         _result, messages = await call(

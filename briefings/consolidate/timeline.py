@@ -123,6 +123,7 @@ class TimelineIndex:
         self._best: dict[TextKey, _Choice] = {}
         self._conflicts: UnionFind[TextKey] = UnionFind()  # variants linked by date conflicts
         self._entries: dict[_EntryKey, EntryGroup] = {}  # the entries of the last result
+        self._sentences: dict[TextKey, str] = {}  # the whole sentence of a cut description
 
     def add(self, article: str, events: Sequence[Event]) -> None:
         for i, event in enumerate(events):
@@ -131,6 +132,9 @@ class TimelineIndex:
             if date is None or not what:
                 continue
             key = (date, what)
+            if event.sentence:  # the smallest of the whole sentences: the same in any order
+                seen = self._sentences.get(key)
+                self._sentences[key] = event.sentence if seen is None else min(seen, event.sentence)
             known = self._variants.get(key)
             stems = bag(what) if known is None else _stems(known)
             variant, added = self._variants.add(key, article, EventMention((article, i), date, what, stems))
@@ -222,8 +226,12 @@ class TimelineIndex:
             group = EntryGroup(entry(ms), ms)
         self._entries[key] = group
         e = group.entry
+        whole = self._sentences.get((e.date, e.what), "")
         return EntryGroup(
-            TimelineEntry.model_construct(date=e.date, what=e.what, articles=list(e.articles)), group.mentions
+            TimelineEntry.model_construct(
+                date=e.date, what=e.what, articles=list(e.articles), sentence=whole
+            ),
+            group.mentions,
         )
 
     def _settle(

@@ -44,11 +44,17 @@ def extract_events(doc: Doc) -> list[Event]:
         if d.kind == "year" and (_is_target(doc, d, sentence.start) or _is_statistic(doc, d, sentence)):
             continue
         seen.add((sentence.index, d.value))
-        what = squash(doc.text[sentence.start : sentence.end])
+        what = whole = squash(doc.text[sentence.start : sentence.end])
         if len(what) > MAX_WHAT:
             what = what[: MAX_WHAT - 1].rsplit(" ", 1)[0] + "…"
         out.append(
-            Event(date=d.value, what=what, evidence=d.text, span=Span(start=sentence.start, end=sentence.end))
+            Event(
+                date=d.value,
+                what=what,
+                evidence=d.text,
+                span=Span(start=sentence.start, end=sentence.end),
+                sentence=whole if whole != what else "",
+            )
         )
     return out
 

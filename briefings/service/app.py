@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from briefings import render
-from briefings.beats import Beat, load_beats
+from briefings.beats import Beat, load_beats, restrict
 from briefings.config import Settings
 from briefings.errors import ConfigError
 from briefings.extract import Extractor
@@ -62,6 +63,20 @@ class BeatInfo(BaseModel):
 
 
 @dataclass(frozen=True)
+class Screen:
+    """One screen of a brief as the bot shows it: the first screen or a page of a section, with
+    what a button needs to come back to it (the picture's version says whether it is still current)."""
+
+    text: str
+    version: int
+    beat: str
+    topic: str | None
+    section: str | None  # None: the first screen
+    page: int = 1
+    pages: int = 1
+
+
+@dataclass(frozen=True)
 class SubscriptionInfo:
     chat_id: int
     local_time: str
@@ -92,7 +107,17 @@ class BriefingService:
         self.beats: list[Beat] = load_beats(settings.beat_files, title=settings.beat_name or None)
         self.beat = self.beats[0]  # the default beat
         self.labels = self.beat.labels
-        self.readers = {b.slug: Reader(self.db, b.labels, beat=b.title, slug=b.slug) for b in self.beats}
+        self.readers = {
+            b.slug: Reader(
+                self.db,
+                b.labels,
+                beat=b.title,
+                slug=b.slug,
+                restrict=partial(restrict, beat=b),
+                taxonomy=b.taxonomy,
+            )
+            for b in self.beats
+        }
         self.reader = self.readers[self.beat.slug]
         if settings.channel_beat and settings.channel_beat.strip().lower() not in self.readers:
             known = ", ".join(self.readers)
@@ -174,13 +199,40 @@ class BriefingService:
     def _reader(self, beat: str | None) -> Reader:
         return self.readers[self.check_beat(beat).slug]
 
+    def today(self) -> dt.date:
+        """Today in the deployment's time zone (what is still coming up is relative to it)."""
+        return self.clock.now().astimezone(ZoneInfo(self.settings.timezone)).date()
+
     def brief(self, topic: str | None = None, since: dt.date | None = None, beat: str | None = None) -> Brief:
-        return self._reader(beat).brief(topic=self.check_topic(topic, beat), since=since)
+        return self._reader(beat).brief(topic=self.check_topic(topic, beat), since=since, today=self.today())
 
     def brief_messages(
         self, topic: str | None = None, since: dt.date | None = None, beat: str | None = None
     ) -> list[str]:
-        return render.render_telegram("brief", self.brief(topic, since, beat))
+        """The brief as one message: its first screen (the sections are one button away)."""
+        return [render.first_screen_message(self.brief(topic, since, beat))]
+
+    def screen(
+        self, beat: str | None = None, topic: str | None = None, section: str | None = None, page: int = 1
+    ) -> Screen:
+        """The first screen (``section`` None) or one page of a section of a beat's brief."""
+        chosen = self.check_beat(beat)
+        reader = self.readers[chosen.slug]
+        view = self.brief(topic, beat=chosen.slug)
+        version = reader.loaded_version or 0
+        if section is None:
+            return Screen(render.first_screen_message(view), version, chosen.slug, view.topic, None)
+        if section not in render.SECTIONS:
+            raise subs.BadRequest(f"unknown section {shown(section)}")
+        pages = render.section_pages(view, section)
+        page = min(max(1, page), len(pages))
+        return Screen(pages[page - 1], version, chosen.slug, view.topic, section, page, len(pages))
+
+    def current_version(self, beat: str | None = None) -> int:
+        """The version of the beat's stored picture (a button from an older one is stale)."""
+        reader = self._reader(beat)
+        reader.snapshot()
+        return reader.loaded_version or 0
 
     def timeline_messages(self, topic: str | None = None, beat: str | None = None) -> list[str]:
         return render.render_telegram("timeline", self.brief(topic, beat=beat))
@@ -210,7 +262,8 @@ class BriefingService:
         return [(str(name), int(n)) for name, n in rows]
 
     def channel_post_messages(self, topic: str | None = None, beat: str | None = None) -> list[str]:
-        return render.render_telegram("channel", self.brief(topic, beat=beat))
+        """The channel post: the brief's first screen, one message."""
+        return [render.first_screen_message(self.brief(topic, beat=beat))]
 
     def stats(self) -> Stats:
         with self.db.transaction() as session:
@@ -297,7 +350,7 @@ class BriefingService:
                 key = (since.get(row.chat_id), tuple(sorted(topics)), zone, beat)
                 if key not in built:
                     digest = self.digest(row.chat_id, key[0], topics, now, zone, beat)
-                    built[key] = render.render_telegram("digest", digest)
+                    built[key] = [render.digest_message(digest)]
                 messages = list(built[key])
             out.append(
                 Outgoing(row.id, row.chat_id, chat_type, row.kind, messages, row.parts_sent, row.attempt)

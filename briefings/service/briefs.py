@@ -22,6 +22,8 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from briefings.brief import build_brief, finish_digest
+from briefings.extract.topics import Taxonomy
 from briefings.models import ArticleSummary, Consolidated, PersonRecord, Quote
 from briefings.storage import relevance
 from briefings.storage.db import Database
@@ -35,7 +37,6 @@ from briefings.views import (
     Digest,
     Profile,
     WhoResult,
-    build_brief,
     build_digest,
     build_profile,
 )
@@ -109,6 +110,7 @@ class Reader:
         beat: str = "Briefing",
         slug: str | None = None,
         restrict: Callable[[ArticleSummary], ArticleSummary] | None = None,
+        taxonomy: Taxonomy | None = None,
     ) -> None:
         self.db = db
         self.labels = dict(labels)
@@ -116,8 +118,9 @@ class Reader:
         self.slug = slug  # the beat whose picture this reads (None: the first stored)
         #: an article's summary as the beat sees it (only its on-beat facts), for digests
         self.restrict = restrict
+        self.taxonomy = taxonomy  # the beat's topics: an issue's line must be about its issue
         self._snapshot: Snapshot | None = None
-        self._briefs: dict[tuple[int, str | None, dt.date | None], Brief] = {}
+        self._briefs: dict[tuple[int, str | None, dt.date | None, dt.date | None], Brief] = {}
         self._digest_inputs: dict[tuple[int, tuple[int, ...]], list[ArticleSummary]] = {}
         self._loading = threading.Lock()  # one thread loads a new picture; the others wait for it
         self._building = threading.Lock()  # one thread builds a missing brief; the others wait
@@ -151,10 +154,13 @@ class Reader:
                 self.after_load()
             return snap
 
-    def brief(self, *, topic: str | None = None, since: dt.date | None = None) -> Brief:
-        """The brief, built once per picture version and parameters (a new version drops them all)."""
+    def brief(
+        self, *, topic: str | None = None, since: dt.date | None = None, today: dt.date | None = None
+    ) -> Brief:
+        """The brief, built once per picture version and parameters (a new version drops them all);
+        ``today`` decides what is still coming up."""
         snap = self.snapshot()
-        key = (snap.version, topic, since)
+        key = (snap.version, topic, since, today)
         cached = self._briefs.get(key)
         if cached is None:
             with self._building:
@@ -164,7 +170,14 @@ class Reader:
                     if len(briefs) >= BRIEF_CACHE or any(k[0] != snap.version for k in briefs):
                         briefs = {}
                     cached = build_brief(
-                        snap.picture, snap.meta, self.labels, topic=topic, since=since, beat=self.beat
+                        snap.picture,
+                        snap.meta,
+                        self.labels,
+                        topic=topic,
+                        since=since,
+                        beat=self.beat,
+                        today=today,
+                        taxonomy=self.taxonomy,
                     )
                     self._briefs = {**briefs, key: cached}
         return cached.model_copy(deep=True)
@@ -213,7 +226,7 @@ class Reader:
                 if self.restrict is not None:
                     summaries = [self.restrict(s) for s in summaries]
                 self._digest_inputs = {key: summaries}
-        return build_digest(
+        digest = build_digest(
             snap.picture,
             snap.meta,
             self.labels,
@@ -222,6 +235,22 @@ class Reader:
             until=until,
             topics=topics,
             zone=zone,
+        )
+        local = (until if until.tzinfo else until.replace(tzinfo=dt.UTC)).astimezone(zone or dt.UTC).date()
+        brief = self.brief(topic=topics[0] if len(topics) == 1 else None, today=local)
+        new = {str(i) for i in ids}
+        if topics:
+            wanted = set(topics)
+            new = {s.article for s in summaries if any(i.topic in wanted for i in s.issues)}
+        return finish_digest(
+            digest,
+            snap.picture,
+            snap.meta,
+            brief,
+            new,
+            until=local,
+            title=f"Digest · {self.beat}",
+            taxonomy=self.taxonomy,
         )
 
     def profile_named(self, name: str) -> Profile | None:

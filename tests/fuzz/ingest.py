@@ -248,7 +248,7 @@ class IngestTarget:
         from briefings import render
 
         digest = svc.digest(1, now - dt.timedelta(days=1), [], now + dt.timedelta(minutes=1))
-        check_telegram_html(render.render_telegram("digest", digest), "digest")
+        check_telegram_html([render.digest_message(digest)], "digest")
         officials = svc.reader.snapshot().picture.officials
         for person in officials[-3:]:
             _result, messages = svc.who_messages(person.name)
