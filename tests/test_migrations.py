@@ -90,7 +90,7 @@ def _counts(engine: sa.Engine) -> dict[str, int]:
 
 
 def _fill(engine: sa.Engine) -> None:
-    """Rows in every table the first six revisions made, children of each parent included."""
+    """Rows in every table the revisions made, children of each parent included."""
     now = dt.datetime(2025, 6, 13, 8, 0, tzinfo=dt.UTC)
     t = {
         name: sa.table(name, *(sa.column(c, _TYPES.get(c)) for c in cols)) for name, cols in _COLUMNS.items()
@@ -173,6 +173,44 @@ def _fill(engine: sa.Engine) -> None:
             [{"id": 1, "version": 3, "articles": 5, "updated_at": now, "packed": zlib.compress(b"{}")}],
         )
         conn.execute(sa.insert(t["send_rate"]), [{"bot": "bot1", "next_at": now}])
+        conn.execute(
+            sa.insert(t["polled_sources"]),
+            [
+                {
+                    "id": 1,
+                    "url": "https://example.com/feed.xml",
+                    "etag": '"v1"',
+                    "failures": 0,
+                    "created_at": now,
+                }
+            ],
+        )
+        conn.execute(
+            sa.insert(t["feed_entries"]),
+            [
+                {
+                    "source_id": 1,
+                    "guid": f"g{i}",
+                    "link": f"https://example.com/{i}",
+                    "article_id": i,
+                    "seen_at": now,
+                }
+                for i in (1, 2)
+            ],
+        )
+        conn.execute(
+            sa.insert(t["article_versions"]),
+            [
+                {
+                    "article_id": 1,
+                    "version": 1,
+                    "title": "Story 1",
+                    "text": "An earlier text.",
+                    "content_hash": "f" * 64,
+                    "replaced_at": now,
+                }
+            ],
+        )
 
 
 _TYPES: dict[str, sa.types.TypeEngine[Any]] = {
@@ -220,6 +258,9 @@ _COLUMNS = {
     ),
     "pictures": ("id", "version", "articles", "updated_at", "packed"),
     "send_rate": ("bot", "next_at"),
+    "polled_sources": ("id", "url", "etag", "failures", "created_at"),
+    "feed_entries": ("source_id", "guid", "link", "article_id", "seen_at"),
+    "article_versions": ("article_id", "version", "title", "text", "content_hash", "replaced_at"),
 }
 
 

@@ -180,3 +180,56 @@ class SendRate(Base):
 
     bot: Mapped[str] = mapped_column(String(64), primary_key=True)  # the token's bot id, never the secret
     next_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PolledSource(Base):
+    """A URL polled for news (a feed or a page): the validators it gave, how polling it went, and
+    when it is next due (backoff after failures, a host's Retry-After)."""
+
+    __tablename__ = "polled_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    last_polled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failing_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # failed polls in a row
+    next_poll_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # when its failing for a day was reported to the admins (once per failing spell)
+    alerted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SeenEntry(Base):
+    """A feed entry read once: its GUID and link, the date the feed gave it then, and the article
+    it became (None: its page held no article). Not fetched again unless the feed dates it later."""
+
+    __tablename__ = "feed_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("polled_sources.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str | None] = mapped_column(String(2048), index=True)
+    link: Mapped[str | None] = mapped_column(String(2048), index=True)
+    stamp: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ArticleVersion(Base):
+    """An earlier text of a story that its source has since corrected (the article holds the newest)."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version", name="uq_article_versions_article_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)  # 1 for the first text stored
+    title: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    replaced_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
