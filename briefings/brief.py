@@ -161,7 +161,7 @@ def _latest_of(person: PersonRecord, timeline: Sequence[TimelineEntry]) -> list[
 
 
 def _issue_history(
-    record: IssueRecord, lines: _Lines
+    record: IssueRecord, lines: _Lines, taxonomy: Taxonomy | None = None
 ) -> list[tuple[IssueStep, tuple[str, str | None] | None]]:
     """Each change of status (the first mention counts as one), with the fact that caused it."""
     steps: list[tuple[IssueStep, tuple[str, str | None] | None]] = []
@@ -169,7 +169,7 @@ def _issue_history(
     for change in ordered:
         if steps and steps[-1][0].status == change.status:
             continue
-        key = lines.want(change.evidence) if change.evidence else None
+        key = _change_key(record.topic, change.evidence, lines, taxonomy)
         step = IssueStep(
             date=change.date,
             status=change.status,
@@ -299,7 +299,7 @@ def build_brief(
 
     # -- issue lines and histories
     issue_keys = {r.topic: _issue_candidates(r, pending, taxonomy) for r in issue_records}
-    histories = {r.topic: _issue_history(r, pending) for r in issue_records}
+    histories = {r.topic: _issue_history(r, pending, taxonomy) for r in issue_records}
 
     pending.run()  # every event line of the brief, in one parse
 
@@ -312,7 +312,12 @@ def build_brief(
     officials = [_official(p, candidates[p.name], pending) for p in people]
     issues = [
         _issue(
-            r, labels, _about(r.topic, issue_keys[r.topic], pending, taxonomy), histories[r.topic], pending
+            r,
+            labels,
+            _about(r.topic, issue_keys[r.topic], pending, taxonomy),
+            histories[r.topic],
+            pending,
+            taxonomy,
         )
         for r in issue_records
     ]
@@ -386,10 +391,16 @@ def _issue(
     about: tuple[StatusChange, str] | None,
     history: list[tuple[IssueStep, tuple[str, str | None] | None]],
     lines: _Lines,
+    taxonomy: Taxonomy | None = None,
 ) -> IssueLine:
     latest = record.history[-1] if record.history else None
     label = labels.get(record.topic, record.topic)
-    steps = [step.model_copy(update={"what": lines[k] if k else None}) for step, k in history]
+    steps = []
+    for step, key in history:
+        line = lines[key] if key else None
+        if line is not None and taxonomy is not None and record.topic not in taxonomy.topic_set(line):
+            line = None  # the fact moved the issue, but its line is about something else
+        steps.append(step.model_copy(update={"what": line}))
     return IssueLine(
         topic=record.topic,
         label=label,
