@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from briefings.consolidate import consolidate
-from briefings.models import Discrepancy
+from briefings.models import ArticleSummary, Discrepancy, Official
 from tests.test_consolidate_support import (
     all_beats,
     border_beat,
+    event,
     figure,
     official,
     quote,
@@ -20,17 +21,73 @@ def kinds(found: list[Discrepancy], kind: str) -> list[Discrepancy]:
     return [d for d in found if d.kind == kind]
 
 
+def found(*summaries: ArticleSummary) -> list[Discrepancy]:
+    return consolidate(list(summaries)).discrepancies
+
+
+def titled(name: str, title: str, country: str, *other_titles: str) -> Official:
+    return Official(name=name, title=title, country=country, other_titles=list(other_titles))
+
+
 def test_every_discrepancy_cites_at_least_two_articles() -> None:
     found = consolidate(all_beats()).discrepancies
     assert found and all(len(d.details) >= 2 and d.about and d.kind for d in found)
 
 
-def test_vice_and_deputy_titles_are_flagged_but_a_more_specific_title_is_not() -> None:
-    found = consolidate(border_beat() + summit_beat()).discrepancies
-    titles = kinds(found, "title")
-    assert [d.about for d in titles] == ["title of Anil Varma"]
-    assert titles[0].details["ip_a.txt"] == "Vice Foreign Minister"
-    assert titles[0].details["ip_b.txt"] == "Deputy Foreign Minister"
+def test_one_post_in_other_words_is_not_a_disagreement() -> None:
+    wordings = ["Vice Foreign Minister", "Vice Minister of Foreign Affairs", "Deputy Foreign Minister"]
+    wordings += ["Vice Minister", "Chinese Vice Minister"]
+    articles = [
+        summary(f"{i}.txt", f"2025-03-0{i + 1}", officials=[official("Halvard Brekke", t, "Norway")])
+        for i, t in enumerate(wordings)
+    ]
+    picture = consolidate(articles)
+    assert not kinds(picture.discrepancies, "title")
+    assert sorted(picture.officials[0].titles) == sorted(wordings)  # every wording kept on the record
+
+
+def test_the_vice_and_deputy_titles_of_the_test_beat_are_one_post() -> None:
+    assert not kinds(consolidate(border_beat() + summit_beat()).discrepancies, "title")
+
+
+def test_a_foreign_minister_under_a_local_name_is_one_post() -> None:
+    a = summary(
+        "a.txt", "2025-04-01", officials=[official("Meera Kulkarni", "External Affairs Minister", "India")]
+    )
+    b = summary("b.txt", "2025-04-02", officials=[official("Meera Kulkarni", "Foreign Minister", "India")])
+    c = summary("c.txt", "2025-04-03", officials=[official("Meera Kulkarni", "EAM", "India")])
+    assert not kinds(found(a, b, c), "title")
+
+
+def test_a_rank_word_makes_another_post_and_is_reported() -> None:
+    a = summary(
+        "a.txt", "2025-03-10", officials=[official("Halvard Brekke", "Vice Foreign Minister", "Norway")]
+    )
+    b = summary(
+        "b.txt",
+        "2025-03-11",
+        officials=[official("Halvard Brekke", "Executive Vice Foreign Minister", "Norway")],
+    )
+    [flag] = kinds(found(a, b), "title")
+    assert flag.details == {"a.txt": "Vice Foreign Minister", "b.txt": "Executive Vice Foreign Minister"}
+
+
+def test_two_departments_at_the_same_time_are_reported() -> None:
+    a = summary("a.txt", "2025-03-10", officials=[official("Halvard Brekke", "Foreign Minister", "Norway")])
+    b = summary("b.txt", "2025-03-12", officials=[official("Brekke", "Defence Minister", "Norway")])
+    [flag] = kinds(found(a, b), "title")
+    assert flag.details == {"a.txt": "Foreign Minister", "b.txt": "Defence Minister"}
+
+
+def test_posts_one_article_gives_together_are_held_at_once() -> None:
+    a = summary(
+        "a.txt",
+        "2025-03-10",
+        officials=[titled("Ines Carvalho", "Prime Minister", "Portugal", "Finance Minister")],
+    )
+    b = summary("b.txt", "2025-03-11", officials=[titled("Ines Carvalho", "Finance Minister", "Portugal")])
+    c = summary("c.txt", "2025-03-12", officials=[titled("Ines Carvalho", "Prime Minister", "Portugal")])
+    assert not kinds(found(a, b, c), "title")
 
 
 def test_a_title_that_changes_over_months_is_a_new_post_not_a_discrepancy() -> None:
@@ -114,3 +171,25 @@ def test_quotes_that_open_alike_but_worded_differently_are_flagged() -> None:
     a = summary("a.txt", "2025-01-01", quotes=[quote(said, "Ruth Amadi")])
     b = summary("b.txt", "2025-01-05", quotes=[quote(other, "Ruth Amadi")])
     assert len(kinds(consolidate([a, b]).discrepancies, "quote")) == 1
+
+
+def test_two_days_for_one_happening_are_reported() -> None:
+    a = summary(
+        "a.txt",
+        "2025-08-12",
+        events=[event("2025-08-10", "Ferry operators and the port authority sign a safety charter in Tema")],
+    )
+    b = summary(
+        "b.txt",
+        "2025-08-12",
+        events=[event("2025-08-11", "Ferry operators and the port authority sign a safety charter in Tema")],
+    )
+    [flag] = kinds(found(a, b), "date")
+    assert sorted(flag.details) == ["a.txt", "b.txt"]
+
+
+def test_an_article_giving_both_dates_contradicts_neither() -> None:
+    what = "The harbour was closed to fishing boats after the storm and the oil spill"
+    a = summary("a.txt", "2025-08-12", events=[event("2025-04", what), event("2025-05", what)])
+    b = summary("b.txt", "2025-08-13", events=[event("2025-04", what + " on the coast")])
+    assert not kinds(found(a, b), "date")

@@ -2,14 +2,17 @@
 
 Kinds:
 
-- ``title``: one person given roles that are not more or less specific forms of each other
-  ("Vice Foreign Minister" and "Deputy Foreign Minister"; but not "spokesperson" and
-  "Foreign Ministry spokesperson"), by articles within a month of each other (a title that
-  changes over months is a new post, not a disagreement). Former roles are not compared.
+- ``title``: one person given two posts at the same time (by articles within a month of each
+  other; a title that changes over months is a new post). Wordings of one post are not a
+  conflict: "Vice Foreign Minister", "Vice Minister of Foreign Affairs", "Deputy Foreign
+  Minister" and "Vice Minister" are one post; "Executive Vice Foreign Minister" is another (see
+  names.py and data/titles.toml). Former roles are not compared, and posts that one article gives
+  the person together are held at once.
 - ``name``: one person named with an initial in one article and the full given name in
   another, or spelt differently: the merge was an inference the reader can check.
 - ``country``: one person said to serve different states.
-- ``date``: one happening dated differently (see timeline.py).
+- ``date``: one happening dated differently (see timeline.py), by articles that give no date in
+  common for it (an article that gives both dates does not contradict either).
 - ``status``: the articles of an issue's latest date give different statuses.
 - ``quote``: one speaker's statement worded differently (see quotes.py).
 - ``figure``: different values for the same thing (see figures.py).
@@ -29,7 +32,7 @@ from itertools import combinations
 from briefings.consolidate import dates
 from briefings.consolidate.figures import FigureMention
 from briefings.consolidate.memo import Memo
-from briefings.consolidate.names import NameForm, derivable, spelling_variants, titles_agree
+from briefings.consolidate.names import NameForm, derivable, same_post, spelling_variants
 from briefings.consolidate.people import PersonCluster, PersonMention
 from briefings.consolidate.quotes import QuoteIndex, QuoteMention
 from briefings.consolidate.text import fold
@@ -81,6 +84,14 @@ def _near(a: list[int | None], b: list[int | None]) -> bool:
     return False
 
 
+def _held_together(a: frozenset[str], b: frozenset[str], mentions: Iterable[PersonMention]) -> bool:
+    """True when one article gives the person both posts (its title and another current one)."""
+    for m in mentions:
+        if len(m.held) > 1 and any(same_post(a, x) for x in m.held) and any(same_post(b, x) for x in m.held):
+            return True
+    return False
+
+
 def _title(cluster: PersonCluster) -> Discrepancy | None:
     current = [m for m in cluster.mentions if m.role and m.title]
     days: dict[frozenset[str], list[int | None]] = {}
@@ -88,8 +99,9 @@ def _title(cluster: PersonCluster) -> Discrepancy | None:
         days.setdefault(m.role, []).append(dates.ordinal(m.date))
     clashing: set[frozenset[str]] = set()
     for a, b in combinations(sorted(days, key=sorted), 2):
-        if not titles_agree(a, b) and _near(days[a], days[b]):
-            clashing |= {a, b}
+        if same_post(a, b) or not _near(days[a], days[b]) or _held_together(a, b, cluster.mentions):
+            continue
+        clashing |= {a, b}
     if not clashing:
         return None
     versions = {
@@ -153,7 +165,29 @@ def event_dates(
     return out
 
 
+def _most_precise(given: set[str]) -> set[str]:
+    """The dates an article gives, without those it also gives more precisely ("2025-05" of "2025-05-11")."""
+    return {d for d in given if not any(o != d and o.startswith(d) for o in given)}
+
+
+def _contradicting_dates(said: Mapping[str, set[str]]) -> bool:
+    """True when two articles give the happening no date in common: none of the one's (most
+    precise) dates is the other's or a less precise form of it. An article that gives both dates
+    contradicts neither."""
+    precise = {a: _most_precise(given) for a, given in said.items()}
+    for a, b in combinations(sorted(precise), 2):
+        if not any(dates.compatible(x, y) for x in precise[a] for y in precise[b]):
+            return True
+    return False
+
+
 def _event_date(entries: Sequence[EntryGroup]) -> Discrepancy | None:
+    said: dict[str, set[str]] = {}
+    for g in entries:
+        for m in g.mentions:
+            said.setdefault(m.article, set()).add(m.date)
+    if not _contradicting_dates(said):
+        return None
     main = max(entries, key=lambda g: len(g.entry.articles))
     versions = _versions((m.article, f"{m.date}: {m.what}") for g in entries for m in g.mentions)
     return _flag("date", f"date of: {main.entry.what}", {a: "; ".join(v) for a, v in versions.items()})

@@ -8,9 +8,12 @@ and abbreviates or drops given names; it joins the fuller form only when that is
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib import resources
 from types import MappingProxyType
 
 from rapidfuzz.distance import Indel
@@ -30,23 +33,6 @@ SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "vi", "vii", "viii"})
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_RATIO = 0.85
 
-# Title words that say the same thing in other spellings or abbreviations.
-_TITLE_WORDS: Mapping[str, str] = MappingProxyType(
-    {
-        "pm": "prime minister",
-        "fm": "foreign minister",
-        "nsa": "national security adviser",
-        "eam": "external affairs minister",
-        "advisor": "adviser",
-        "spokesman": "spokesperson",
-        "spokeswoman": "spokesperson",
-        "spokespersons": "spokesperson",
-        "ministers": "minister",
-        "secy": "secretary",
-        "gen": "general",
-        "amb": "ambassador",
-    }
-)
 # Nationality adjectives say where a role is, not which role: "Chinese Vice Minister" is a Vice Minister.
 DEMONYMS = wordset(
     """afghan albanian algerian american argentine argentinian armenian australian austrian azerbaijani
@@ -145,14 +131,65 @@ def spelling_variants(a: NameForm, b: NameForm) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class TitleLexicon:
+    """Which wordings of a title name the same post (``data/titles.toml``)."""
+
+    words: Mapping[str, str]  # one word -> the words it stands for
+    phrases: Mapping[str, str]  # phrase -> canonical phrase
+    local: Mapping[str, Mapping[str, str]]  # folded country -> its own phrases
+    rank: frozenset[str]  # words that make another post ("vice", "executive")
+
+    @classmethod
+    def load(cls, text: str) -> TitleLexicon:
+        data = tomllib.loads(text)
+        local: dict[str, dict[str, str]] = {}
+        for table in data.get("local", []):
+            for country in table["countries"]:
+                local.setdefault(fold(country), {}).update(
+                    {fold(k): fold(v) for k, v in table["phrases"].items()}
+                )
+        return cls(
+            words=MappingProxyType({fold(k): fold(v) for k, v in data.get("words", {}).items()}),
+            phrases=MappingProxyType({fold(k): fold(v) for k, v in data.get("phrases", {}).items()}),
+            local=MappingProxyType({k: MappingProxyType(v) for k, v in local.items()}),
+            rank=wordset(fold(data.get("rank", {}).get("words", ""))),
+        )
+
+    def canonical(self, folded: str, country: str | None) -> str:
+        """A folded title with its words and phrases written the canonical way."""
+        text = " ".join(self.words.get(w, w) for w in folded.split())
+        for table in (self.local.get(fold(country or "")), self.phrases):
+            if table:
+                text = _replace(text, table)
+        return text
+
+
+def _replace(text: str, table: Mapping[str, str]) -> str:
+    return _phrase_pattern(tuple(table)).sub(lambda m: table[m.group(0)], text)
+
+
+@lru_cache(maxsize=64)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for whole-word phrases, the longest first."""
+    ordered = sorted(phrases, key=lambda p: (-len(p), p))
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
+
+
+TITLES = TitleLexicon.load(
+    (resources.files("briefings.consolidate") / "data" / "titles.toml").read_text(encoding="utf-8")
+)
+
+
 def _country_words(country: str | None) -> set[str]:
     words = set(fold(country or "").split())
     return words | {w[:4] for w in words if len(w) >= 4}
 
 
+@lru_cache(maxsize=1 << 14)
 def title_words(title: str | None, country: str | None = None) -> frozenset[str]:
-    """The words that say which role a title is, abbreviations spelt out, places dropped."""
-    words = " ".join(_TITLE_WORDS.get(w, w) for w in fold(title or "").split()).split()
+    """The words that say which post a title is, written the canonical way, places dropped."""
+    words = TITLES.canonical(fold(title or ""), country).split()
     places = _country_words(country)
     return frozenset(
         w
@@ -166,5 +203,18 @@ def titles_agree(a: frozenset[str], b: frozenset[str]) -> bool:
     return a <= b or b <= a
 
 
+def same_post(a: frozenset[str], b: frozenset[str], rank: frozenset[str] = TITLES.rank) -> bool:
+    """Two titles (as :func:`title_words`) name one post: equal, or one adds only where or which
+    department ("Vice Minister", "Vice Foreign Minister"), not a word that makes another post
+    ("Executive Vice Foreign Minister")."""
+    if a == b:
+        return True
+    if not titles_agree(a, b):
+        return False
+    extra = a ^ b
+    return not extra & rank
+
+
+@lru_cache(maxsize=1 << 12)
 def is_former(title: str | None) -> bool:
     return "former" in fold(title or "").split()

@@ -57,6 +57,7 @@ class PersonMention:
     country_key: str | None
     best: NameForm  # the most specific form
     role: frozenset[str]  # the words of the current title (empty for a former role)
+    held: tuple[frozenset[str], ...]  # the words of each current post the article gives (held at once)
     titles: tuple[tuple[str, str], ...]  # (folded, as written) for the title and the other titles
 
     @property
@@ -178,6 +179,9 @@ def _mention(key: MentionKey, date: str | None, official: Official) -> PersonMen
         return None
     former = official.former or is_former(official.title)
     titles = [t.strip() for t in [official.title or "", *official.other_titles] if t.strip()]
+    role = frozenset() if former else title_words(official.title, official.country)
+    others = (title_words(t, official.country) for t in official.other_titles if not is_former(t))
+    held = tuple(sorted({r for r in (role, *others) if r}, key=sorted))
     return PersonMention(
         key=key,
         date=date,
@@ -186,7 +190,8 @@ def _mention(key: MentionKey, date: str | None, official: Official) -> PersonMen
         country=official.country,
         country_key=country_key(official.country),
         best=max(forms.values(), key=lambda f: (f.specificity, f.tokens)),
-        role=frozenset() if former else title_words(official.title, official.country),
+        role=role,
+        held=held,
         titles=tuple((fold(t), t) for t in titles),
     )
 
