@@ -474,6 +474,43 @@ def db_upgrade() -> None:
     out.print("database upgraded" if applied else "database already up to date", markup=False)
 
 
+@db_app.command("check")
+def db_check() -> None:
+    """Check the schema and that every beat's picture holds the stored articles (exit 1 if not)."""
+    from briefings.service.pipeline import picture_status
+    from briefings.storage.db import current_revision, head_revision
+
+    settings = _settings()
+    beats = _beats(settings)
+    db = Database(settings.effective_database_url, auto_upgrade=False)
+    try:
+        current, head = current_revision(db.engine), head_revision(db.engine)
+        failed = current != head
+        out.print(
+            f"{'FAIL' if failed else 'ok'} schema: at {current or 'none'}"
+            + (f", the code needs {head} (run 'briefings db upgrade')" if failed else ""),
+            markup=False,
+            highlight=False,
+        )
+        if not failed:
+            for status in picture_status(db, beats):
+                failed = failed or status.behind
+                hint = (
+                    " (behind: the next 'briefings ingest', read or bot start repairs it)"
+                    if status.behind
+                    else ""
+                )
+                out.print(
+                    f"{'FAIL' if status.behind else 'ok'} beat {status.beat}: {status.describe()}{hint}",
+                    markup=False,
+                    highlight=False,
+                )
+    finally:
+        db.dispose()
+    if failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point: every expected failure becomes one line on stderr, never a traceback."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -162,7 +162,8 @@ def _why(
         if involved:
             text += f"; involves only {' and '.join(involved)} (the beat needs {beat.describe()})"
         if passing:
-            text += f"; {', '.join(passing)} only in passing ({sum(share[p] for p in passing)} of {n} facts)"
+            counts = ", ".join(f"{p} in {share[p]}" for p in passing)
+            text += f"; only in passing ({counts} of {n} facts)"
         return text
     return f"{' and '.join(involved)} never together in one fact"
 

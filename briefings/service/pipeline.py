@@ -266,25 +266,65 @@ def update_pictures(db: Database, beats: Sequence[Beat]) -> dict[str, Consolidat
     return {beat.slug: _update_beat(db, beat) for beat in beats}
 
 
-def pictures_behind(db: Database, beats: Sequence[Beat]) -> list[Beat]:
-    """The beats whose picture lags the stored articles: articles not judged for the beat, a beat
-    file changed since they were judged, or a picture holding fewer articles than are on the beat
-    (cheap: a few counts, run on every ingest and at the bot's start)."""
-    behind: list[Beat] = []
+@dataclass(frozen=True)
+class PictureStatus:
+    """How a beat's picture stands against the stored articles."""
+
+    beat: str
+    articles: int  # stored articles
+    judged: int  # of them judged for the beat
+    on_beat: int  # of them on the beat
+    pictured: int | None  # articles in the stored picture (None: no picture)
+    file_changed: bool  # the beat file changed since the articles were judged
+
+    @property
+    def behind(self) -> bool:
+        if self.pictured is None:
+            return self.articles > 0
+        return self.file_changed or self.judged != self.articles or self.pictured != self.on_beat
+
+    def describe(self) -> str:
+        if self.pictured is None:
+            return f"no picture yet, {self.articles} articles stored"
+        text = (
+            f"picture of {self.pictured} articles; {self.on_beat} of {self.articles} stored are on the beat"
+        )
+        if self.file_changed:
+            text += "; the beat file changed since they were judged"
+        elif self.judged != self.articles:
+            text += f"; {self.articles - self.judged} not judged yet"
+        return text
+
+
+def picture_status(db: Database, beats: Sequence[Beat]) -> list[PictureStatus]:
+    """Each beat's picture against the stored articles (a few counts)."""
+    out: list[PictureStatus] = []
     with db.transaction() as session:
         total = session.scalar(select(func.count()).select_from(Article)) or 0
         for beat in beats:
             row = session.execute(
                 select(Picture.articles, Picture.beat_digest).where(Picture.beat == beat.slug)
             ).one_or_none()
-            if row is None:
-                if total:
-                    behind.append(beat)
-                continue
             judged, relevant = verdicts.counts(session, beat.slug)
-            if row.beat_digest != beat.digest or judged != total or row.articles != relevant:
-                behind.append(beat)
-    return behind
+            out.append(
+                PictureStatus(
+                    beat.slug,
+                    total,
+                    judged,
+                    relevant,
+                    row.articles if row is not None else None,
+                    row is not None and row.beat_digest != beat.digest,
+                )
+            )
+    return out
+
+
+def pictures_behind(db: Database, beats: Sequence[Beat]) -> list[Beat]:
+    """The beats whose picture lags the stored articles: articles not judged for the beat, a beat
+    file changed since they were judged, or a picture holding other than the articles on the beat
+    (cheap: a few counts, run on every ingest and at the bot's start)."""
+    by_slug = {b.slug: b for b in beats}
+    return [by_slug[s.beat] for s in picture_status(db, beats) if s.behind]
 
 
 def _picture_row(session: Session, beat: Beat, *, lock: bool) -> Picture | None:
