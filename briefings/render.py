@@ -1,5 +1,9 @@
 """Rendering: one autoescaped Jinja2 environment over ``templates/``; Telegram-HTML chunks of <= 4096.
 
+The top-level ``templates/`` folder is installed as the package ``briefings.templates``
+(pyproject.toml maps it), so the templates are package resources in a checkout, an editable install
+and a wheel alike.
+
 Telegram counts a message's length in UTF-16 code units of the visible text (after entity
 parsing). Views are split at section, then line boundaries, never inside a tag or an entity, and
 every chunk is valid HTML on its own.
@@ -10,15 +14,15 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from pydantic import BaseModel
 
 TELEGRAM_LIMIT = 4096
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+#: the package whose resources are the templates (the repository's top-level ``templates/``)
+TEMPLATES = "briefings.templates"
 _TAG = re.compile(r"<[^>]*>")
 _BLANKS = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -72,10 +76,11 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 @lru_cache(maxsize=4)
-def environment(templates: str = str(TEMPLATES), *, html: bool = True) -> Environment:
-    """The HTML environment escapes every value; the plain-text one (terminal output) does not."""
+def environment(templates: str = TEMPLATES, *, html: bool = True) -> Environment:
+    """The HTML environment escapes every value; the plain-text one (terminal output) does not.
+    ``templates`` names the package holding them (``telegram/*.html.j2``, ``text/*.txt.j2``)."""
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=PackageLoader(templates, ""),
         autoescape=html,  # explicit: select_autoescape() would not escape *.j2 names
         trim_blocks=True,
         lstrip_blocks=True,
