@@ -1,4 +1,5 @@
-"""``briefbot``: run the bot (long polling, or --webhook), or ``briefbot send-due`` for cron and tests."""
+"""``briefbot``: run the bot (long polling, or --webhook), ``briefbot send-due`` for cron and tests, or
+``briefbot check`` (configuration, database, token) for health checks."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import typer
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application, quiet_http_logs
+from bot.check import run_checks
 from bot.context import SERVICE_KEY
 from bot.delivery import Sender
 from bot.jobs import plan
@@ -98,6 +100,15 @@ def send_due() -> None:
         asyncio.run(once())
     finally:
         app.bot_data[SERVICE_KEY].close()
+
+
+@cli.command("check")
+def check() -> None:
+    """Check the configuration, the database and the token; one line each; exit 1 if any fails."""
+    checks = run_checks()
+    for result in checks:
+        typer.echo(result.line())
+    raise typer.Exit(0 if all(result.ok for result in checks) else 1)
 
 
 def main() -> None:
