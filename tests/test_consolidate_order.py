@@ -10,8 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefings.consolidate import Consolidator, consolidate
-from briefings.models import ArticleSummary
-from tests.test_consolidate_support import agreement, all_beats, event, figure, official, summary
+from briefings.models import ArticleSummary, Quote
+from tests.test_consolidate_support import (
+    NO_SPAN,
+    agreement,
+    all_beats,
+    event,
+    figure,
+    official,
+    quote,
+    summary,
+)
 
 BEATS = all_beats()
 TRAPS = [
@@ -45,7 +54,41 @@ REPEATS = [
     ),
     summary("r4.txt", "2025-05-07", figures=[figure("30%", "tariff on steel imports")]),
 ]
-EVERYTHING = BEATS + TRAPS + REPEATS
+# the same words given to several speakers, excerpts of them, and one speaker's statement in
+# versions that agree or contradict: found through each text's words, whatever the order
+FERRY = "The new ferry link will carry its first passengers before the winter storms arrive"
+STATEMENTS = [
+    summary(
+        "q1.txt",
+        "2025-09-01",
+        officials=[official("Kofi Mensah", "Transport Minister", "Ghana", "Mensah")],
+        quotes=[quote(FERRY, "Kofi Mensah"), quote("We will open 12 new berths by next spring", "Mensah")],
+    ),
+    summary(
+        "q2.txt",
+        "2025-09-02",
+        quotes=[quote("carry its first passengers before the winter storms", "Ruth Amadi")],
+    ),
+    summary(
+        "q3.txt",
+        "2025-09-03",
+        quotes=[
+            quote(FERRY + ", and fares will stay low", "Mensah"),
+            quote("We will open 20 new berths by next spring", "Mensah"),
+        ],
+    ),
+    summary(
+        "q4.txt",
+        "2025-09-03",
+        quotes=[Quote(text=FERRY, speaker="Ministry of Fisheries", speaker_kind="body", span=NO_SPAN)],
+    ),
+    summary(
+        "q5.txt",
+        "2025-09-04",
+        quotes=[Quote(text=FERRY, speaker="Ministry of Transport", speaker_kind="body", span=NO_SPAN)],
+    ),
+]
+EVERYTHING = BEATS + TRAPS + REPEATS + STATEMENTS
 
 
 def dump(summaries: list[ArticleSummary]) -> dict[str, object]:
@@ -95,6 +138,14 @@ def test_a_result_after_every_article_equals_the_batch_of_those_articles(order: 
     for i, s in enumerate(order, start=1):
         c.add(s)
         assert c.result().model_dump(mode="json") == dump(order[:i])
+
+
+def test_the_statements_give_speaker_and_quote_disagreements() -> None:
+    found = sorted((d.kind, sorted(d.details)) for d in consolidate(STATEMENTS).discrepancies)
+    assert found == [
+        ("quote", ["q1.txt", "q3.txt"]),
+        ("speaker", ["q1.txt", "q2.txt", "q3.txt", "q4.txt", "q5.txt"]),
+    ]
 
 
 def test_results_are_independent_copies() -> None:

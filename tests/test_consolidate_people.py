@@ -79,7 +79,7 @@ def test_accents_and_case_do_not_split_a_person_and_the_accented_spelling_is_kep
     assert "Jose Ramirez" not in found
 
 
-def test_spelling_variants_merge_within_a_country_and_are_flagged() -> None:
+def test_spelling_variants_merge_within_a_country_as_aliases_not_disagreements() -> None:
     a = summary(
         "a.txt", "2025-01-01", officials=[official("Mikhail Lavrenko", "Defence Minister", "Ukraine")]
     )
@@ -88,8 +88,9 @@ def test_spelling_variants_merge_within_a_country_and_are_flagged() -> None:
     )
     picture = consolidate([a, b])
     assert [p.articles for p in picture.officials] == [["a.txt", "b.txt"]]
-    names = [d for d in picture.discrepancies if d.kind == "name"]
-    assert [n.details for n in names] == [{"a.txt": "Mikhail Lavrenko", "b.txt": "Mikhail Lavrenkov"}]
+    assert picture.discrepancies == []
+    [person] = picture.officials
+    assert {person.name, *person.aliases} == {"Mikhail Lavrenko", "Mikhail Lavrenkov"}
 
 
 def test_spelling_variants_of_different_countries_stay_apart() -> None:

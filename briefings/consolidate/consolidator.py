@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from briefings.consolidate import dates, discrepancies
@@ -94,14 +95,13 @@ class Consolidator:
         timeline = self._timeline.result()
         found: list[Discrepancy] = [d for _, flags, _ in people for d in flags]
         found += discrepancies.event_dates(timeline, self._dates_memo)
-        found += discrepancies.statuses(issues)
-        speakers = discrepancies.speakers_of((record.name, forms) for record, _, forms in people)
-        found += discrepancies.quotes(self._quotes, speakers)
+        who = _speakers(people)
+        found += discrepancies.quotes(self._quotes, who)
+        found += discrepancies.speakers(self._quotes, who)
         for key, figures in self._figures.keyed_groups():
             flag = self._figures_memo.get(key, partial(_figure_flag, figures))
             if flag is not None:
                 found.append(flag)
-        found += discrepancies.spellings(self._spelling.groups())
         for memo in (self._people_memo, self._dates_memo, self._figures_memo):
             memo.done()
         officials = sorted(
@@ -116,10 +116,44 @@ class Consolidator:
             discrepancies=[fresh(d) for d in discrepancies.ordered(found)],
         )
 
+    def variants(self) -> Variants:
+        """What articles give alike in other forms, which is no disagreement: names of things spelt
+        two ways, and one speaker's statement in other words. (Name forms of people are the
+        aliases of their records; wordings of one post are their titles.)"""
+        clusters = self._people.clusters()
+        who = discrepancies.speaker_names(
+            discrepancies.speakers_of((c.name, discrepancies.form_keys(c)) for c in clusters)
+        )
+        quotes = [
+            QuoteVariants(who(qs[0]), {q.article: q.text for q in qs})
+            for qs in discrepancies.quote_variants(self._quotes, who)
+        ]
+        return Variants(spellings=[(names, arts) for names, arts in self._spelling.groups()], quotes=quotes)
+
     def _init_memos(self) -> None:
         self._people_memo: Memo[frozenset[MentionKey], _Person] = Memo()
         self._dates_memo: Memo[tuple[frozenset[tuple[str, str]], int], Discrepancy | None] = Memo()
         self._figures_memo: Memo[object, Discrepancy | None] = Memo()
+
+
+@dataclass(frozen=True)
+class QuoteVariants:
+    speaker: str
+    wordings: dict[str, str]  # article -> its wording (one per article)
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Forms of one thing that differ without disagreeing (see :meth:`Consolidator.variants`)."""
+
+    spellings: list[
+        tuple[list[str], dict[str, str]]
+    ]  # (spellings of one name, article -> phrases using them)
+    quotes: list[QuoteVariants]
+
+
+def _speakers(people: Sequence[_Person]) -> discrepancies.Who:
+    return discrepancies.speaker_names(discrepancies.speakers_of((r.name, forms) for r, _, forms in people))
 
 
 def _figure_flag(mentions: Callable[[], list[FigureMention]]) -> Discrepancy | None:

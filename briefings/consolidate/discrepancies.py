@@ -1,6 +1,6 @@
-"""Where articles disagree: flagged for the reader, never settled silently.
+"""Where articles disagree on a fact: flagged for the reader, never settled silently.
 
-Kinds:
+Only conflicts of fact are discrepancies. Kinds:
 
 - ``title``: one person given two posts at the same time (by articles within a month of each
   other; a title that changes over months is a new post). Wordings of one post are not a
@@ -8,15 +8,19 @@ Kinds:
   Minister" and "Vice Minister" are one post; "Executive Vice Foreign Minister" is another (see
   names.py and data/titles.toml). Former roles are not compared, and posts that one article gives
   the person together are held at once.
-- ``name``: one person named with an initial in one article and the full given name in
-  another, or spelt differently: the merge was an inference the reader can check.
 - ``country``: one person said to serve different states.
 - ``date``: one happening dated differently (see timeline.py), by articles that give no date in
   common for it (an article that gives both dates does not contradict either).
-- ``status``: the articles of an issue's latest date give different statuses.
-- ``quote``: one speaker's statement worded differently (see quotes.py).
 - ``figure``: different values for the same thing (see figures.py).
-- ``spelling``: one named thing spelt differently (see spelling.py).
+- ``speaker``: the same words given to two speakers who are not one person (or one body).
+- ``quote``: one speaker's statement in versions that contradict each other: a negation in one
+  version only, or different numbers (see quotes.py).
+
+Not discrepancies, because nobody is wrong: a name spelt or transliterated two ways, initials
+against the full name (both are aliases of the person's record), one quote paraphrased or
+shortened by different outlets (variants of one quote, see :func:`quote_variants`), an
+issue's status as each article's wording suggests it (the issue history shows it), one post
+named in other words.
 
 ``details`` maps each article to what it says; long lists are cut to ``MAX_DETAILS`` articles,
 keeping at least one article for each version.
@@ -25,7 +29,7 @@ keeping at least one article for each version.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import combinations
 
@@ -35,10 +39,10 @@ from briefings.consolidate.memo import Memo
 from briefings.consolidate.names import NameForm, derivable, same_post, spelling_variants
 from briefings.consolidate.people import PersonCluster, PersonMention
 from briefings.consolidate.quotes import QuoteIndex, QuoteMention
-from briefings.consolidate.text import fold
+from briefings.consolidate.text import STOPWORDS, fold
 from briefings.consolidate.timeline import EntryGroup, Timeline
 from briefings.consolidate.unionfind import UnionFind
-from briefings.models import Discrepancy, IssueRecord
+from briefings.models import Discrepancy
 
 MAX_DETAILS = 8
 TITLE_WINDOW_DAYS = 30
@@ -67,7 +71,7 @@ def _flag(kind: str, about: str, versions: Mapping[str, str]) -> Discrepancy | N
 
 
 def person(cluster: PersonCluster) -> list[Discrepancy]:
-    found = (_title(cluster), _name(cluster), _country(cluster))
+    found = (_title(cluster), _country(cluster))
     return [d for d in found if d is not None]
 
 
@@ -108,24 +112,6 @@ def _title(cluster: PersonCluster) -> Discrepancy | None:
         m.article: m.title for m in sorted(current, key=lambda m: m.key) if m.role in clashing and m.title
     }
     return _flag("title", f"title of {cluster.name}", versions)
-
-
-def _initial_for_full(a: NameForm, b: NameForm) -> bool:
-    short, full = (a, b) if a.specificity < b.specificity else (b, a)
-    return short.initials > 0 and len(short.tokens) > 1 and derivable(short, full)
-
-
-def _name(cluster: PersonCluster) -> Discrepancy | None:
-    primary: dict[tuple[str, ...], NameForm] = {}
-    for m in cluster.mentions:
-        primary.setdefault(m.forms[0].tokens, m.forms[0])
-    flagged: set[tuple[str, ...]] = set()
-    for a, b in combinations(sorted(primary), 2):
-        fa, fb = primary[a], primary[b]
-        if spelling_variants(fa, fb) or _initial_for_full(fa, fb):
-            flagged |= {a, b}
-    versions = {m.article: m.forms[0].raw for m in _by_key(cluster.mentions) if m.forms[0].tokens in flagged}
-    return _flag("name", f"name of {cluster.name}", versions) if flagged else None
 
 
 def _country(cluster: PersonCluster) -> Discrepancy | None:
@@ -193,25 +179,6 @@ def _event_date(entries: Sequence[EntryGroup]) -> Discrepancy | None:
     return _flag("date", f"date of: {main.entry.what}", {a: "; ".join(v) for a, v in versions.items()})
 
 
-# ---------------------------------------------------------------------------- issues
-
-
-def statuses(records: Iterable[IssueRecord]) -> list[Discrepancy]:
-    out = []
-    for record in records:
-        newest = dates.sort_key(record.history[-1].date)
-        latest = {c.article: c.status for c in record.history if dates.sort_key(c.date) == newest}
-        if len(set(latest.values())) > 1:
-            flag = _flag(
-                "status",
-                f"status of {record.topic} on {record.history[-1].date or 'the latest date'}",
-                latest,
-            )
-            if flag is not None:
-                out.append(flag)
-    return out
-
-
 # ---------------------------------------------------------------------------- quotes and figures
 
 
@@ -229,23 +196,113 @@ def speakers_of(people: Iterable[tuple[str, frozenset[str]]]) -> dict[str, str]:
     return {form: next(iter(names)) for form, names in owners.items() if len(names) == 1}
 
 
-def quotes(index: QuoteIndex, speakers: Mapping[str, str]) -> list[Discrepancy]:
-    """One discrepancy per statement of one speaker that articles word differently."""
+Who = Callable[[QuoteMention], str]
+
+
+def speaker_names(speakers: Mapping[str, str]) -> Who:
+    """The speaker's record name when the speaker is one known person, else the speaker as written."""
     names: dict[tuple[str, str], str] = {}
 
     def who(q: QuoteMention) -> str:
-        """The speaker's record name when the speaker is one known person, else the speaker as written."""
         if (q.speaker, q.kind) not in names:
             known = speakers.get(fold(q.speaker), q.speaker)
             names[q.speaker, q.kind] = q.speaker if q.kind == "body" else known
         return names[q.speaker, q.kind]
 
+    return who
+
+
+def quote_variants(index: QuoteIndex, who: Who) -> list[list[QuoteMention]]:
+    """The quotes that articles give one speaker in other words: variants of one quote, each set
+    in article order."""
+    return index.groups(lambda a, b: who(a).casefold() == who(b).casefold())
+
+
+def quotes(index: QuoteIndex, who: Who) -> list[Discrepancy]:
+    """One discrepancy per statement of one speaker whose versions contradict each other."""
     out = []
-    for qs in index.groups(lambda a, b: who(a).casefold() == who(b).casefold()):
-        versions = _versions((q.article, q.text) for q in qs)
-        flag = _flag(
-            "quote", f"wording of a quote by {who(qs[0])}", {a: " / ".join(v) for a, v in versions.items()}
-        )
+    for qs in quote_variants(index, who):
+        pairs = index.contradicting(qs)
+        if not pairs:
+            continue
+        involved = {q.key for pair in pairs for q in pair}
+        versions = _versions((q.article, q.text) for q in qs if q.key in involved)
+        flag = _flag("quote", f"what {who(qs[0])} said", {a: " / ".join(v) for a, v in versions.items()})
+        if flag is not None:
+            out.append(flag)
+    return out
+
+
+def _body_words(body: str) -> tuple[frozenset[str], set[str]]:
+    """The words that name a body (nationality words kept: they say whose body), and its acronyms."""
+    words = fold(body).split()
+    content = [w for w in words if w not in STOPWORDS]
+    acronyms = {"".join(w[0] for w in ws) for ws in (words, content) if len(ws) > 1}
+    return frozenset(content), acronyms
+
+
+def _bodies_differ(a: str, b: str) -> bool:
+    """Two bodies that cannot be one ("Ministry of Transport", "Ministry of Fisheries"). A name of
+    one word may be either: a bare noun ("the ministry") stands for any, an acronym ("MOT") for
+    the names it abbreviates; so may a name that another one only adds words to."""
+    (wa, aa), (wb, ab) = _body_words(a), _body_words(b)
+    if not wa or not wb or wa <= wb or wb <= wa:
+        return False
+    for words, raw, other in ((wa, a, ab), (wb, b, aa)):
+        if len(words) == 1:
+            acronym = raw.strip().isupper()
+            return acronym and next(iter(words)) not in other
+    return True
+
+
+def _people_differ(a: str, b: str) -> bool:
+    """Two named people who cannot be one: neither name is a form of the other."""
+    if a.casefold() == b.casefold() or not _named(a) or not _named(b):
+        return False
+    fa, fb = NameForm.parse(a), NameForm.parse(b)
+    if fa is None or fb is None or fa.tokens == fb.tokens:
+        return False
+    return not (derivable(fa, fb) or derivable(fb, fa) or spelling_variants(fa, fb))
+
+
+def _named(speaker: str) -> bool:
+    """A speaker given by name ("Ruth Amadi"), not described ("an official")."""
+    return any(c.isupper() for c in speaker)
+
+
+def speakers_differ(a: QuoteMention, b: QuoteMention, who: Who) -> bool:
+    """The same words given to two speakers who are not one. A person and a body are not compared:
+    a spokesperson speaks for a ministry, and an article may give the words to either."""
+    if a.kind != b.kind:
+        return False
+    if a.kind == "person":
+        return _people_differ(who(a), who(b))
+    if a.kind == "body":
+        return _bodies_differ(a.speaker, b.speaker)
+    return False
+
+
+def _given_to_two(qs: Sequence[QuoteMention], who: Who) -> bool:
+    """Some two articles give the words to speakers who are not one."""
+    by_speaker: dict[tuple[str, str], list[QuoteMention]] = {}
+    for q in qs:
+        by_speaker.setdefault((q.kind, who(q).casefold()), []).append(q)
+    said = [(g[0], {q.article for q in g}) for g in by_speaker.values()]
+    for (qa, arts_a), (qb, arts_b) in combinations(said, 2):
+        if (len(arts_a | arts_b) > 1) and speakers_differ(qa, qb, who):
+            return True
+    return False
+
+
+def speakers(index: QuoteIndex, who: Who) -> list[Discrepancy]:
+    """One discrepancy per statement that articles give to speakers who are not one."""
+    out = []
+    for qs in index.same_words():
+        if not _given_to_two(qs, who):
+            continue
+        versions = _versions((q.article, q.speaker) for q in qs)
+        text = min((q.text for q in qs), key=lambda t: (len(t), t))
+        flag = _flag("speaker", f"speaker of “{text}”", {a: " / ".join(v) for a, v in versions.items()})
         if flag is not None:
             out.append(flag)
     return out
@@ -258,19 +315,12 @@ def figure(fs: Sequence[FigureMention]) -> Discrepancy | None:
 
 
 def _versions(said: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """Article -> what it says, in order."""
+    """Article -> what it says, in order, each version once."""
     out: dict[str, list[str]] = {}
     for article, text in said:
-        out.setdefault(article, []).append(text)
-    return out
-
-
-def spellings(groups: Iterable[tuple[list[str], dict[str, str]]]) -> list[Discrepancy]:
-    out = []
-    for names, versions in groups:
-        flag = _flag("spelling", f"spelling of {' / '.join(names)}", versions)
-        if flag is not None:
-            out.append(flag)
+        seen = out.setdefault(article, [])
+        if text not in seen:
+            seen.append(text)
     return out
 
 

@@ -59,6 +59,10 @@ class UnionFind(Generic[K]):
             out.setdefault(self.find(key), []).append(key)
         return out
 
+    def members(self, key: K) -> list[K]:
+        """Every key of the set ``key`` is in."""
+        return list(self._members[self.find(key)])
+
     def __contains__(self, key: object) -> bool:
         return key in self._parent
 
