@@ -89,6 +89,19 @@ class Settings(BaseSettings):
     allow_private_urls: bool = Field(default=False, validation_alias="BRIEFINGS_ALLOW_PRIVATE_URLS")
     send_rate: float = Field(default=25.0, validation_alias="BRIEFINGS_SEND_RATE")
 
+    # Polling (politeness towards the sites polled)
+    # where a site's operator can reach whoever runs this bot: sent in the User-Agent
+    contact_url: str = Field(default="", validation_alias="BRIEFINGS_CONTACT_URL")
+    host_concurrency: int = Field(default=2, ge=1, le=16, validation_alias="BRIEFINGS_HOST_CONCURRENCY")
+    host_min_gap: float = Field(default=1.0, ge=0, le=60, validation_alias="BRIEFINGS_HOST_MIN_GAP")
+    poll_workers: int = Field(default=8, ge=1, le=64, validation_alias="BRIEFINGS_POLL_WORKERS")
+    poll_deadline: float = Field(
+        default=600.0, gt=0, le=24 * 3600, validation_alias="BRIEFINGS_POLL_DEADLINE"
+    )
+    backoff_max_minutes: int = Field(
+        default=360, ge=1, le=7 * 24 * 60, validation_alias="BRIEFINGS_BACKOFF_MAX_MINUTES"
+    )
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _admin_ids(cls, value: object) -> object:
@@ -142,6 +155,14 @@ class Settings(BaseSettings):
         value = value.strip()
         if value and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
             raise ValueError("must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("contact_url")
+    @classmethod
+    def _contact_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.match(r"^(https?://[^\s/]+\S*|mailto:[^\s@]+@[^\s@]+)$", value):
+            raise ValueError(f"{value[:80]!r} is not an http(s) or mailto: URL")
         return value
 
     @field_validator("telegram_base_url", "telegram_base_file_url")

@@ -13,6 +13,8 @@ class LocalServer:
         self.routes: dict[str, tuple[int, str, bytes]] = {}
         self.headers: dict[str, dict[str, str]] = {}
         self.hits: dict[str, int] = {}
+        # every request: (path, its headers with lower-case names, time.monotonic() when it came)
+        self.requests: list[tuple[str, dict[str, str], float]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -55,6 +57,8 @@ class LocalServer:
             def do_GET(self) -> None:
                 path = self.path
                 server.hits[path] = server.hits.get(path, 0) + 1
+                asked = {k.lower(): v for k, v in self.headers.items()}
+                server.requests.append((path, asked, time.monotonic()))
                 if path.startswith("/slow"):
                     time.sleep(3)
                 if path.startswith("/endless"):
@@ -82,6 +86,14 @@ class LocalServer:
                     self.end_headers()
                     return
                 status, ctype, body = server.routes.get(path, (404, "text/plain", b"not found"))
+                given = {k.lower(): v for k, v in server.headers.get(path, {}).items()}
+                if status == 200 and self._unchanged(asked, given):
+                    self.send_response(304)
+                    for name in ("etag", "last-modified"):
+                        if name in given:
+                            self.send_header(name, given[name])
+                    self.end_headers()
+                    return
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
@@ -90,6 +102,14 @@ class LocalServer:
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
+
+            @staticmethod
+            def _unchanged(asked: dict[str, str], given: dict[str, str]) -> bool:
+                """A conditional request for what is served (as a server compares validators)."""
+                if "if-none-match" in asked and "etag" in given:
+                    return asked["if-none-match"] == given["etag"]
+                since = asked.get("if-modified-since")
+                return since is not None and since == given.get("last-modified")
 
             def _drip(self, *, headers_too: bool) -> None:
                 lines = [b"HTTP/1.1 200 OK", b"Content-Type: text/plain", b"Content-Length: 25"]

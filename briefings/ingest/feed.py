@@ -28,12 +28,15 @@ class FeedEntry:
     guid: str | None
     published: dt.date | None
     text: str | None  # full story text when the feed carries it
+    # when the feed says the entry last changed (its updated date, else its published one), UTC
+    stamp: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
 class Feed:
     title: str | None
     entries: list[FeedEntry]
+    link: str | None = None  # the site the feed is of (its channel link)
 
 
 def parse_feed(data: bytes) -> Feed:
@@ -44,7 +47,8 @@ def parse_feed(data: bytes) -> Feed:
     if not parsed.get("version"):
         raise NotAFeed("not an RSS or Atom feed")
     feed_title = str(parsed.feed.get("title") or "").strip() or None
-    return Feed(title=feed_title, entries=[_entry(e) for e in parsed.entries])
+    feed_link = str(parsed.feed.get("link") or "").strip() or None
+    return Feed(title=feed_title, entries=[_entry(e) for e in parsed.entries], link=feed_link)
 
 
 _CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,16}|[0-9]{1,16});")
@@ -72,6 +76,16 @@ def _entry(entry: Any) -> FeedEntry:
             published = plausible(dt.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday))
         except ValueError:  # feedparser's tuple for a date that does not exist
             published = None
+    # the plain dict's get: feedparser's own maps a missing updated date to the published one, warning
+    changed = dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed")
+    try:
+        stamp = (
+            dt.datetime(changed[0], changed[1], changed[2], changed[3], changed[4], changed[5], tzinfo=dt.UTC)
+            if changed
+            else None
+        )
+    except (ValueError, TypeError):
+        stamp = None
     text = None
     for content in entry.get("content") or []:
         candidate = fragment_to_text(str(content.get("value") or ""))
@@ -89,6 +103,7 @@ def _entry(entry: Any) -> FeedEntry:
         guid=str(entry.get("id") or "").strip() or None,
         published=published,
         text=text,
+        stamp=stamp,
     )
 
 

@@ -60,6 +60,10 @@ class FetchPolicy:
     allow_private: bool = False
     max_feed_entries: int = 200  # entries of one feed read (the newest), pages fetched for them
     user_agent: str = USER_AGENT
+    per_host: int = 2  # requests at once to one host (scheme, name and port)
+    min_gap: float = 0.0  # seconds between the starts of two requests to one host
+    cycle_timeout: float | None = None  # seconds for a whole run over the inputs (None: no limit)
+    workers: int = 8  # URL inputs read at once (across hosts; each host keeps its own limits)
 
 
 def new_client(policy: FetchPolicy) -> httpx.Client:

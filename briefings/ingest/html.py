@@ -6,6 +6,7 @@ import logging
 
 from briefings.ingest.clean import clean_text
 from briefings.ingest.dates import parse_date
+from briefings.ingest.outlets import real_name, site_name
 from briefings.models import CleanArticle
 
 # trafilatura logs every page it cannot parse at ERROR ("empty HTML tree"); such a page is
@@ -37,7 +38,10 @@ def article_from_html(html: str, url: str | None = None) -> CleanArticle:
     title = str(data.get("title") or "").strip() or None
     article = clean_text(text, fallback_title=title)
     published = parse_date(str(data.get("date") or "")) or article.published
-    outlet = str(data.get("sitename") or "").strip() or article.outlet
+    # the page's own name (og:site_name), else one its text gives, else its domain's (trafilatura
+    # puts the bare domain in sitename when the page names no site)
+    sitename = str(data.get("sitename") or "").strip()
+    outlet = real_name(sitename) or article.outlet or site_name(sitename, url)
     return article.model_copy(
         update={"title": title or article.title, "published": published, "outlet": outlet, "url": url}
     )

@@ -6,11 +6,16 @@ nothing here raises for bad input and nothing touches the database.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 
@@ -19,9 +24,11 @@ from briefings.ingest.clean import clean_text
 from briefings.ingest.dates import plausible
 from briefings.ingest.decode import NotText, decode_text, sniff_format
 from briefings.ingest.feed import Feed, FeedEntry, NotAFeed, newest_first, parse_feed
-from briefings.ingest.fetch import FetchPolicy, fetch, new_client
+from briefings.ingest.fetch import FetchPolicy, Validators, fetch, new_client
 from briefings.ingest.flash import is_news
 from briefings.ingest.html import NoArticle, article_from_html
+from briefings.ingest.outlets import feed_publisher
+from briefings.ingest.polite import HostGate, RetryLater
 from briefings.ingest.urls import parse_url
 from briefings.models import CleanArticle
 from briefings.printable import printable
@@ -33,15 +40,30 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
 @dataclass(frozen=True)
+class EntryRef:
+    """The feed entry an item came from, for the entry memory (see :class:`Memory`)."""
+
+    feed: str  # the polled feed's URL
+    guid: str | None
+    link: str | None
+    stamp: dt.datetime | None  # the entry's updated (or published) date as the feed gives it
+    updated: bool = False  # known, and read again because the feed dates it later
+    replaces: int | None = None  # then: the stored article it was
+
+
+@dataclass(frozen=True)
 class Loaded:
     source: str
     article: CleanArticle
+    entry: EntryRef | None = None
 
 
 @dataclass(frozen=True)
 class Rejected:
     source: str
     reason: str
+    # a feed entry whose page was read and holds no article: remembered, so not fetched again
+    entry: EntryRef | None = None
 
     def line(self) -> str:
         """One line, whatever the source's name holds (a feed's guid or link can hold anything):
@@ -68,12 +90,61 @@ def is_url(value: str) -> bool:
     return bool(_URL.match(value))
 
 
-class SourceLoader:
-    """Loads inputs under one fetch policy, sharing one HTTP client."""
+@dataclass(frozen=True)
+class Known:
+    """What is remembered of a feed entry: the article it became (if any) and its date then."""
 
-    def __init__(self, policy: FetchPolicy) -> None:
+    article_id: int | None
+    stamp: dt.datetime | None
+
+
+class Memory(Protocol):
+    """What the loader asks about earlier polls (the database, for the pipeline)."""
+
+    def validators(self, url: str) -> Validators | None:
+        """The ETag and Last-Modified a polled URL gave last time."""
+        ...
+
+    def known(self, entries: Sequence[FeedEntry]) -> list[Known | None]:
+        """For each entry, what is remembered of it by GUID or link (None: a new entry)."""
+        ...
+
+
+@dataclass
+class Polled:
+    """How reading one URL input went: what the pipeline records as the source's health."""
+
+    url: str
+    validators: Validators | None = None
+    not_modified: bool = False  # a 304: nothing read
+    error: str | None = None
+    retry_after: float | None = None  # what a 429 or 503 asked for
+    feed: bool = False
+    entries: int = 0  # entries in the feed
+    known: int = 0  # entries skipped: read before and not updated since
+    updated: int = 0  # entries read again because the feed dates them later
+
+
+class SourceLoader:
+    """Loads inputs under one fetch policy, sharing one HTTP client and one :class:`HostGate`.
+
+    With a ``memory``, every URL input is fetched conditionally (its validators from the last
+    poll) and a feed's entries read before are not fetched again unless the feed dates them later.
+    """
+
+    def __init__(self, policy: FetchPolicy, memory: Memory | None = None) -> None:
         self.policy = policy
+        self.memory = memory
         self._client: httpx.Client | None = None
+        started = time.monotonic()
+        self.gate = HostGate(
+            per_host=policy.per_host,
+            min_gap=policy.min_gap,
+            until=None if policy.cycle_timeout is None else started + policy.cycle_timeout,
+        )
+        self.polled: dict[str, Polled] = {}
+        self._lock = threading.Lock()
+        self._claimed: set[str] = set()  # entry GUIDs and links taken in this run
 
     def __enter__(self) -> SourceLoader:
         return self
@@ -99,6 +170,26 @@ class SourceLoader:
                 yield value
             else:
                 yield from _expand_path(value)
+
+    def load_all(self, sources: Sequence[str]) -> Iterator[tuple[str, list[Item]]]:
+        """Every source's items, a source at a time: files in order, here; URLs read at once by
+        ``policy.workers`` threads (each host kept to its limits by the gate) and handed over as
+        each finishes, so a slow host holds up nobody but itself."""
+        urls = [s for s in sources if is_url(s)]
+        if len(urls) <= 1:
+            for source in sources:
+                yield source, list(self.load(source))
+            return
+        with ThreadPoolExecutor(max_workers=max(1, self.policy.workers), thread_name_prefix="poll") as pool:
+            futures: dict[Future[list[Item]], str] = {pool.submit(self._load_list, u): u for u in urls}
+            for source in sources:
+                if not is_url(source):
+                    yield source, list(self.load(source))
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+
+    def _load_list(self, source: str) -> list[Item]:
+        return list(self.load(source))
 
     def load(self, source: str) -> Iterator[Item]:
         """One expanded input (a file path or URL) to its articles; whatever the input holds, its
@@ -133,18 +224,52 @@ class SourceLoader:
     # ------------------------------------------------------------------ network
 
     def _load_url(self, url: str) -> Iterator[Item]:
+        """A URL input: fetched conditionally when a memory is given; how it went in ``polled``."""
         try:
-            got = fetch(url, self.policy, self.client)
-        except FetchError as exc:
+            parse_url(url)
+        except FetchError as exc:  # not a URL that can be polled: nothing to remember of it
             yield Rejected(url, str(exc))
             return
+        polled = Polled(url)
+        with self._lock:
+            self.polled[url] = polled
+        validators = self.memory.validators(url) if self.memory is not None else None
+        try:
+            got = fetch(url, self.policy, self.client, validators=validators, gate=self.gate)
+        except FetchError as exc:
+            polled.error = str(exc)
+            polled.retry_after = exc.retry_after if isinstance(exc, RetryLater) else None
+            yield Rejected(url, str(exc))
+            return
+        polled.validators = got.validators
+        if got.not_modified:
+            polled.not_modified = True
+            return
         kind = _kind_for_content_type(got.content_type, got.content)
-        yield from self._load_bytes(url, got.content, kind=kind, final_url=got.url)
+        for item in self._load_bytes(url, got.content, kind=kind, final_url=got.url, polled=polled):
+            if isinstance(item, Rejected) and item.source == url and polled.error is None:
+                polled.error = item.reason  # the input itself is no article or feed
+            yield item
+
+    def _load_page(self, url: str) -> tuple[list[Item], bool]:
+        """A feed entry's page, fetched (never conditionally) and read; and whether it was fetched."""
+        try:
+            got = fetch(url, self.policy, self.client, gate=self.gate)
+        except FetchError as exc:
+            return [Rejected(url, str(exc))], False
+        kind = _kind_for_content_type(got.content_type, got.content)
+        return list(self._load_bytes(url, got.content, kind=kind, final_url=got.url)), True
 
     # ------------------------------------------------------------------ dispatch
 
     def _load_bytes(
-        self, source: str, data: bytes, *, kind: str, final_url: str | None = None
+        self,
+        source: str,
+        data: bytes,
+        *,
+        kind: str,
+        final_url: str | None = None,
+        polled: Polled | None = None,
     ) -> Iterator[Item]:
         problem = sniff_format(data)
         if problem:
@@ -159,7 +284,7 @@ class SourceLoader:
             yield Rejected(source, str(exc))
             return
         if kind == "feed":
-            yield from self._load_feed(source, data)
+            yield from self._load_feed(source, data, polled)
             return
         try:
             if kind == "html":
@@ -173,7 +298,7 @@ class SourceLoader:
             return
         yield _checked(source, article)
 
-    def _load_feed(self, source: str, data: bytes) -> Iterator[Item]:
+    def _load_feed(self, source: str, data: bytes, polled: Polled | None = None) -> Iterator[Item]:
         try:
             feed = parse_feed(data)
         except NotAFeed as exc:
@@ -183,20 +308,57 @@ class SourceLoader:
             yield Rejected(source, "the feed has no entries")
             return
         entries, cap = newest_first(feed.entries), self.policy.max_feed_entries
-        yield from self._feed_entries(source, Feed(feed.title, entries[:cap]))
+        if polled is not None:
+            polled.feed, polled.entries = True, min(len(entries), cap)
+        yield from self._feed_entries(source, Feed(feed.title, entries[:cap], feed.link), polled)
         if len(entries) > cap:
             limit = f"at most {cap} entries of a feed: BRIEFINGS_MAX_FEED_ENTRIES"
             yield Rejected(source, f"{len(entries) - cap} older entries not read ({limit})")
 
-    def _feed_entries(self, source: str, feed: Feed) -> Iterator[Item]:
-        for entry in feed.entries:
+    def _feed_entries(self, source: str, feed: Feed, polled: Polled | None = None) -> Iterator[Item]:
+        remembered = polled is not None and self.memory is not None
+        known = self.memory.known(feed.entries) if remembered and self.memory is not None else []
+        for i, entry in enumerate(feed.entries):
             entry_source = entry.link or (f"{source}#{entry.guid}" if entry.guid else source)
+            ref = None
+            if remembered and polled is not None:
+                ref = self._entry_ref(source, entry, known[i], polled)
+                if ref is None:
+                    continue
             try:
-                yield from self._feed_entry(entry_source, entry, feed)
+                yield from self._feed_entry(entry_source, entry, feed, ref, source)
             except INPUT_ERRORS as exc:  # one entry's trouble is that entry's rejection
                 yield Rejected(entry_source, unreadable(exc))
 
-    def _feed_entry(self, entry_source: str, entry: FeedEntry, feed: Feed) -> Iterator[Item]:
+    def _entry_ref(
+        self, source: str, entry: FeedEntry, known: Known | None, polled: Polled
+    ) -> EntryRef | None:
+        """The entry as remembered after this read, or None when it is not to be read: read before
+        and not dated later since, or taken by another feed in this run."""
+        ref = EntryRef(source, entry.guid, entry.link, entry.stamp)
+        if known is not None:
+            if entry.stamp is None or known.stamp is None or entry.stamp <= known.stamp:
+                polled.known += 1
+                return None
+            ref = replace(ref, updated=True, replaces=known.article_id)
+        keys = {k for k in (entry.guid, entry.link) if k}
+        with self._lock:
+            if keys & self._claimed:
+                polled.known += 1
+                return None
+            self._claimed |= keys
+        if ref.updated:
+            polled.updated += 1
+        return ref
+
+    def _feed_entry(
+        self,
+        entry_source: str,
+        entry: FeedEntry,
+        feed: Feed,
+        ref: EntryRef | None = None,
+        feed_url: str | None = None,
+    ) -> Iterator[Item]:
         if entry.link and is_url(entry.link):
             try:
                 parse_url(entry.link)
@@ -207,30 +369,32 @@ class SourceLoader:
             article = clean_text(entry.text, fallback_title=entry.title or None)
             article = article.model_copy(update={"title": entry.title or article.title, "url": entry.link})
         elif entry.link and is_url(entry.link):
-            loaded = list(self._load_url(entry.link))
+            loaded, fetched = self._load_page(entry.link)
             if not loaded or isinstance(loaded[0], Rejected):
-                yield loaded[0] if loaded else Rejected(entry.link, "no article in the page")
+                rejected = loaded[0] if loaded else Rejected(entry.link, "no article in the page")
+                yield replace(rejected, entry=ref if fetched else None)  # a failed fetch is tried again
                 return
             article = loaded[0].article
         else:
-            yield Rejected(entry_source, "feed entry has neither full content nor a link")
+            yield Rejected(entry_source, "feed entry has neither full content nor a link", ref)
             return
         article = article.model_copy(
             update={
                 "published": entry.published or article.published,
-                "outlet": article.outlet or feed.title,
+                "outlet": article.outlet or feed_publisher(feed.title, feed.link, entry.link, feed_url),
             }
         )
-        yield _checked(entry_source, article)
+        yield _checked(entry_source, article, ref)
 
 
-def _checked(source: str, article: CleanArticle) -> Item:
+def _checked(source: str, article: CleanArticle, entry: EntryRef | None = None) -> Item:
     if not is_news(article.text):
         words = len(article.text.split())
-        return Rejected(source, f"too little text to be an article ({words} words, none saying who did what)")
+        reason = f"too little text to be an article ({words} words, none saying who did what)"
+        return Rejected(source, reason, entry)
     if article.published is not None and plausible(article.published) is None:
         article = article.model_copy(update={"published": None})
-    return Loaded(source, article)
+    return Loaded(source, article, entry)
 
 
 def _expand_path(value: str) -> Iterator[str | Rejected]:

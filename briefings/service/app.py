@@ -17,7 +17,7 @@ from briefings.config import Settings
 from briefings.errors import ConfigError
 from briefings.extract import Extractor
 from briefings.ingest.sources import Rejected
-from briefings.service import sendrate
+from briefings.service import polling, sendrate
 from briefings.service import subscriptions as subs
 from briefings.service.briefs import Reader
 from briefings.service.clock import Clock, SystemClock
@@ -415,9 +415,13 @@ class BriefingService:
             self._extractor = Extractor.load([b.path for b in self.beats])
         return self._extractor
 
-    def ingest(self, inputs: list[str], *, allow_private: bool | None = None) -> IngestReport:
-        policy = fetch_policy(self.settings, allow_private=allow_private)
-        report = ingest_articles(self.db, inputs, policy, self.extractor, beats=self.beats)
+    def ingest(
+        self, inputs: list[str], *, allow_private: bool | None = None, cycle: bool = False
+    ) -> IngestReport:
+        policy = fetch_policy(self.settings, allow_private=allow_private, cycle=cycle)
+        report = ingest_articles(
+            self.db, inputs, policy, self.extractor, beats=self.beats, schedule=self.poll_schedule
+        )
         if report.ingested:
             self.warm_up()  # the new picture is read here (in the ingest's thread), not by the next command
         return report
@@ -431,7 +435,28 @@ class BriefingService:
         return self.ingest([url.strip()])
 
     def ingest_sources(self) -> IngestReport:
-        return self.ingest(list(self.settings.sources), allow_private=True)
+        """One polling cycle over BRIEFINGS_SOURCES: the URLs backing off after failures (or held by
+        a Retry-After) wait for their next poll; everything else is read, within the cycle's deadline."""
+        due, waiting = polling.due(self.db, list(self.settings.sources), self.clock.now())
+        report = self.ingest(due, allow_private=True, cycle=True) if due else IngestReport()
+        report.waiting = waiting
+        return report
+
+    @property
+    def poll_schedule(self) -> polling.Schedule:
+        return polling.Schedule(
+            interval=dt.timedelta(minutes=self.settings.ingest_interval_minutes),
+            backoff_cap=dt.timedelta(minutes=self.settings.backoff_max_minutes),
+            now=self.clock.now,
+        )
+
+    def source_health(self) -> list[polling.SourceHealth]:
+        """Each polled source: last success, last error, entries seen, next poll."""
+        return polling.health(self.db, list(self.settings.sources))
+
+    def source_alerts(self) -> list[polling.SourceHealth]:
+        """Sources failing for a day, each reported once per failing spell."""
+        return polling.alerts(self.db, self.clock.now())
 
 
 def _info(row: Subscription) -> SubscriptionInfo:

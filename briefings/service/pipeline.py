@@ -28,9 +28,11 @@ from briefings import consolidate as consolidate_package
 from briefings.beats import Beat, judge, load_beats, restrict
 from briefings.consolidate import Consolidator
 from briefings.ingest.fetch import FetchPolicy
-from briefings.ingest.sources import Loaded, Rejected, SourceLoader
+from briefings.ingest.sources import EntryRef, Loaded, Polled, Rejected, SourceLoader
 from briefings.models import ArticleSummary, CleanArticle, Consolidated
 from briefings.service.ingest import IngestReport, expand_inputs
+from briefings.service.polling import DbMemory, Schedule, record
+from briefings.storage import polling as polled_store
 from briefings.storage import relevance as verdicts
 from briefings.storage import repository as repo
 from briefings.storage.db import Database
@@ -73,6 +75,7 @@ def ingest_articles(
     beats: Sequence[Beat] = (),
     on_total: Callable[[int], None] | None = None,
     on_source: Callable[[str], None] | None = None,
+    schedule: Schedule | None = None,
 ) -> IngestReport:
     """Ingest inputs, extracting each new article and storing it with its facts; then update the picture.
 
@@ -82,37 +85,76 @@ def ingest_articles(
     Each new article's relevance to every beat (default: the bundled one) is stored with it; the
     pictures of the beats are then brought up to date, also when nothing new arrived but one is
     behind the stored articles (a run that failed after its commit, a beat file that changed).
+
+    URLs are polled as a good citizen: read at once across hosts within each host's limits,
+    fetched conditionally, a feed's entries read before skipped unless the feed dates them later
+    (then a changed text replaces its story's, the old one kept as a version); how each URL went
+    is recorded by ``schedule`` (its health, and its next poll, backed off after failures).
     """
     beats = list(beats) or load_beats([])
+    schedule = schedule or Schedule()
     report = IngestReport()
     queue: deque[_Batch] = deque()
     in_flight: set[str] = set()  # content hashes submitted for extraction and not yet stored
-    with SourceLoader(policy) as loader, extractor.workers(n_process) as workers:
+    with SourceLoader(policy, DbMemory(db)) as loader, extractor.workers(n_process) as workers:
         sources, report.rejected = expand_inputs(loader, inputs)
         if on_total is not None:
             on_total(len(sources))
         batch: list[Loaded] = []
-        for source in sources:
-            for item in loader.load(source):
+        rejected: dict[str, list[Rejected]] = {}  # by source: reported in the order of the inputs
+        for source, items in loader.load_all(sources):
+            empty: list[polled_store.EntrySeen] = []  # entries read that hold no article
+            for item in items:
                 if isinstance(item, Rejected):
-                    report.rejected.append(item)
+                    rejected.setdefault(source, []).append(item)
+                    if item.entry is not None:
+                        empty.append(_seen(item.entry, None))
                 else:
                     batch.append(item)
+            polled = loader.polled.get(source)
+            if polled is not None:
+                _record(db, polled, items, empty, schedule, report)
             if len(batch) >= BATCH:
-                queue.append(_submit(db, batch, workers, in_flight, report))
+                queue.append(_submit(db, batch, workers, in_flight, report, schedule))
                 batch = []
                 if len(queue) > AHEAD:
-                    _store(db, beats, queue.popleft(), workers, in_flight, report)
+                    _store(db, beats, queue.popleft(), workers, in_flight, report, schedule)
             if on_source is not None:
                 on_source(source)
+        report.rejected += [r for source in sources for r in rejected.pop(source, [])]
         if batch:
-            queue.append(_submit(db, batch, workers, in_flight, report))
+            queue.append(_submit(db, batch, workers, in_flight, report, schedule))
         while queue:
-            _store(db, beats, queue.popleft(), workers, in_flight, report)
-    behind = beats if report.ingested else pictures_behind(db, beats)
+            _store(db, beats, queue.popleft(), workers, in_flight, report, schedule)
+    behind = beats if report.ingested or report.updated else pictures_behind(db, beats)
     if behind:
         update_pictures(db, behind)
     return report
+
+
+def _seen(entry: EntryRef, article_id: int | None) -> polled_store.EntrySeen:
+    return polled_store.EntrySeen(entry.feed, entry.guid, entry.link, entry.stamp, article_id)
+
+
+def _record(
+    db: Database,
+    polled: Polled,
+    items: list[Loaded | Rejected],
+    empty: list[polled_store.EntrySeen],
+    schedule: Schedule,
+    report: IngestReport,
+) -> None:
+    """Record how a URL input's poll went, and the entries it read that hold no article."""
+    if polled.error is None:
+        failed = next((i for i in items if isinstance(i, Rejected) and i.source == polled.url), None)
+        if failed is not None and not polled.feed:  # rejected as a whole after its fetch
+            polled.error = failed.reason
+    report.unchanged += polled.known
+    report.not_modified += polled.not_modified
+    record(db, polled, schedule)
+    if empty:
+        with db.transaction() as session:
+            polled_store.remember_entries(session, empty, schedule.now())
 
 
 @dataclass
@@ -123,7 +165,12 @@ class _Batch:
 
 
 def _submit(
-    db: Database, batch: list[Loaded], workers: Workers, in_flight: set[str], report: IngestReport
+    db: Database,
+    batch: list[Loaded],
+    workers: Workers,
+    in_flight: set[str],
+    report: IngestReport,
+    schedule: Schedule,
 ) -> _Batch:
     """Drop what is stored already from the same place; hand the new stories to the workers.
 
@@ -136,13 +183,19 @@ def _submit(
         seen = repo.known_sources(session, known.values())
     fresh: dict[str, Loaded] = {}
     pending: list[tuple[Loaded, str]] = []
+    remembered: list[polled_store.EntrySeen] = []
     for item, digest in zip(batch, hashes, strict=True):
         if digest in known and (known[digest], item.source[: repo.SOURCE_MAX]) in seen:
             report.unchanged += 1  # the same story from the same place: nothing to write
+            if item.entry is not None:
+                remembered.append(_seen(item.entry, known[digest]))
             continue
         pending.append((item, digest))
         if digest not in known and digest not in fresh and digest not in in_flight:
             fresh[digest] = item
+    if remembered:
+        with db.transaction() as session:
+            polled_store.remember_entries(session, remembered, schedule.now())
     in_flight.update(fresh)
     summaries = workers.submit([(d, it.article) for d, it in fresh.items()])
     return _Batch(pending, list(fresh), summaries)
@@ -155,24 +208,35 @@ def _store(
     workers: Workers,
     in_flight: set[str],
     report: IngestReport,
+    schedule: Schedule,
 ) -> None:
-    """Store one batch's new articles with their facts and relevance in one transaction, then merge them."""
+    """Store one batch's new articles with their facts and relevance in one transaction, then merge
+    them. A feed entry dated later than when it was read, whose text changed, replaces its story's
+    text and facts (the old text kept as a version); every picture is then rebuilt."""
     if not batch.pending:
         return
     summaries = dict(zip(batch.extracting, batch.summaries.get(), strict=True))
     written: dict[int, ArticleSummary] = {}
+    replaced: dict[int, tuple[Loaded, str, ArticleSummary]] = {}  # article id -> its newer version
+    now = schedule.now()
     try:
         with db.transaction() as session:
             known = repo.existing_hashes(session, [digest for _, digest in batch.pending])
             new: dict[str, repo.NewArticle] = {}
             again: list[tuple[Loaded, str]] = []  # stored already, or earlier in this batch
+            taken: set[str] = set()
             for item, digest in batch.pending:
-                if digest in known or digest in new:
+                if digest in known or digest in taken:
                     again.append((item, digest))
                     continue
+                taken.add(digest)
                 summary = summaries.get(digest)
                 if summary is None:  # known when submitted, gone since: extract it after all
                     summary = workers.submit([(digest, item.article)]).get()[0]
+                target = item.entry.replaces if item.entry is not None and item.entry.updated else None
+                if target is not None and target not in replaced:
+                    replaced[target] = (item, digest, summary)
+                    continue
                 date = _date(summary.reference_date)
                 new[digest] = repo.NewArticle(item.article, item.source, digest, date, summary_facts(summary))
             stored = repo.add_new_articles(session, list(new.values()), version=EXTRACTOR_VERSION)
@@ -188,16 +252,55 @@ def _store(
                 written[row.id] = article_summary(row, story.facts)
                 report.ingested += 1
                 report.article_ids.append(row.id)
+            for target, (item, digest, summary) in replaced.items():
+                facts = summary_facts(summary)
+                date = _date(summary.reference_date)
+                current = polled_store.replace_article(
+                    session, target, item.article, digest, date, facts, version=EXTRACTOR_VERSION, now=now
+                )
+                if current is None:  # the story is gone: stored as a new one
+                    row, created = _add_one(
+                        session, repo.NewArticle(item.article, item.source, digest, date, facts)
+                    )
+                    if not created:
+                        again.append((item, digest))
+                        continue
+                    report.ingested += 1
+                else:
+                    row = current
+                    report.updated += 1
+                    repo.add_source_to(session, row.id, item.source)
+                known[digest] = row.id
+                written[row.id] = article_summary(row, facts)
+                report.article_ids.append(row.id)
             for item, digest in again:
                 report.unchanged += 1
                 if repo.add_source_to(session, known[digest], item.source):
                     report.new_sources += 1
             for beat in beats:
                 verdicts.store(session, beat.slug, {i: judge(s, beat).as_json() for i, s in written.items()})
+            entries = [_seen(item.entry, known.get(d)) for item, d in batch.pending if item.entry is not None]
+            polled_store.remember_entries(session, entries, now)
+            if replaced:
+                _invalidate(session)
     finally:
         in_flight.difference_update(batch.extracting)
+    if replaced:
+        with _warm_lock:
+            _warm.pop(db, None)  # this process's consolidators hold the replaced texts
     if written:
         _merge(db, beats, written.values())  # committed: merged now, as they read back, and not kept
+
+
+def _invalidate(session: Session) -> None:
+    """Every picture is to be rebuilt from the stored summaries: a stored story was replaced, and
+    a consolidator cannot take one article's facts back. Its version moves on, so no process goes
+    on with the consolidator it holds, and its article count no longer matches, so the rebuild is
+    done by the next ingest, read or start if this run ends before it."""
+    for row in session.scalars(select(Picture).options(defer(Picture.packed)).with_for_update()):
+        row.state = None
+        row.articles = -1
+        row.version += 1
 
 
 def _add_one(session: Session, story: repo.NewArticle) -> tuple[Article, bool]:
