@@ -363,6 +363,7 @@ class Perspective:
     genre: re.Pattern[str]  # a genre word opening a title ("Readout of ...", "Joint Statement")
     self_names: re.Pattern[str]  # any state's own names for its government
     state_of: MappingProxyType[str, str]  # lowercased own name -> state
+    single_posts: frozenset[str]  # lowercased posts a state has one holder of ("president")
 
 
 @lru_cache(maxsize=1)
@@ -377,7 +378,8 @@ def load_perspective() -> Perspective:
         for name in _strs(names):
             state_of[name.lower()] = str(state)
     self_names = words_regex([n for n in state_of], ignore_case=True)
-    return Perspective(genre, self_names, MappingProxyType(state_of))
+    single = frozenset(p.lower() for p in _strs(raw.get("single_posts")))
+    return Perspective(genre, self_names, MappingProxyType(state_of), single)
 
 
 # --------------------------------------------------------------------------- everything

@@ -65,9 +65,11 @@ _RELATION_RE = re.compile(
     r"(?i)\b(?:met|meets|meeting|conveyed|sent|wrote|written|writes|called|spoke|assured|told|hosted|"
     r"received|welcomed|congratulated|thanked|urged|invited|between)\b"
 )
+# "affirmed the United States' full support for President X's reforms": the one backed is the other side
+_BACKS_RE = re.compile(r"(?i)\bsupport\s+(?:for|to)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,4}$")
 _VISIT_RE = re.compile(
     r"(?i)\b(?:visit(?:ed|ing|s)?|trip|travel(?:led|ed|s)?|arriv(?:ed|es|ing)|flew|went)\s+"
-    r"(?:to\s+|in\s+)?$"
+    r"(?:to\s+|in\s+)?(?:the\s+)?$"
 )
 
 
@@ -630,11 +632,13 @@ def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
         if explicit:
             person.country = explicit.most_common(1)[0][0]
     _by_principal(doc, people)
+    own = publisher(doc, lex, {p.country for p in people if p.country})
     if len(main) == 2:
         _by_title_states(lex, people, main)
         _pinyin_tie_break(doc, lex, people, main)
-        _by_relation(doc, people, main)
-    own = publisher(doc, lex, {p.country for p in people if p.country})
+        if own is None:  # a government's own text is read from its perspective instead
+            _by_relation(doc, people, main)
+            own = publisher(doc, lex, {p.country for p in people if p.country})
     if own is not None:
         _by_publisher(doc, lex, people, own)
 
@@ -642,24 +646,84 @@ def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
 def _by_publisher(doc: Doc, lex: Lexicon, people: list[Person], own: str) -> None:
     """In a government's own text, its officials carry no state: each official still without
     one serves the publisher, unless their title is one the publisher does not use ("Prime
-    Minister" in a US text) or they are visiting the publisher's state."""
+    Minister" in a US text: then the one other state of the text that uses it), they visit the
+    publisher's state, or a publisher's official meets, calls or backs them (the other side)."""
+    others = _other_sides(doc, lex, own)
+    named = {p.country for p in doc.places if p.kind != "capital"} - {own}
     defaulted: list[Person] = []
     for person in people:
         if person.country is not None:
             continue
-        cores = {re.sub(r"^(?:(?:acting|interim|former)\s+)+", "", m.core or "") for m in person.mentions}
-        if any((states := lex.titles.title_states.get(c)) is not None and own not in states for c in cores):
+        cores = {_bare_core(m.core) for m in person.mentions}
+        bound = [
+            states
+            for c in cores
+            if (states := lex.titles.title_states.get(c)) is not None and own not in states
+        ]
+        if bound:
+            options = set().union(*bound) & named
+            if len(options) == 1:
+                person.country = options.pop()
             continue
         if own in _visited(doc, person):
+            person.country = others[0] if len(others) == 1 else None
             continue
         person.country = own
         defaulted.append(person)
     # "Secretary X met with Finance Minister Y": in a readout the publisher's official meets the
-    # other side, so whoever a publisher's official meets, hosts or calls is not the publisher's
-    others = [c for c in doc.main_countries() if c != own]
+    # other side, so whoever a publisher's official meets, hosts, calls or backs is not the publisher's
     for person in defaulted:
         if own in _acted_on_by(doc, person, people):
             person.country = others[0] if len(others) == 1 else None
+    _one_holder(doc, lex, people, own, defaulted, others)
+
+
+def _bare_core(core: str | None) -> str:
+    return re.sub(r"^(?:(?:acting|interim|former)\s+)+", "", core or "")
+
+
+def _other_sides(doc: Doc, lex: Lexicon, own: str) -> list[str]:
+    """The states a government's text deals with: those its title names ("Call with President X
+    of Y"), else the text's most named states, never the publisher."""
+    in_title = [
+        c
+        for m in lex.places.pattern.finditer(doc.title)
+        if lex.places.kind_of.get(re.sub(r"['’]s$", "", m.group())) != "capital"
+        and (c := lex.places.lookup(m.group()))
+        and c != own
+    ]
+    if in_title:
+        return list(dict.fromkeys(in_title))
+    return [c for c in doc.main_countries() if c != own]
+
+
+def _one_holder(
+    doc: Doc, lex: Lexicon, people: list[Person], own: str, defaulted: list[Person], others: list[str]
+) -> None:
+    """A state has one president (prime minister, ...) at a time: of two holders of one such post
+    in a government's own text only one serves the publisher. One it names as its own keeps it,
+    else the first named (a government names its own first: "President A and President B"); the
+    others, given the publisher's state only by default, serve the other side."""
+    single = lex.perspective.single_posts
+    holders: dict[str, list[Person]] = {}
+    for person in people:
+        if person.country != own:
+            continue
+        posts = {c for m in person.mentions if (c := _bare_core(m.core)) in single}
+        for post in posts:
+            holders.setdefault(post, []).append(person)
+    by_default = set(map(id, defaulted))
+    for post, group in holders.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda p: min(s for s, _ in p.spans) if p.spans else 0)
+        keeper = next((p for p in group if id(p) not in by_default), group[0])
+        for person in group:
+            if person is keeper or id(person) not in by_default:
+                continue
+            states = lex.titles.title_states.get(post)
+            options = [c for c in others if states is None or c in states]
+            person.country = options[0] if len(options) == 1 else None
 
 
 _DELEGATION_RE = re.compile(
@@ -682,7 +746,11 @@ def _delegation_country(doc: Doc, mention: Mention) -> str | None:
             place = doc.place_starting.get(m.start("of"))
         else:
             before = doc.clean[sentence.start : m.start()].rstrip()
-            place = doc.place_ending.get(sentence.start + len(before))
+            # "The Mexican high-level delegation": modifiers may stand between state and noun
+            bare = re.sub(r"(?:\s+(?:[a-z][\w-]*|[A-Z][a-z]+-[a-z][\w-]*)){0,2}$", "", before)
+            place = doc.place_ending.get(sentence.start + len(before)) or doc.place_ending.get(
+                sentence.start + len(bare)
+            )
         if place is not None and place.kind != "capital":
             found = place.country
     return found
@@ -889,7 +957,10 @@ def _acted_on_by(doc: Doc, person: Person, people: list[Person]) -> set[str]:
                 if (
                     sentence.start <= o_start
                     and o_end < start
-                    and _RELATION_RE.search(doc.clean[o_end:start])
+                    and (
+                        _RELATION_RE.search(doc.clean[o_end:start])
+                        or _BACKS_RE.search(doc.clean[max(o_end, start - 40) : start])
+                    )
                 ):
                     found.add(other.country)
     return found

@@ -50,7 +50,7 @@ def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
     opening = title or doc.clean.lstrip()[:200]
     if not cues.genre.match(opening):
         return None
-    shut_out = set(marked) | _marked_parties(doc, lex)
+    shut_out = set(marked) | _marked_parties(doc, lex) | _named_of(title, lex)
     counts = Counter(p.country for p in doc.places if p.kind != "capital" and p.country not in shut_out)
     in_title = [
         c
@@ -60,6 +60,14 @@ def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
         and c not in shut_out
     ]
     counts.update(in_title)
+    parties = {
+        c
+        for m in lex.places.pattern.finditer(title)
+        if lex.places.kind_of.get(re.sub(r"['’]s$", "", m.group())) != "capital"
+        and (c := lex.places.lookup(m.group()))
+    }
+    if len(parties) >= 2:  # a joint text's title names its parties: the publisher is one of them
+        counts = Counter({c: n for c, n in counts.items() if c in parties})
     ranked = counts.most_common(2)
     if not ranked:
         return None
@@ -68,6 +76,48 @@ def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
         tied = {c for c, n in ranked if n == ranked[0][1]}
         return next((c for c in in_title if c in tied), None)
     return ranked[0][0]
+
+
+#: "... Call with Chief Adviser A B of <State>": a name, then "of" and the state it serves
+_NAME_OF_RE = re.compile(r"\b(?P<word>[A-Z][\w’'.-]*)\s+of\s+(?:the\s+)?$")
+
+
+def _named_of(title: str, lex: Lexicon) -> set[str]:
+    """States a title marks as the other side: "Meeting with Prime Minister X of <State>" (a person's
+    name, not a title or a body, right before "of")."""
+    found: set[str] = set()
+    for m in lex.places.pattern.finditer(title):
+        before = _NAME_OF_RE.search(title, 0, m.start())
+        if before is None or lex.titles.pattern.fullmatch(before.group("word")):
+            continue
+        if before.group("word").lower() in _NOT_NAMES:
+            continue
+        if (state := lex.places.lookup(m.group())) is not None:
+            found.add(state)
+    return found
+
+
+#: words before "of <State>" in a title that are not a person's name
+_NOT_NAMES = frozenset(
+    {
+        "government",
+        "republic",
+        "kingdom",
+        "state",
+        "states",
+        "people",
+        "leaders",
+        "president",
+        "minister",
+        "ministry",
+        "department",
+        "embassy",
+        "statement",
+        "readout",
+        "meeting",
+        "call",
+    }
+)
 
 
 _PARTY_RE = re.compile(

@@ -1,0 +1,77 @@
+"""A government's own text: whose officials are whose (written for the purpose, fictional people)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefings.extract import Extractor
+from briefings.models import CleanArticle, Official
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor.load()
+
+
+def officials(ex: Extractor, title: str, body: str) -> dict[str, Official]:
+    article = CleanArticle(title=title, text=body, published=dt.date(2024, 3, 5))
+    return {o.name: o for o in ex.extract(article, "t.txt").officials}
+
+
+def test_the_one_backed_by_the_publisher_is_the_other_side(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Readout of Secretary Alan Vance’s Meeting with Minister of Finance Tomas Reld of Chile",
+        "Secretary of the Treasury Alan Vance met today with Minister of Finance Tomas Reld of Chile. "
+        "Secretary Vance affirmed the United States’ full support for President Saren’s fiscal reforms.",
+    )
+    assert people["Alan Vance"].country == "United States"
+    assert people["Saren"].country == "Chile"
+
+
+def test_a_second_holder_of_one_post_serves_the_other_side(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Readout of Secretary Alan Vance’s Meeting with Vice Premier Dov Ral of Chile",
+        "Secretary Alan Vance met today with Vice Premier Dov Ral of Chile. The meeting builds on the "
+        "progress made by President Harlan and President Istra at their summit last year. Secretary Vance "
+        "raised the concerns of the United States about overcapacity.",
+    )
+    assert people["Harlan"].country == "United States"
+    assert people["Istra"].country == "Chile"
+
+
+def test_a_delegation_with_modifiers_gives_its_state(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Joint Statement from Chile and the United States on Security Cooperation",
+        "National Security Advisor Dale Myer hosted the talks at the White House. The Chilean high-level "
+        "delegation included Foreign Minister Ana Pell and Chief Officer for North America Rui Salm.",
+    )
+    assert people["Dale Myer"].country == "United States"
+    assert people["Ana Pell"].country == "Chile"
+    assert people["Rui Salm"].country == "Chile"
+
+
+def test_the_state_a_title_gives_a_name_is_never_the_publisher(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Readout of National Security Advisor Dale Myer’s Call with Chief Adviser Rana Osk of Bangladesh",
+        "National Security Advisor Dale Myer spoke today with Chief Adviser Rana Osk, head of the Interim "
+        "Government of Bangladesh. Mr. Myer thanked Chief Adviser Osk for his leadership of Bangladesh and "
+        "reiterated the United States’ support for a stable Bangladesh.",
+    )
+    assert people["Dale Myer"].country == "United States"
+    assert people["Rana Osk"].country == "Bangladesh"
+
+
+def test_a_visitor_to_the_publisher_state_is_the_other_side(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Readout of Secretary Alan Vance’s Meeting with Minister of Finance Tomas Reld of Chile",
+        "Secretary Alan Vance met today with Minister of Finance Tomas Reld of Chile and looked forward to "
+        "President Saren’s upcoming state visit to the United States.",
+    )
+    assert people["Saren"].country == "Chile"
