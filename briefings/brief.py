@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from briefings.consolidate.discrepancies import FACT_KINDS
 from briefings.extract.topics import Taxonomy
 from briefings.models import Consolidated, IssueRecord, PersonRecord, StatusChange, TimelineEntry
 from briefings.views import (
@@ -334,7 +335,9 @@ def build_brief(
         for e, due, k in coming
     ]
     discrepancy_items = [
-        d for d in picture.discrepancies if topic is None or relevant_articles.intersection(d.details)
+        d
+        for d in picture.discrepancies
+        if d.kind in FACT_KINDS and (topic is None or relevant_articles.intersection(d.details))
     ][:MAX_DISCREPANCIES]
     discrepancies = [discrepancy_line(d, meta) for d in discrepancy_items]
     shown_agreements = agreements[:MAX_AGREEMENTS]

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
+from briefings.consolidate.discrepancies import FACT_KINDS
 from briefings.models import (
     AgreementRecord,
     ArticleSummary,
@@ -404,7 +405,7 @@ def build_digest(
     discrepancies = [
         discrepancy_line(d, meta)
         for d in picture.discrepancies
-        if relevant.intersection(d.details) and len(d.details) >= 2
+        if d.kind in FACT_KINDS and relevant.intersection(d.details) and len(d.details) >= 2
     ]
     return Digest(
         since=_moment(since, zone),

@@ -98,6 +98,9 @@ class Consolidator:
         who = _speakers(people)
         found += discrepancies.quotes(self._quotes, who)
         found += discrepancies.speakers(self._quotes, who)
+        # variants, labelled as such: the record keeps how sources differ; a reader's view shows facts
+        found += discrepancies.wordings(self._quotes, who)
+        found += discrepancies.spellings(self._spelling.groups())
         for key, figures in self._figures.keyed_groups():
             flag = self._figures_memo.get(key, partial(_figure_flag, figures))
             if flag is not None:
@@ -168,7 +171,9 @@ _Person = tuple[PersonRecord, list[Discrepancy], frozenset[str]]  # record, disc
 
 
 def _person(cluster: PersonCluster) -> _Person:
-    return cluster.record(), discrepancies.person(cluster), discrepancies.form_keys(cluster)
+    flags = discrepancies.person(cluster)
+    name = discrepancies.name_forms(cluster)
+    return cluster.record(), [*flags, *([name] if name else [])], discrepancies.form_keys(cluster)
 
 
 def consolidate(summaries: Sequence[ArticleSummary]) -> Consolidated:

@@ -326,3 +326,53 @@ def _versions(said: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 def ordered(found: Iterable[Discrepancy]) -> list[Discrepancy]:
     return sorted(found, key=lambda d: (d.kind, d.about, sorted(d.details.items())))
+
+
+# ---------------------------------------------------------------------------- variants
+
+#: kinds of record that are conflicts of fact: what a reader's "Disagreements" shows
+FACT_KINDS = frozenset({"title", "country", "date", "figure", "speaker", "quote"})
+#: kinds of record that are variants (nobody is wrong): kept in the consolidated record, labelled,
+#: so that tools reading it see how sources differ; never shown to a reader as a disagreement
+VARIANT_KINDS = frozenset({"name", "spelling", "wording"})
+
+
+def name_forms(cluster: PersonCluster) -> Discrepancy | None:
+    """A person's name in two forms across articles (initials against the full name, or a
+    transliteration): a variant, labelled ``name``."""
+    primary: dict[tuple[str, ...], NameForm] = {}
+    for m in cluster.mentions:
+        primary.setdefault(m.forms[0].tokens, m.forms[0])
+    flagged: set[tuple[str, ...]] = set()
+    for a, b in combinations(sorted(primary), 2):
+        fa, fb = primary[a], primary[b]
+        short, full = (fa, fb) if fa.specificity < fb.specificity else (fb, fa)
+        initials = short.initials > 0 and len(short.tokens) > 1 and derivable(short, full)
+        if spelling_variants(fa, fb) or initials:
+            flagged |= {a, b}
+    versions = {m.article: m.forms[0].raw for m in _by_key(cluster.mentions) if m.forms[0].tokens in flagged}
+    return _flag("name", f"name of {cluster.name}", versions) if flagged else None
+
+
+def spellings(groups: Iterable[tuple[list[str], dict[str, str]]]) -> list[Discrepancy]:
+    """A named thing spelt two ways: variants, labelled ``spelling``."""
+    return [
+        f
+        for names, versions in groups
+        if (f := _flag("spelling", f"spelling of {' / '.join(names)}", versions))
+    ]
+
+
+def wordings(index: QuoteIndex, who: Who) -> list[Discrepancy]:
+    """One speaker's statement in other words by different outlets: variants, labelled ``wording``."""
+    out = []
+    for qs in quote_variants(index, who):
+        versions = _versions((q.article, q.text) for q in qs)
+        flag = _flag(
+            "wording",
+            f"wording of a statement by {who(qs[0])}",
+            {a: " / ".join(v) for a, v in versions.items()},
+        )
+        if flag is not None:
+            out.append(flag)
+    return out
