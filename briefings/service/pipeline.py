@@ -551,11 +551,13 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _code_version() -> str:
-    """A digest of the consolidation code: a state pickled by other code would unpickle into
-    objects that lack what this code expects, so it is rebuilt instead."""
+    """A digest of the consolidation code and its data files: a state saved by other code (or
+    other word lists) would restore into objects that lack what this code expects, so it is
+    rebuilt instead."""
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(consolidate_package.__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    folder = Path(consolidate_package.__file__).parent
+    for path in sorted([*folder.glob("*.py"), *folder.glob("data/*")]):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
