@@ -56,3 +56,19 @@ def test_what_the_figure_measures(ex: Extractor) -> None:
 )
 def test_not_figures(ex: Extractor, text: str) -> None:
     assert values(ex, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The tariff was cut by 24 percentage points for a year.", ["24 percentage points"]),
+        ("Imports reached 155 billion cubic meters of gas last year.", ["155 billion cubic meters"]),
+        ("The pipeline will carry 40 to 45 bcm a year, up from 12 bcm.", ["40 to 45 bcm", "12 bcm"]),
+        ("The plant adds 500 MW of solar capacity.", ["500 MW"]),
+        ("Funds flow over a three-to-five-year period.", ["three-to-five-year"]),
+        ("The council met for the 11th time since its launch.", []),
+        ("Section 232 tariffs on steel stay, and Article 5 applies.", []),
+    ],
+)
+def test_units_ranges_and_labels(ex: Extractor, text: str, expected: list[str]) -> None:
+    assert values(ex, text) == expected

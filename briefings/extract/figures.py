@@ -1,10 +1,12 @@
 """Figures: numbers that carry a story, with a few words on what they measure.
 
-Kinds: percentages ("58%", "12 per cent"), amounts with a scale or currency ("6.9 million metric
-tons", "$1.2 billion"), ordinals of rounds and ranks ("24th round", "fifth-largest"), durations
-("two-day", "six months", "four-year") and counts ("about 20 members", "750 pilgrims"). Numbers
-that are part of a date, spelled-out counts below four without an approximator ("the two sides"),
-and vague words ("thousands") are left out.
+Kinds: percentages and percentage points ("58%", "12 per cent", "24 percentage points"), amounts with
+a scale, unit or currency ("6.9 million metric tons", "155 billion cubic meters", "40 to 45 bcm",
+"$1.2 billion"), ordinals of rounds and ranks ("24th round", "fifth-largest"), durations ("two-day",
+"six months", "three-to-five-year") and counts ("about 20 members", "750 pilgrims"). Numbers that are
+part of a date or a label ("Section 232", "Article 5"), repetitions ("for the 11th time"),
+spelled-out counts below four without an approximator ("the two sides"), and vague words
+("thousands") are left out.
 """
 
 from __future__ import annotations
@@ -35,9 +37,15 @@ _APPROX = (
 _NUM = r"\d+(?:[.,]\d+)*"
 _SCALE = r"(?:million|billion|trillion|mn|bn|crore|lakh|thousand)"
 _UNIT_NOUN = r"[a-z][a-z-]+"
+# units written short after a number
+_SHORT_UNITS = r"bcm|bcf|mcm|tcf|MW|GW|kW|TW|MWh|GWh|TWh|kWh|bpd|mbpd|km|kg|MT|mt|mtpa|MMBtu|Mbps|Gbps"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("percent", re.compile(rf"(?i){_APPROX}?{_NUM}\s?(?:%|per\s?cent|percentage\s+points?)")),
+    ("percent", re.compile(rf"(?i){_APPROX}?{_NUM}\s?(?:%|percentage\s+points?|per\s?cent\b)")),
+    (
+        "measure",  # "80 bcm", "40 to 45 bcm", "500 MW": a number with a unit written short
+        re.compile(rf"{_APPROX}?{_NUM}(?:\s?(?:to|-|–)\s?{_NUM})?\s?(?:{_SHORT_UNITS})\b"),
+    ),
     (
         "money",
         re.compile(rf"(?i){_APPROX}?(?:US\$|\$|€|£|¥|₹|Rs\.?\s?|INR\s?|USD\s?)\s?{_NUM}(?:\s?{_SCALE})?"),
@@ -46,7 +54,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "scaled",
         re.compile(
             rf"(?i){_APPROX}?{_NUM}\s?{_SCALE}(?:\s+(?:metric\s+)?(?:tonnes|tons|dollars|yuan|"
-            rf"rupees|euros|barrels|people|units|vehicles|doses|cubic\s+metres|square\s+km|"
+            rf"rupees|euros|barrels|people|units|vehicles|doses|cubic\s+met(?:re|er)s|cubic\s+feet|square\s+km|"
+            rf"square\s+(?:kilomet(?:re|er)s|miles)|"
             rf"{_UNIT_NOUN}))?"
         ),
     ),
@@ -61,13 +70,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "ordinal",
         re.compile(
             rf"(?i)\b(?:\d+(?:st|nd|rd|th)|{_ORDINAL_WORDS})\s+(?:round|meeting|session|edition|anniversary|"
-            r"summit|visit|dialogue|plenary|congress|batch|time|day|week|month|year|consecutive|straight)\b"
+            r"summit|visit|dialogue|plenary|congress|batch|day|week|month|year|consecutive|straight)\b"
         ),
     ),
     (
         "duration",
         re.compile(
-            rf"(?i)\b(?:{_NUMBER_WORDS}|\d+)-(?:day|week|month|year|hour|minute|decade|nation|"
+            rf"(?i)\b(?:(?:{_NUMBER_WORDS}|\d+)-(?:to|or)-)?(?:{_NUMBER_WORDS}|\d+)-(?:day|week|month|year|"
+            rf"hour|minute|decade|nation|"
             rf"member|point|country|party|storey|kilometre|km)(?:-long|-old)?\b"
         ),
     ),
@@ -82,6 +92,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:(?:[a-z]+-)?[a-z]+\s+)?(?:{_UNIT_NOUN}s|{_IRREGULAR})\b"
         ),
     ),
+)
+# a number that names a law, article or resolution: "Section 232 tariffs", "Article 5", "Resolution 2231"
+_LABEL_BEFORE = re.compile(
+    r"\b(?:Section|Sections|Article|Articles|Chapter|Title|Resolution|Rule|Paragraph|Clause|No\.|Number|"
+    r"Phase|Pillar|Annex|Amendment)\s+$"
 )
 _NUMBER_HINT = re.compile(rf"(?i)\d|\b(?:{_NUMBER_WORDS}|{_RANK_WORDS})\b")
 _TIME_UNITS = re.compile(r"(?i)\b(?:days|weeks|months|years|hours|decades|minutes|per)\b")
@@ -98,6 +113,8 @@ def extract_figures(doc: Doc) -> list[Figure]:
             if any(s < end and start < e for s, e in taken) or not _keep(
                 kind, value, doc.clean[end : end + 4]
             ):
+                continue
+            if _LABEL_BEFORE.search(doc.clean, max(0, start - 14), start):
                 continue
             if kind == "count":
                 value = _count_value(value)
