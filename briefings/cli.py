@@ -293,6 +293,8 @@ def articles(
                 "outlet": r.outlet,
                 "sources": r.sources,
                 "beats": r.beats,
+                "version": r.version,
+                "versions": r.versions,
             }
             for r in rows
         ]
@@ -312,7 +314,7 @@ def articles(
         return Text("\n".join(printable(name) for name in names))
 
     table = Table(show_lines=False)
-    columns = ["id", "title", "published", "outlet", "sources", "why" if chosen is not None else "beats"]
+    columns = ["id", "v", "title", "published", "outlet", "sources", "why" if chosen is not None else "beats"]
     for col in columns:
         table.add_column(col, overflow="fold")
     for r in rows:
@@ -321,7 +323,60 @@ def articles(
         else:
             last = ", ".join(slug for slug, v in r.beats.items() if v.get("relevant")) or "—"
         table.add_row(
-            str(r.id), cell(r.title), r.published or "—", cell(r.outlet or "—"), cell(*r.sources), cell(last)
+            str(r.id),
+            str(r.version),
+            cell(r.title),
+            r.published or "—",
+            cell(r.outlet or "—"),
+            cell(*r.sources),
+            cell(last),
+        )
+    out.print(table)
+
+
+@app.command()
+def sources(
+    fmt: Annotated[ListFormat, typer.Option("--format", help="table or json")] = ListFormat.table,
+) -> None:
+    """Polled sources (BRIEFINGS_SOURCES first, then every URL ingested): last success, last error,
+    entries seen, next poll."""
+    from briefings.service.polling import health
+
+    settings = _settings()
+    db = _database(settings)
+    try:
+        rows = health(db, list(settings.sources))
+    finally:
+        db.dispose()
+    if fmt is ListFormat.json:
+        payload = [r.model_dump(mode="json") for r in rows]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        out.print(
+            "no source polled yet: set BRIEFINGS_SOURCES or run 'briefings ingest URL ...'", markup=False
+        )
+        return
+    from rich.text import Text
+
+    from briefings.printable import printable
+
+    def when(value: dt.datetime | None) -> str:
+        return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else "—"
+
+    table = Table(show_lines=False)
+    for col in ("source", "last success", "last error", "entries seen", "next poll"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        error = f"{when(r.last_error_at)}: {r.last_error}" if r.last_error else "—"
+        if r.failures:
+            error += f" ({r.failures} in a row)"
+        table.add_row(
+            Text(printable(r.url)),
+            when(r.last_success),
+            Text(printable(error)),
+            str(r.entries_seen),
+            when(r.next_poll),
         )
     out.print(table)
 

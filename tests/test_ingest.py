@@ -261,7 +261,10 @@ def test_cli_ingest_articles_exit_codes_and_no_traceback(db_url: str, tmp_path: 
     assert again.returncode == 0 and again.stdout.strip() == "ingested 0, unchanged 1, rejected 0"
     listing = run_cli(["articles", "--format", "json"], env, tmp_path)
     payload = json.loads(listing.stdout)
-    assert [sorted(row) for row in payload] == [["beats", "id", "outlet", "published", "sources", "title"]]
+    assert [sorted(row) for row in payload] == [
+        ["beats", "id", "outlet", "published", "sources", "title", "version", "versions"]
+    ]
+    assert (payload[0]["version"], payload[0]["versions"]) == (1, [])
     assert payload[0]["published"] == "2025-03-04"
 
 

@@ -5,9 +5,14 @@ memory, corrections as versions, per-host politeness, backoff and source health.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -384,3 +389,39 @@ def test_outlets_are_publishers_not_feed_titles(db: Database, server: LocalServe
     ingest(db, [feed])
     outlets = {r.title: r.outlet for r in service.list_articles(db)}
     assert outlets == {"Round 1": "The Himalaya Dispatch", "Round 2": "Nordic Fisheries Daily"}
+
+
+def test_the_cli_polls_a_feed_twice_with_one_request_and_lists_its_health(
+    db_url: str, server: LocalServer, tmp_path: Path
+) -> None:
+    """As the issue tried it: `briefings ingest FEED` twice on a feed of five link-only entries."""
+    feed = five_entry_feed(server, headers={"ETag": '"v1"'})
+    env = {
+        **os.environ,
+        "BRIEFINGS_DATABASE_URL": db_url,
+        "BRIEFINGS_CONTACT_URL": "https://ops.example/bot",
+        "COLUMNS": "200",
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "briefings.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+
+    first = cli("ingest", feed)
+    assert first.stdout.strip() == "ingested 5, unchanged 0, rejected 0", first.stderr
+    assert len(server.requests) == 6
+    second = cli("ingest", feed)
+    assert second.stdout.strip() == "ingested 0, not modified 1, unchanged 0, rejected 0"
+    assert len(server.requests) == 7 and server.requests[-1][1]["if-none-match"] == '"v1"'
+    assert "+https://ops.example/bot" in server.requests[-1][1]["user-agent"]
+    listed = json.loads(cli("sources", "--format", "json").stdout)
+    assert [(r["url"], r["entries_seen"], r["last_error"]) for r in listed] == [(feed, 5, None)]
+    assert listed[0]["last_success"] and listed[0]["next_poll"]
+    table = cli("sources").stdout
+    assert "entries seen" in table and "127.0.0.1" in table
