@@ -100,3 +100,28 @@ def test_reference_of_an_undated_story_puts_bare_dates_after_the_latest_dated_mo
     assert str(infer_reference(find_dates(same_year))) == "2025-06-05"
     stated = "The accord of 3 March 2023 was renewed on 9 May 2024."
     assert str(infer_reference(find_dates(stated))) == "2024-05-09"
+
+
+def test_tomorrow_and_last_week() -> None:
+    assert resolved("She meets the minister tomorrow.") == [("tomorrow", "2025-06-14")]
+    assert resolved("The council met last week.") == [("last week", "2025-06")]
+    assert resolved("They meet next week.", dt.date(2025, 6, 28)) == [("next week", "2025-07")]
+
+
+def test_a_readout_without_a_day_reports_a_meeting_on_its_date(ex: Extractor) -> None:
+    def events(title: str, text: str) -> list[str]:
+        article = CleanArticle(title=title, text=text, published=FRIDAY)
+        return [e.date for e in ex.extract(article, "r.txt").events]
+
+    title = "Readout of Secretary Alan Vance’s Meeting with Minister of Finance Tomas Reld of Chile"
+    assert events(
+        title, "Secretary Alan Vance met with Minister Tomas Reld on the sidelines of the summit."
+    ) == ["2025-06-13"]
+    # dated in its opening sentence: that date, not the readout's
+    assert events(title, "On June 11, Secretary Alan Vance met with Minister Tomas Reld.") == ["2025-06-11"]
+    # news copy: no meeting read into its date
+    news = "Vance meets Reld"
+    assert (
+        events(news, "Secretary Alan Vance met with Minister Tomas Reld on the sidelines of the summit.")
+        == []
+    )

@@ -60,7 +60,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "relative",
         re.compile(
             r"(?i:(?P<rel>earlier this|later this|this|last|next|past)\s+(?P<unit>month|year|week)"
-            r"|(?P<day>yesterday|today))(?![\w])"
+            r"|(?P<day>yesterday|today|tomorrow))(?![\w])"
         ),
     ),
     ("year", re.compile(rf"(?<![\d,.$€£¥₹/-])(?P<y>{_YEAR})(?![\d/]|,\d|\s*%|-\d)")),
@@ -287,13 +287,18 @@ def _resolve_weekday(weekday: int, qualifier: str, ref: dt.date, sentence: str) 
 
 
 def _resolve_relative(qualifier: str, ref: Reference) -> str | None:
-    if qualifier in {"today", "yesterday"}:
+    if qualifier in {"today", "yesterday", "tomorrow"}:
         if not ref.published:
             return None
-        return (ref.date - dt.timedelta(days=1 if qualifier == "yesterday" else 0)).isoformat()
+        shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[qualifier]
+        return (ref.date + dt.timedelta(days=shift)).isoformat()
     rel, _, unit = qualifier.rpartition(" ")
+    if unit == "week" and rel.split()[-1:] in (["last"], ["next"], ["past"]) and ref.published:
+        # "last week": its month is known even when its day is not
+        day = ref.date + dt.timedelta(days=7 if rel.endswith("next") else -7)
+        return f"{day.year:04d}-{day.month:02d}"
     if unit != "month":
-        return None  # weeks are too vague to date; "this year" says nothing an event needs
+        return None  # "this year" says nothing an event needs
     shift = {"last": -1, "past": -1, "next": 1}.get(rel.split()[-1] if rel else "", 0)
     month_index = ref.date.year * 12 + ref.date.month - 1 + shift
     return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"

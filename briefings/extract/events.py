@@ -32,7 +32,54 @@ _STAT_FIGURE = re.compile(
 _CLAUSE_BREAK = re.compile(r"[;:—–]\s|,\s+(?:while|but|whereas|and)\s|\s(?:but|while|whereas)\s")
 
 
-def extract_events(doc: Doc) -> list[Event]:
+# a readout's title that reports a meeting, call or visit ("Readout of X's Call with Y")
+_MEETING_TITLE = re.compile(
+    r"(?i)\b(?:meeting|meetings|meets|met|call|calls|spoke|talks|visit|visits|trip|travel|travels|"
+    r"convenes|convened|hosts|hosted)\b"
+)
+
+
+# its opening sentence says who met whom
+_MEETING_LEAD = re.compile(
+    r"(?i)\b(?:met|meets|spoke|speaks|hosted|hosts|convened|visited|traveled|travelled|held)\b"
+)
+
+
+def extract_events(doc: Doc, official: bool = False) -> list[Event]:
+    """``official``: a government's own text (a readout dated D reports a meeting held on D unless its
+    opening sentence dates it otherwise)."""
+    out = _dated_events(doc)
+    if (
+        official
+        and doc.reference is not None
+        and doc.reference.published
+        and re.match(r"\W*(?:joint\s+)?readout\b", doc.title, re.IGNORECASE)
+        and _MEETING_TITLE.search(doc.title)
+    ):
+        lead = next((x for x in doc.sentences if doc.headline is None or x.start >= doc.headline[1]), None)
+        if (
+            lead is not None
+            and _MEETING_LEAD.search(doc.clean, lead.start, lead.end)
+            and not any(lead.start <= e.span.start < lead.end for e in out if e.span)
+        ):
+            day = doc.reference.date.isoformat()
+            what = whole = squash(doc.text[lead.start : lead.end])
+            if len(what) > MAX_WHAT:
+                what = what[: MAX_WHAT - 1].rsplit(" ", 1)[0] + "…"
+            out.insert(
+                0,
+                Event(
+                    date=day,
+                    what=what,
+                    evidence="",
+                    span=Span(start=lead.start, end=lead.end),
+                    sentence=whole if whole != what else "",
+                ),
+            )
+    return out
+
+
+def _dated_events(doc: Doc) -> list[Event]:
     out: list[Event] = []
     seen: set[tuple[int, str]] = set()
     for d in doc.dates:

@@ -26,6 +26,7 @@ from .issues import extract_issues
 from .lexicon import Lexicon, load_lexicon
 from .nlp import has_ner, load_nlp, person_spans
 from .officials import Person, extract_officials
+from .perspective import is_official_text
 from .quotes import extract_quotes
 from .topics import Taxonomy, load_taxonomy, merge_taxonomies
 
@@ -79,7 +80,7 @@ class Extractor:
             officials=officials,
             agreements=agreements,
             issues=extract_issues(doc, self.taxonomy, agreements),
-            events=extract_events(doc),
+            events=extract_events(doc, is_official_text(doc, self.lexicon)),
             quotes=extract_quotes(doc, self.lexicon, people),
             figures=extract_figures(doc),
         )
