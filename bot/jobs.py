@@ -8,13 +8,19 @@ fell due while the bot was down is planned on the first tick after it comes back
 
 from __future__ import annotations
 
+import html
 import logging
 from zoneinfo import ZoneInfo
+
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot.calls import call
 from bot.context import BotApp, BotContext
 from bot.delivery import Sender
+from briefings.printable import printable
 from briefings.service.app import BriefingService
+from briefings.service.polling import SourceHealth
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
@@ -29,6 +35,32 @@ def sender_of(context: BotContext) -> Sender:
 async def ingest_sources(context: BotContext) -> None:
     report = await call(context.service.ingest_sources)
     log.info("scheduled ingestion: %s", report.summary())
+    await report_failing_sources(context)
+
+
+def failing_message(source: SourceHealth) -> str:
+    """The admins' note on a source failing for a day (Telegram HTML, escaped)."""
+    since = source.failing_since.strftime("%d %b %Y %H:%M UTC") if source.failing_since else "?"
+    upcoming = source.next_poll.strftime("%d %b %H:%M UTC") if source.next_poll else "—"
+    return (
+        f"⚠️ <b>A source has been failing for a day</b>\n{html.escape(printable(source.url)[:500])}\n"
+        f"Failing since {since}, {source.failures} polls in a row; last error: "
+        f"{html.escape(printable(source.last_error or '?')[:300])}\nNext poll: {upcoming}. /sources"
+    )
+
+
+async def report_failing_sources(context: BotContext) -> None:
+    """Tell the admins, once per failing spell, of each source failing for a day."""
+    admins = list(context.settings.admin_ids)
+    if not admins:
+        return  # nobody to tell: not marked as told either
+    for source in await call(context.service.source_alerts):
+        log.warning("source failing since %s: %s (%s)", source.failing_since, source.url, source.last_error)
+        for admin in admins:
+            try:
+                await context.bot.send_message(admin, failing_message(source), parse_mode=ParseMode.HTML)
+            except TelegramError as exc:
+                log.warning("could not tell admin %s of the failing source %s: %s", admin, source.url, exc)
 
 
 def plan(service: BriefingService) -> int:

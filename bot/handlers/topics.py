@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from telegram import Update
@@ -11,7 +12,9 @@ from bot.calls import call
 from bot.context import BotContext
 from bot.keyboards import beats_keyboard, topics_keyboard
 from bot.replies import reply_messages
+from briefings.printable import printable
 from briefings.render import split_messages
+from briefings.service.polling import SourceHealth
 
 
 async def topics(update: Update, context: BotContext) -> None:
@@ -42,13 +45,35 @@ async def beats(update: Update, context: BotContext) -> None:
     await reply_messages(update, split_messages(text), keyboard)
 
 
+def _when(value: dt.datetime | None) -> str:
+    return value.strftime("%d %b %H:%M UTC") if value is not None else "—"
+
+
+def _polled_line(source: SourceHealth) -> str:
+    """One polled source: its state, entries seen and next poll (escaped)."""
+    if source.failures and source.failing_since is not None:
+        state = f"failing since {_when(source.failing_since)} ({source.last_error or '?'})"
+    elif source.last_success is not None:
+        state = f"ok {_when(source.last_success)}"
+    else:
+        state = "not polled yet"
+    seen = f"{source.entries_seen} entries; next {_when(source.next_poll)}"
+    text = f"{printable(source.url)[:200]} — {state[:200]}; {seen}"
+    return "• " + html.escape(text)
+
+
 async def sources(update: Update, context: BotContext) -> None:
+    """The outlets with their articles, then the polled sources with their health."""
     rows = await call(context.service.sources)
-    if not rows:
+    polled = await call(context.service.source_health)
+    if not rows and not polled:
         await reply_messages(update, ["No articles yet."])
         return
     lines = [f"• {html.escape(name)} — {n} article{'s' if n != 1 else ''}" for name, n in rows]
-    await reply_messages(update, split_messages("<b>Sources</b>\n" + "\n".join(lines)))
+    text = "<b>Sources</b>\n" + ("\n".join(lines) if lines else "No articles yet.")
+    if polled:
+        text += "\n\n<b>Polled</b>\n" + "\n".join(_polled_line(s) for s in polled)
+    await reply_messages(update, split_messages(text))
 
 
 HANDLERS = [
