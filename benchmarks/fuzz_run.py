@@ -1,6 +1,6 @@
 """Fuzz ingestion and the bot's commands for a bounded wall time; print cases run and failures.
 
-    .venv/bin/python benchmarks/fuzz_run.py [--target ingest|commands|all] [--seconds 300]
+    .venv/bin/python benchmarks/fuzz_run.py [--target ingest|inputs|commands|all] [--seconds 300]
                                             [--seed N] [--max-bytes N] [--out FILE]
                                             [--database-url URL]
 
@@ -17,6 +17,8 @@ status 1 when anything failed.
   empty database, e.g. a PostgreSQL schema) through the real pipeline and extractor, the database
   emptied between cases; between batches, a ``briefings ingest`` process over the files of the
   last 100 cases or more;
+* inputs: hostile URLs and paths (malformed, private or reserved hosts, IDNA, bad ports, names too
+  long, unknown users) beside a good file, through the real pipeline: one line each, the batch goes on;
 * commands: hostile arguments to /brief, /who, /subscribe, /timeline, /start, /ingest, /post,
   buttons and group commands, sent through the local Bot API server to the real bot.
 """
@@ -229,6 +231,40 @@ def fuzz_ingest(
     return out
 
 
+GOOD = """India and China agree to restore flights
+
+date 2025-06-13
+
+Indian Foreign Secretary Asha Kumar met Chinese Vice Foreign Minister Liu Bo in New Delhi on June 12.
+The two sides agreed to restore direct flights, India said.
+"""
+
+
+def fuzz_inputs(seconds: float, rng: random.Random, folder: Path, database_url: str | None) -> Outcome:
+    """Hostile URLs and paths (malformed, private, reserved, IDNA, too long, unknown users) beside a
+    good file: each refused in one line, the good file stored, the batch going on."""
+    from briefings.extract import Extractor
+    from tests.fuzz.ingest import IngestTarget
+    from tests.fuzz.strategies import fuzz_inputs as inputs_strategy
+
+    out = Outcome("inputs")
+    folder.mkdir(parents=True, exist_ok=True)
+    good = folder / "good.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    url = database_url or f"sqlite:///{folder / 'inputs.db'}"
+    target = IngestTarget(url, folder / "cases", Extractor.load(), max_bytes=64 * 1024)
+    try:
+
+        def check(inputs: list[str]) -> None:
+            target.check_inputs(good, inputs)
+
+        run_batches("inputs", inputs_strategy(), check, lambda: target.cases, seconds, rng, out)
+    finally:
+        target.close()
+    print(f"[inputs] rejections {target.rejected}")
+    return out
+
+
 def fuzz_commands(seconds: float, rng: random.Random, folder: Path) -> Outcome:
     from briefings.extract import Extractor
     from briefings.ingest.fetch import FetchPolicy
@@ -259,7 +295,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--target", choices=["ingest", "commands", "all"], default="all")
+    parser.add_argument("--target", choices=["ingest", "inputs", "commands", "all"], default="all")
     parser.add_argument("--seconds", type=float, default=300.0, help="wall time per target")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--max-bytes", type=int, default=256 * 1024, help="ingestion size cap")
@@ -298,6 +334,8 @@ def main() -> None:
                     args.out.parent / "fuzz-slow-cases",
                 )
             )
+        if args.target in ("inputs", "all"):
+            outcomes.append(fuzz_inputs(seconds, rng, Path(tmp) / "inputs", args.database_url))
         if args.target in ("commands", "all"):
             outcomes.append(fuzz_commands(seconds, rng, Path(tmp) / "commands"))
     failed = False

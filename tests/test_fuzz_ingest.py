@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from briefings.extract import Extractor
 from tests.fuzz.ingest import IngestTarget, run_cli
-from tests.fuzz.strategies import FuzzFile, fuzz_files
+from tests.fuzz.strategies import FuzzFile, fuzz_files, fuzz_inputs
 
 MAX_BYTES = 64 * 1024
 CI = settings(
@@ -62,3 +62,27 @@ def test_cli_ingest_of_hostile_files(tmp_path: Path) -> None:
             path.write_bytes(item.data)
             paths.append(path)
     run_cli(paths, f"sqlite:///{tmp_path / 'cli.db'}", tmp_path)
+
+
+GOOD = """India and China agree to restore flights
+
+date 2025-06-13
+
+Indian Foreign Secretary Asha Kumar met Chinese Vice Foreign Minister Liu Bo in New Delhi on June 12.
+The two sides agreed to restore direct flights, India said.
+"""
+
+
+def test_hostile_urls_and_paths_are_rejected_one_line_each_and_the_batch_goes_on(
+    target: IngestTarget, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD, encoding="utf-8")
+
+    @CI
+    @given(inputs=fuzz_inputs())
+    def case(inputs: list[str]) -> None:
+        target.check_inputs(good, inputs)
+
+    case()
+    assert target.cases >= 15

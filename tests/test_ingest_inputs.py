@@ -194,3 +194,24 @@ def test_the_feed_cap_is_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert service.fetch_policy(load_settings()).max_feed_entries == 200
     monkeypatch.setenv("BRIEFINGS_MAX_FEED_ENTRIES", "7")
     assert service.fetch_policy(load_settings()).max_feed_entries == 7
+
+
+def test_files_that_would_make_a_read_wait_are_rejected_not_waited_for(
+    db: Database, extractor: Extractor, tmp_path: Path
+) -> None:
+    """A FIFO in a folder (found by the fuzz run of issue #14: reading one waited forever) and a
+    kernel file whose size says nothing: one line each, the rest of the batch ingested."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(samples.WIRE, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    inputs = [str(folder)]
+    kmsg = Path("/proc/kmsg")
+    if kmsg.exists() and os.access(kmsg, os.R_OK):
+        inputs.append(str(kmsg))  # a regular file by its type, and a read waits for the kernel
+    report = ingest(db, extractor, inputs, OPEN)
+    assert report.ingested == 1
+    reasons = {Path(r.source).name: r.reason for r in report.rejected}
+    assert reasons["pipe.txt"] == "not a regular file"
+    if len(inputs) == 2:
+        assert reasons["kmsg"].startswith("not a regular file")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import re
 import threading
 import time
@@ -214,7 +215,13 @@ class SourceLoader:
             if size > self.policy.max_bytes:
                 yield Rejected(source, f"too large ({size} bytes; the limit is {self.policy.max_bytes})")
                 return
-            data = path.read_bytes()
+            data = _read_capped(path, self.policy.max_bytes)
+            if data is None:
+                yield Rejected(source, f"too large (over {self.policy.max_bytes} bytes)")
+                return
+        except BlockingIOError:
+            yield Rejected(source, "not a regular file (reading it would wait for more)")
+            return
         except OSError as exc:
             yield Rejected(source, f"cannot read ({exc.strerror or type(exc).__name__})")
             return
@@ -417,6 +424,25 @@ def _expand_path(value: str) -> Iterator[str | Rejected]:
         yield Rejected(value, f"cannot read ({getattr(exc, 'strerror', None) or type(exc).__name__})")
         return
     yield from files
+
+
+def _read_capped(path: Path, limit: int) -> bytes | None:
+    """A file's bytes, at most ``limit`` (None when it holds more), read without ever waiting: a
+    file whose size says nothing (/proc, a device behind a name) cannot hold the ingest forever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since it was checked
+            raise BlockingIOError
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                return None
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _walk(folder: Path) -> Iterator[str]:

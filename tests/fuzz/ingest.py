@@ -159,6 +159,22 @@ class IngestTarget:
                 s.execute(delete(table))
             s.execute(update(Picture).values(articles=0, packed=pack_picture(Consolidated()), state=None))
 
+    def check_inputs(self, good: Path, inputs: list[str]) -> IngestReport:
+        """A good file among hostile URLs and paths: each hostile input is one line's rejection (or,
+        for an unreachable address, a failed fetch in one line), the good file is stored, nothing
+        raises."""
+        self.reset()
+        self.cases += 1
+        report = ingest_articles(self.db, [str(good), *inputs], self.policy, self.extractor)
+        self.ingested += report.ingested
+        self.rejected += len(report.rejected)
+        expect(report.ingested + report.unchanged == 1, f"the good file was not stored: {report.summary()}")
+        expect(len(report.rejected) >= 1, f"no rejection among {inputs!r}: {report.summary()}")
+        for item in report.rejected:
+            check_one_line(item.line(), "a rejection")
+            expect(bool(item.reason.strip()), f"a rejection without a reason: {item!r}")
+        return report
+
     def check(self, files: list[FuzzFile]) -> IngestReport:
         self.reset()
         paths = self.write(files)
