@@ -159,3 +159,57 @@ def test_a_quoted_pledge_is_an_agreement() -> None:
     assert [a.text for a in summary.agreements] == [
         "settle disputes over river tolls through joint consultation"
     ]
+
+
+def official(ex: Extractor, text: str) -> list[str]:
+    article = CleanArticle(
+        title="Joint Statement of Ruritania and Freedonia", text=text, published=dt.date(2025, 5, 12)
+    )
+    return [a.text for a in ex.extract(article, "a.txt").agreements]
+
+
+def test_official_text_keeps_an_object_list_whole(ex: Extractor) -> None:
+    lines = official(
+        ex,
+        "Ruritania and Freedonia committed to enhance drug surveillance capabilities, expand trade "
+        "and investment and share best practices on border security.",
+    )
+    assert lines == [
+        "enhance drug surveillance capabilities, expand trade and investment and share best practices "
+        "on border security"
+    ]
+
+
+def test_official_text_splits_a_second_verb_phrase_with_its_own_to_or_will(ex: Extractor) -> None:
+    lines = official(
+        ex,
+        "The two leaders reiterated their resolve to maintain peace in the region and to continue to "
+        "impose costs on the aggressor. Chile and Peru will deepen cooperation on border "
+        "security and will continue to address the root causes of migration.",
+    )
+    assert any(line.endswith("peace in the region") for line in lines), lines
+    assert "continue to impose costs on the aggressor" in lines
+    assert "deepen cooperation on border security" in lines
+    assert "continue to address the root causes of migration" in lines
+
+
+def test_a_participle_or_a_noun_is_not_an_affirming_verb(ex: Extractor) -> None:
+    lines = official(
+        ex,
+        "The ministers noted the framework established by the leaders in 2021. They welcomed the "
+        "launch of the joint exercise. The tariff schedule announced on Monday is in effect.",
+    )
+    assert not any(line.startswith(("by ", "of ", "on ")) for line in lines), lines
+
+
+def test_a_new_clause_of_the_same_subject_ends_the_object(ex: Extractor) -> None:
+    lines = official(
+        ex,
+        "The President welcomed the Prime Minister’s “green growth model,” as an important effort, "
+        "and they discussed climate finance. The leaders reaffirmed their shared vision of an open "
+        "region and discussed regional security.",
+    )
+    assert "the Prime Minister’s “green growth model”" in lines or any(
+        line.startswith("the Prime Minister’s") and "discussed" not in line for line in lines
+    ), lines
+    assert not any("discussed" in line for line in lines), lines

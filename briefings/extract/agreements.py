@@ -67,7 +67,7 @@ def extract_agreements(doc: Doc, lex: Lexicon, taxonomy: Taxonomy) -> list[Agree
         clauses = _clauses(doc, lex, sentence)
         clauses += _affirmed(doc, lex, sentence, official, [c.trigger_start for c in clauses])
         for clause in sorted(clauses, key=lambda c: c.start):
-            found += _agreements_from(doc, lex, taxonomy, clause)
+            found += _agreements_from(doc, lex, taxonomy, clause, official)
     return _dedupe(found, taxonomy, official)
 
 
@@ -109,6 +109,8 @@ def _affirmed(doc: Doc, lex: Lexicon, sentence: Sentence, official: bool, taken:
     for m in lex.verbs.affirm.finditer(text, sentence.start, sentence.end):
         if any(abs(m.start() - t) < 3 for t in taken) or not m.group()[:1].islower():
             continue
+        if _not_finite(text, lex, m, sentence):
+            continue
         subject = text[sentence.start : m.start()]
         if _NEGATION_RE.search(subject[-25:]) or re.search(r"[“\"]", subject):
             continue
@@ -136,6 +138,16 @@ def _affirmed(doc: Doc, lex: Lexicon, sentence: Sentence, official: bool, taken:
     return out
 
 
+def _not_finite(text: str, lex: Lexicon, m: re.Match[str], sentence: Sentence) -> bool:
+    """The verb is a noun ("the launch of X") or a participle or adverbial ("the framework
+    established by leaders", "announced on Liberation Day"), so what follows is not its object."""
+    before = text[sentence.start : m.start()].split()
+    if before and before[-1].lower() in lex.verbs.noun_before:
+        return True
+    after = text[m.end() : sentence.end].split()
+    return bool(after) and after[0].lower().strip(",") in lex.verbs.participle_next
+
+
 # --------------------------------------------------------------------------- clauses
 
 
@@ -149,6 +161,8 @@ def _clauses(doc: Doc, lex: Lexicon, sentence: Sentence) -> list[_Clause]:
         if _NEGATION_RE.search(text[max(sentence.start, m.start() - 25) : m.start()]):
             continue
         if m in signs:
+            if _not_finite(text, lex, m, sentence):
+                continue
             span = _signed_object(doc, lex, m, sentence)
             if span is not None:
                 out.append(_Clause(span[0], span[1], sentence, m.start()))
@@ -219,6 +233,7 @@ def _clause_end(text: str, lex: Lexicon, start: int, end: int) -> int:
     cuts = [len(stretch.rstrip(" .!?\"”’'"))]
     for pattern in (
         r",?\s+and\s+(?:[A-Z][\w’'-]*\s+){1,3}(?:agreed|pledged|said|will|would|has|have|had|is|was|also)\b",
+        r",?\s+and\s+(?:they|we|he|she)\s+[a-z]",
         r"[;:(]",
         r"\s[—–]\s",
         r",\s+(?!including\b)\w+ing\b",
@@ -227,8 +242,12 @@ def _clause_end(text: str, lex: Lexicon, start: int, end: int) -> int:
         m = re.search(pattern, stretch)
         if m:
             cuts.append(m.start())
-    for m in re.finditer(r",\s+", stretch):
+    for m in re.finditer(r",[”\"’]?\s+", stretch):
         if lex.verbs.clause_ends.match(stretch, m.end()):
+            cuts.append(m.start())
+            break
+    for m in re.finditer(r",?\s+and\s+", stretch):
+        if lex.verbs.new_clause_verbs.match(stretch, m.end()):
             cuts.append(m.start())
             break
     return start + min(cuts)
@@ -237,13 +256,15 @@ def _clause_end(text: str, lex: Lexicon, start: int, end: int) -> int:
 # --------------------------------------------------------------------------- lines
 
 
-def _agreements_from(doc: Doc, lex: Lexicon, taxonomy: Taxonomy, clause: _Clause) -> list[Agreement]:
+def _agreements_from(
+    doc: Doc, lex: Lexicon, taxonomy: Taxonomy, clause: _Clause, official: bool = False
+) -> list[Agreement]:
     raw = doc.text[clause.start : clause.end]
     prior = _is_prior(doc, lex, clause)
     when = _when(doc, clause.sentence)
     parties = _parties(doc, clause)
     out: list[Agreement] = []
-    for line in _split(raw, lex, taxonomy):
+    for line in _split_official(raw) if official else _split(raw, lex, taxonomy):
         text, topic = _with_reference(doc, taxonomy, clause, _TRAILING_RE.sub("", squash(line)))
         if len(text.split()) < 2 or _LEAD_IN_RE.search(text):
             continue  # "take the following actions by ...": the actions are the list after it
@@ -258,6 +279,20 @@ def _agreements_from(doc: Doc, lex: Lexicon, taxonomy: Taxonomy, clause: _Clause
             )
         )
     return out
+
+
+_OFFICIAL_SPLIT_RE = re.compile(
+    r",?\s+and\s+(?:(?:also|further|then)\s+)?(?:to|will)\s+"
+    r"(?=[a-z])(?!(?:the|a|an|its|their|our|his|her|this|these|all|other|each|both)\b)"
+)
+
+
+def _split_official(text: str) -> list[str]:
+    """A government's own text lists one commitment per line and keeps a list of objects whole
+    ("enhance surveillance capabilities and share best practices"); only a second verb phrase with
+    its own "to" or "will" is a second commitment ("to maintain X and to continue Y", "will deepen
+    X and will continue Y")."""
+    return [p for p in _OFFICIAL_SPLIT_RE.split(text) if p.strip()]
 
 
 def _split(text: str, lex: Lexicon, taxonomy: Taxonomy) -> list[str]:

@@ -291,6 +291,9 @@ class Verbs:
     scope_nouns: frozenset[str]
     prior_markers: re.Pattern[str]
     clause_ends: re.Pattern[str]
+    participle_next: frozenset[str]
+    noun_before: frozenset[str]
+    new_clause_verbs: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -310,6 +313,9 @@ def load_verbs() -> Verbs:
         scope_nouns=frozenset(_strs(raw.get("scope_nouns"))),
         prior_markers=words_regex(_strs(raw.get("prior_markers"))),
         clause_ends=words_regex(_strs(raw.get("clause_ends"))),
+        participle_next=frozenset(w.lower() for w in _strs(raw.get("participle_next"))),
+        noun_before=frozenset(w.lower() for w in _strs(raw.get("noun_before"))),
+        new_clause_verbs=words_regex(_strs(raw.get("new_clause_verbs"))),
     )
 
 
