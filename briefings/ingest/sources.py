@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 import re
+import stat
 import threading
 import time
 from collections.abc import Iterator, Sequence
