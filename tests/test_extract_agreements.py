@@ -213,3 +213,26 @@ def test_a_new_clause_of_the_same_subject_ends_the_object(ex: Extractor) -> None
         line.startswith("the Prime Minister’s") and "discussed" not in line for line in lines
     ), lines
     assert not any("discussed" in line for line in lines), lines
+
+
+def test_a_commitment_emphasized_or_discussed_is_an_agreement_but_not_an_importance(ex: Extractor) -> None:
+    lines = official(
+        ex,
+        "The Secretary emphasized the Administration's firm commitment to expanding trade with Chile. "
+        "The two sides discussed their commitment to strengthening bilateral cooperation. "
+        "The Minister emphasized the importance of fiscal discipline.",
+    )
+    assert any("expanding trade with Chile" in line for line in lines), lines
+    assert any("strengthening bilateral cooperation" in line for line in lines), lines
+    assert not any("fiscal discipline" in line for line in lines), lines
+
+
+def test_an_inline_enumerated_list_is_not_cut_and_each_side_keeps_its_commitment(ex: Extractor) -> None:
+    lines = official(
+        ex,
+        "1. Chile will continue to suspend 10 percentage points of the tariff on articles of Peru. "
+        "2. Peru will continue to (1) suspend 10 percentage points of the tariff on articles of Chile.",
+    )
+    assert any(line.endswith("articles of Peru") for line in lines), lines
+    assert any("points of the tariff on articles of Chile" in line for line in lines), lines
+    assert not any("(1)" in line for line in lines), lines

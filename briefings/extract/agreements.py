@@ -106,7 +106,13 @@ def _affirmed(doc: Doc, lex: Lexicon, sentence: Sentence, official: bool, taken:
     "<party> will X"."""
     text = doc.clean
     out: list[_Clause] = []
-    for m in lex.verbs.affirm.finditer(text, sentence.start, sentence.end):
+    triggers = list(lex.verbs.affirm.finditer(text, sentence.start, sentence.end))
+    triggers += [
+        m
+        for m in lex.verbs.affirm_commitment.finditer(text, sentence.start, sentence.end)
+        if _commitment_object(text, lex, m.end(), sentence.end)
+    ]
+    for m in sorted(triggers, key=lambda t: t.start()):
         if any(abs(m.start() - t) < 3 for t in taken) or not m.group()[:1].islower():
             continue
         if _not_finite(text, lex, m, sentence):
@@ -136,6 +142,18 @@ def _affirmed(doc: Doc, lex: Lexicon, sentence: Sentence, official: bool, taken:
         if stop - m.end() > 12:
             out.append(_Clause(m.end(), stop, sentence, m.start()))
     return out
+
+
+_OBJECT_HEAD_RE = re.compile(r"[\w’'.-]+")
+_HEAD_ENDS = {"to", "for", "of", "with", "in", "on", "toward", "towards", "that", "and", "as"}
+
+
+def _commitment_object(text: str, lex: Lexicon, start: int, end: int) -> bool:
+    """The object's head (its last word before a preposition, within six words) is a commitment
+    ("the Administration's firm commitment to X", "strong U.S. support for X")."""
+    words = [w.group().lower() for w in _OBJECT_HEAD_RE.finditer(text, start, min(end, start + 80))][:7]
+    head = next((i for i, w in enumerate(words) if w in _HEAD_ENDS), len(words))
+    return 0 < head <= 6 and words[head - 1] in lex.verbs.commitment_nouns
 
 
 def _not_finite(text: str, lex: Lexicon, m: re.Match[str], sentence: Sentence) -> bool:
@@ -234,7 +252,7 @@ def _clause_end(text: str, lex: Lexicon, start: int, end: int) -> int:
     for pattern in (
         r",?\s+and\s+(?:[A-Z][\w’'-]*\s+){1,3}(?:agreed|pledged|said|will|would|has|have|had|is|was|also)\b",
         r",?\s+and\s+(?:they|we|he|she)\s+[a-z]",
-        r"[;:(]",
+        r"[;:]|\((?!(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s)",
         r"\s[—–]\s",
         r",\s+(?!including\b)\w+ing\b",
         r",?\s+(?:\w+\s+){0,5}?(?:said|says|told|added|noted|stated)\b",
@@ -265,6 +283,7 @@ def _agreements_from(
     parties = _parties(doc, clause)
     out: list[Agreement] = []
     for line in _split_official(raw) if official else _split(raw, lex, taxonomy):
+        line = _ENUMERATOR_RE.sub("", line)
         text, topic = _with_reference(doc, taxonomy, clause, _TRAILING_RE.sub("", squash(line)))
         if len(text.split()) < 2 or _LEAD_IN_RE.search(text):
             continue  # "take the following actions by ...": the actions are the list after it
@@ -281,6 +300,8 @@ def _agreements_from(
     return out
 
 
+# "will continue to (1) modify ... and (2) adopt ...": the enumerators of an inline list
+_ENUMERATOR_RE = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s+")
 _OFFICIAL_SPLIT_RE = re.compile(
     r",?\s+and\s+(?:(?:also|further|then)\s+)?(?:to|will)\s+"
     r"(?=[a-z])(?!(?:the|a|an|its|their|our|his|her|this|these|all|other|each|both)\b)"
@@ -413,7 +434,8 @@ def _dedupe(found: list[Agreement], taxonomy: Taxonomy, official: bool = False) 
     no topic repeats another only when most of its words are shared (a lead paragraph restating
     the body). Of two repeats, the fuller line is kept, at the place of the first. A government's
     own text lists distinct commitments on one topic and does not paraphrase itself: there, lines
-    on the same topics repeat one another only when they share a third of their words."""
+    on the same topics repeat one another only when they share a third of their words and do not
+    name different parties."""
     same_topics = 0.3 if official else 0.0
     out: list[Agreement] = []
     keys: list[tuple[frozenset[str], bool, bool]] = []
@@ -424,7 +446,9 @@ def _dedupe(found: list[Agreement], taxonomy: Taxonomy, official: bool = False) 
             (
                 i
                 for i, (k, b) in enumerate(zip(keys, out, strict=True))
-                if k[:2] == key[:2] and _overlap(a.text, b.text) >= (same_topics if key[2] else 0.5)
+                if k[:2] == key[:2]
+                and _overlap(a.text, b.text) >= (same_topics if key[2] else 0.5)
+                and not (official and _other_parties(a, b))
             ),
             None,
         )
@@ -436,6 +460,12 @@ def _dedupe(found: list[Agreement], taxonomy: Taxonomy, official: bool = False) 
         ):
             out[twin] = a
     return out
+
+
+def _other_parties(a: Agreement, b: Agreement) -> bool:
+    """In a government's own text each side's commitment is its own line ("the United States will
+    suspend X"; "China will suspend X"), however alike the words."""
+    return bool(a.parties) and bool(b.parties) and set(a.parties) != set(b.parties)
 
 
 _STOP = {

@@ -294,6 +294,8 @@ class Verbs:
     participle_next: frozenset[str]
     noun_before: frozenset[str]
     new_clause_verbs: re.Pattern[str]
+    affirm_commitment: re.Pattern[str]
+    commitment_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -316,6 +318,8 @@ def load_verbs() -> Verbs:
         participle_next=frozenset(w.lower() for w in _strs(raw.get("participle_next"))),
         noun_before=frozenset(w.lower() for w in _strs(raw.get("noun_before"))),
         new_clause_verbs=words_regex(_strs(raw.get("new_clause_verbs"))),
+        affirm_commitment=words_regex(_strs(raw.get("affirm_commitment"))),
+        commitment_nouns=frozenset(w.lower() for w in _strs(raw.get("commitment_nouns"))),
     )
 
 
