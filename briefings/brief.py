@@ -280,8 +280,8 @@ def build_brief(
     dates = [m.published for m in meta.values() if m.published]
     as_of = max(dates) if dates else None
     coming = _coming_up(entries, meta, today, pending)
-    planned_ahead = {id(e) for e, _due, _key in coming}
-    happened = [e for e in entries if id(e) not in planned_ahead and (as_of is None or e.date[:10] <= as_of)]
+    # what the articles report as done; what they announce for later is coming up (or was due)
+    happened = [e for e in entries if not _planned(e, meta) and (as_of is None or e.date[:10] <= as_of)]
     shown_timeline = happened[-MAX_TIMELINE:]
     timeline_keys = [pending.want(_whole(e)) for e in shown_timeline]
 
@@ -492,8 +492,8 @@ def _developments(brief: Brief) -> list[TimelineLine]:
     newest = max(t.date[:10] for t in brief.timeline)
     floor = _days_before(newest, RECENT_DAYS) if len(newest) == 10 else newest
     recent = [t for t in brief.timeline if t.date[:10] >= floor[: len(t.date[:10])]]
-    if len(recent) < DEVELOPMENTS:
-        recent = brief.timeline[-DEVELOPMENTS * 2 :]
+    if len(recent) < DEVELOPMENTS * 2:
+        recent = brief.timeline[-DEVELOPMENTS * 3 :]
     news, commitments = _words("news_words"), _words("commitment_words")
     names = {w for o in brief.officials for w in [*o.name.split(), *o.aliases] if len(w) > 2}
 
@@ -504,7 +504,10 @@ def _developments(brief: Brief) -> list[TimelineLine]:
         return (min(t.count, 3) + said + bool(tokens & names), t.date)
 
     chosen: list[TimelineLine] = []
-    for line in sorted(recent, key=score, reverse=True):
+    ranked = sorted(recent, key=score, reverse=True)
+    # lines that say someone did something (or that several sources report) first; a bare
+    # remark ("enquiries had picked up") only when there is nothing else
+    for line in [t for t in ranked if score(t)[0] >= 2] + [t for t in ranked if score(t)[0] < 2]:
         if all(line.what != c.what for c in chosen):
             chosen.append(line)
         if len(chosen) == DEVELOPMENTS:

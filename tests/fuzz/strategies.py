@@ -492,12 +492,23 @@ def hostile_url(draw: st.DrawFn) -> str:
 @st.composite
 def hostile_path(draw: st.DrawFn) -> str:
     """A local path that must be refused in one line: unknown users, names too long, missing
-    folders, odd characters (a NUL cannot be passed on a command line, so none here)."""
+    folders, odd characters (a NUL cannot be passed on a command line, so none here). Never an
+    existing folder: a name of spaces is stripped, and "../../ " would walk the whole machine."""
     name = draw(
-        st.sampled_from(["x.txt", "a" * 300 + ".txt", "\u202eevil.txt", "new\nline.txt", "tab\tname", " "])
+        st.sampled_from(["x.txt", "a" * 300 + ".txt", "\u202eevil.txt", "new\nline.txt", "tab\tname", " x "])
     )
     base = draw(
-        st.sampled_from(["~nosuchuser9/", "~/", "/nonexistent/dir/", "./missing/", "", "../" * 40, "/proc/"])
+        st.sampled_from(
+            [
+                "~nosuchuser9/",
+                "~/no-such-dir-9/",
+                "/nonexistent/dir/",
+                "./missing/",
+                "",
+                "../" * 40 + "no-such-dir-9/",
+                "/proc/no-such-9/",
+            ]
+        )
     )
     return base + name
 
