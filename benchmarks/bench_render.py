@@ -26,6 +26,7 @@ from bench_consolidate import articles as synthetic_summaries
 
 from briefings import render
 from briefings.beats import load_beats
+from briefings.brief import build_brief
 from briefings.config import load_settings
 from briefings.consolidate import Consolidator
 from briefings.models import ArticleSummary
@@ -34,7 +35,6 @@ from briefings.storage.db import Database
 from briefings.storage.facts import summary_facts
 from briefings.storage.picture import pack_picture
 from briefings.storage.tables import Article, ArticleBeat, Outlet, Picture, utcnow
-from briefings.brief import build_brief
 
 
 def build(db: Database, summaries: list[ArticleSummary]) -> None:
