@@ -153,6 +153,15 @@ def _coming_up(
     return out[:MAX_COMING_UP]
 
 
+def _actor_in(sentence: str, people: Sequence[PersonRecord]) -> str | None:
+    """The surname of the most cited person the sentence names: a line keeps the clause about
+    them ("the visit to New Delhi of Foreign Minister X" keeps X)."""
+    for person in people:
+        if _mentions(sentence, person):
+            return _surname(person)
+    return None
+
+
 def _latest_of(person: PersonRecord, timeline: Sequence[TimelineEntry]) -> list[TimelineEntry]:
     """The newest timeline entries from the person's articles that name them (newest first)."""
     mine = set(person.articles)
@@ -283,7 +292,8 @@ def build_brief(
     # what the articles report as done; what they announce for later is coming up (or was due)
     happened = [e for e in entries if not _planned(e, meta) and (as_of is None or e.date[:10] <= as_of)]
     shown_timeline = happened[-MAX_TIMELINE:]
-    timeline_keys = [pending.want(_whole(e)) for e in shown_timeline]
+    actors = sorted(picture.officials, key=lambda p: (-len(p.articles), p.name))[:20]
+    timeline_keys = [pending.want(_whole(e), _actor_in(_whole(e), actors)) for e in shown_timeline]
 
     # -- people, each with a latest line that names them
     people = [
