@@ -152,3 +152,31 @@ def test_spans_point_at_the_names(ex: Extractor) -> None:
     assert official.name == "Vinay Mohan Kwatra"
     assert official.title == "Ambassador to Washington"
     assert [text[sp.start : sp.end] for sp in official.spans] == ["Vinay Mohan Kwatra"]
+
+
+def test_dotted_initials_after_a_given_name_stay_in_the_name(ex: Extractor) -> None:
+    people = by_name(
+        run(
+            ex,
+            "Treasury Secretary Scott K.H. Bessent met Finance Minister Ana Ruiz of Chile. "
+            "They met in the U.S. Capitol.",
+        )
+    )
+    assert "Scott K.H. Bessent" in people, list(people)
+    assert not any(name.endswith("K.H.") for name in people)
+
+
+def test_officials_of_international_organisations_serve_the_organisation(ex: Extractor) -> None:
+    people = by_name(
+        run(
+            ex,
+            "Foreign Minister Ana Ruiz of Chile met African Union Commission Chairperson Amina Diallo, "
+            "NATO Secretary General Lars Holm and Special Envoy for the Implementation of EU Sanctions "
+            "Sean O’Sullivan in Brussels.",
+        )
+    )
+    assert people["Amina Diallo"].country == "African Union"
+    assert people["Amina Diallo"].title == "African Union Commission Chairperson"
+    assert people["Lars Holm"].country == "NATO"
+    assert people["Sean O’Sullivan"].country == "European Union"
+    assert people["Sean O’Sullivan"].title == "Special Envoy for the Implementation of EU Sanctions"

@@ -161,6 +161,10 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = m.group(1).lower().strip(".")
     if len(word) == 1:  # an initial: "S. Rao"
         return True
+    if word not in _ABBREVIATIONS and re.fullmatch(r"[a-z](?:\.[a-z])+", word):
+        # initials after a given name ("Scott K.H. Bessent")
+        before = re.search(r"(\S+)\s+\S+$", text[max(0, dot - 40) : dot])
+        return bool(before and re.fullmatch(r"[A-Z][a-z]+", before.group(1)))
     return word in _ABBREVIATIONS
 
 
