@@ -35,12 +35,12 @@ SCORER = SHARED / "eval" / "score.py"
 FLOORS_FILE = HELDOUT_REAL2 / "floors.json"
 
 PINNED_FLOORS: dict[str, float] = {
-    "score": 0.76,
-    "officials": 0.726,
-    "titles": 0.726,
-    "countries": 0.624,
-    "agreements": 0.458,
-    "issues": 0.738,
+    "score": 0.796,
+    "officials": 0.767,
+    "titles": 0.767,
+    "countries": 0.701,
+    "agreements": 0.605,
+    "issues": 0.751,
     "events": 0.918,
     "quotes": 0.98,
     "speakers": 0.98,
