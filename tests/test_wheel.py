@@ -5,7 +5,7 @@ and template of the source tree; installed with its dependencies into a fresh vi
 and run from another folder (as a non-root user when the tests run as root, as the container image
 does), it ingests the samples, prints a brief, passes ``briefbot check`` and answers /brief from the
 local Bot API server. The install resolves the wheel's declared dependencies from the configured
-package index (about 35 s here); nothing is borrowed from the project's own environment, so an
+package index (35–55 s here); nothing is borrowed from the project's own environment, so an
 undeclared dependency fails this test.
 
 Docker is not available where these tests run: the Dockerfile, compose.yaml and the systemd units
