@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefings.consolidate.discrepancies import FACT_KINDS
+from briefings.eventlines import lexicon, rule_line
 from briefings.extract.topics import Taxonomy
 from briefings.models import Consolidated, IssueRecord, PersonRecord, StatusChange, TimelineEntry
 from briefings.views import (
@@ -49,6 +50,7 @@ DEVELOPMENTS = 3  # newest developments on the first screen
 SCREEN_ISSUES = 3  # issues with a line on why on the first screen; the others are named
 SCREEN_PEOPLE = 8
 RECENT_DAYS = 10  # developments are chosen among the lines of the newest days
+LATEST_DAYS = 365  # a person's "latest" line is no older than this before the newest article
 RESOLVED_DAYS = 90  # a resolved issue stays on the first screen this long
 MAX_COMING_UP = 10
 DUE_DAYS = 14  # a scheduled event this many days past is dropped rather than marked as due
@@ -87,7 +89,16 @@ class _Lines:
             self._wanted.update(zip(keys, made, strict=True))
 
     def __getitem__(self, key: tuple[str, str | None]) -> str:
-        return self._wanted.get(key) or key[0]
+        line = self._wanted.get(key) or key[0]
+        if _says_nothing(line):  # "X said": what was said did not fit; cut at a clause boundary instead
+            line = rule_line(key[0])
+        return "" if _says_nothing(line) else line  # no line rather than one that says nothing
+
+
+def _says_nothing(line: str) -> bool:
+    """A line that ends on its reporting verb ("The spokesperson said") has lost what was said."""
+    words = line.rstrip(" .,;:").split()
+    return bool(words) and words[-1].lower() in lexicon().reporting_verbs
 
 
 def _whole(entry: TimelineEntry) -> str:
@@ -304,8 +315,10 @@ def build_brief(
     ]
     people.sort(key=lambda p: (-len(p.articles), p.name))
     people = people[:MAX_OFFICIALS]
+    recent_floor = _days_before(as_of, LATEST_DAYS) if as_of else ""
+    recent = [e for e in happened if e.date[:10] >= recent_floor[: len(e.date[:10])]]
     candidates = {
-        p.name: [(e, pending.want(_whole(e), _surname(p))) for e in _latest_of(p, happened)] for p in people
+        p.name: [(e, pending.want(_whole(e), _surname(p))) for e in _latest_of(p, recent)] for p in people
     }
 
     # -- issue lines and histories
@@ -319,6 +332,7 @@ def build_brief(
             date=e.date, what=pending[k], sources=list(e.articles), count=len(e.articles), sentence=_whole(e)
         )
         for e, k in zip(shown_timeline, timeline_keys, strict=True)
+        if pending[k]
     ]
     officials = [_official(p, candidates[p.name], pending) for p in people]
     issues = [
@@ -343,6 +357,7 @@ def build_brief(
             sentence=_whole(e),
         )
         for e, due, k in coming
+        if pending[k]
     ]
     discrepancy_items = [
         d
@@ -597,6 +612,7 @@ def finish_digest(
                 sentence=_whole(e),
             )
             for e, k in zip(fresh, keys, strict=True)
+            if pending[k]
         ),
         key=lambda t: t.date,
         reverse=True,
