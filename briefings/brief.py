@@ -35,6 +35,7 @@ from briefings.views import (
     IssueLine,
     IssueStep,
     OfficialLine,
+    Profile,
     SourceLine,
     TimelineLine,
     agreement_line,
@@ -121,19 +122,28 @@ def _mentions(text: str, person: PersonRecord) -> bool:
 # --------------------------------------------------------------------------- steps
 
 
+def _dated_once(dates: Sequence[str]) -> str:
+    """The date a sentence's event takes among the dates it mentions: a year before the newest
+    one is background ("frozen since the 2020 clashes"); of the rest, the first ("between June and
+    August" is June)."""
+    newest = max(d[:4] for d in dates)
+    current = [d for d in dates if d[:4] == newest]
+    return min(current)
+
+
 def _unique_events(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
-    """One entry per sentence: a sentence that mentions two dates ("between June and August") is
-    dated by the first; their articles are pooled."""
-    by_text: dict[str, TimelineEntry] = {}
+    """One entry per sentence, under the date its event takes (:func:`_dated_once`); the articles
+    of the sentence's entries are pooled."""
+    by_text: dict[str, list[TimelineEntry]] = {}
     for e in entries:
-        key = _whole(e)
-        seen = by_text.get(key)
-        if seen is None or e.date < seen.date:
-            pooled = sorted(set(e.articles) | set(seen.articles if seen else []), key=_id_order)
-            by_text[key] = e.model_copy(update={"articles": pooled})
-        else:
-            seen.articles = sorted(set(seen.articles) | set(e.articles), key=_id_order)
-    return sorted(by_text.values(), key=lambda e: (e.date, e.what))
+        by_text.setdefault(_whole(e), []).append(e)
+    out = []
+    for group in by_text.values():
+        date = _dated_once([e.date for e in group])
+        chosen = next(e for e in group if e.date == date)
+        pooled = sorted({a for e in group for a in e.articles}, key=_id_order)
+        out.append(chosen.model_copy(update={"articles": pooled}))
+    return sorted(out, key=lambda e: (e.date, e.what))
 
 
 def _planned(entry: TimelineEntry, meta: Mapping[str, ArticleMeta]) -> bool:
@@ -302,6 +312,9 @@ def build_brief(
     coming = _coming_up(entries, meta, today, pending)
     # what the articles report as done; what they announce for later is coming up (or was due)
     happened = [e for e in entries if not _planned(e, meta) and (as_of is None or e.date[:10] <= as_of)]
+    if topic is not None and taxonomy is not None:  # a topic's brief: the lines about the topic
+        about = [e for e in happened if topic in taxonomy.topic_set(_whole(e))]
+        happened = about or happened
     shown_timeline = happened[-MAX_TIMELINE:]
     actors = sorted(picture.officials, key=lambda p: (-len(p.articles), p.name))[:20]
     timeline_keys = [pending.want(_whole(e), _actor_in(_whole(e), actors)) for e in shown_timeline]
@@ -655,3 +668,33 @@ def _change_key(
         hit = next((h for h in taxonomy.hits(evidence) if h.slug == topic), None)
         cue = evidence[hit.start : hit.end] if hit else None
     return lines.want(evidence, cue)
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def finish_profile(profile: Profile, person: PersonRecord, *, lines: LineMaker | None = None) -> Profile:
+    """A profile's actions as event lines about the person (one per sentence, dated by its first
+    date; a line that does not name them, or says nothing, is left out)."""
+    if lines is None:
+        from briefings.lines import make_lines
+
+        lines = make_lines
+    pending = _Lines(lines)
+    by_text: dict[str, list[TimelineLine]] = {}
+    for action in profile.actions:
+        by_text.setdefault(action.sentence or action.what, []).append(action)
+    actions = []
+    for group in by_text.values():
+        date = _dated_once([a.date for a in group])
+        actions.append(next(a for a in group if a.date == date))
+    actions.sort(key=lambda a: a.date)
+    keys = [pending.want(a.sentence or a.what, _surname(person)) for a in actions]
+    pending.run()
+    kept = []
+    for action, key in zip(actions, keys, strict=True):
+        line = pending[key]
+        if line and _mentions(line, person):
+            kept.append(action.model_copy(update={"what": line}))
+    profile.actions = kept
+    return profile

@@ -259,7 +259,11 @@ def agreement_line(
 
 def timeline_line(entry: TimelineEntry) -> TimelineLine:
     return TimelineLine(
-        date=entry.date, what=entry.what, sources=list(entry.articles), count=len(entry.articles)
+        date=entry.date,
+        what=entry.what,
+        sources=list(entry.articles),
+        count=len(entry.articles),
+        sentence=entry.sentence or entry.what,
     )
 
 

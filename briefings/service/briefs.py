@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from briefings.brief import build_brief, finish_digest
+from briefings.brief import build_brief, finish_digest, finish_profile
 from briefings.extract.topics import Taxonomy
 from briefings.models import ArticleSummary, Consolidated, PersonRecord, Quote
 from briefings.storage import relevance
@@ -191,7 +191,9 @@ class Reader:
             person = matches[0]
             with self.db.transaction() as session:
                 quotes = quotes_by(session, person)
-            result.profile = build_profile(person, snap.picture, snap.meta, self.labels, quotes)
+            result.profile = finish_profile(
+                build_profile(person, snap.picture, snap.meta, self.labels, quotes), person
+            )
         elif matches:
             result.candidates = [
                 Candidate(name=p.name, title=p.titles[0] if p.titles else None, country=p.country)
@@ -260,7 +262,9 @@ class Reader:
             if person.name == name:
                 with self.db.transaction() as session:
                     quotes = quotes_by(session, person)
-                return build_profile(person, snap.picture, snap.meta, self.labels, quotes)
+                return finish_profile(
+                    build_profile(person, snap.picture, snap.meta, self.labels, quotes), person
+                )
         return None
 
 
