@@ -13,7 +13,8 @@ stories syndicated, i.e. stored again under a second file name. Then:
 3. in-process, with the extractor already loaded: ingesting one new article into the full
    database, first as a process that has not seen the picture yet (it restores the stored
    consolidator state), then again in the same process (the consolidator is in memory, as in
-   the bot, which ingests on a schedule).
+   the bot, which ingests on a schedule). The picture work (restoring the state, merging,
+   building, packing and saving the picture) is timed apart from extraction and storage.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -33,6 +36,7 @@ from bench_extract import compose, tree_rss_mb
 from briefings import service
 from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
+from briefings.service import pipeline
 from briefings.storage.db import Database
 
 OUTLETS = ["Capital Wire", "Harbour Herald", "Meridian Post", "Asia Ledger", "Northgate Daily", "Silk Route"]
@@ -79,6 +83,29 @@ def run_ingest(cli: Path, folder: Path, url: str) -> tuple[float, float, str]:
     return elapsed, peak, out.strip()
 
 
+class Timed:
+    """Time spent in the pipeline's picture steps: merging new articles into the consolidator
+    (restoring the stored state first, in a new process) and updating the pictures."""
+
+    def __init__(self) -> None:
+        self.spent = {"picture": 0.0, "restore": 0.0}
+        for name, part in (("_merge", "picture"), ("update_pictures", "picture"), ("_restore", "restore")):
+            setattr(pipeline, name, self._wrap(getattr(pipeline, name), part))
+
+    def _wrap(self, fn: Callable[..., Any], part: str) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[part] += time.perf_counter() - t0
+
+        return timed
+
+    def reset(self) -> None:
+        self.spent = dict.fromkeys(self.spent, 0.0)
+
+
 def _env() -> dict[str, str]:
     import os
 
@@ -110,18 +137,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"re-ingest unchanged: {summary}")
         print(f"  {elapsed:.1f} s, {files / elapsed:.0f} files/s, peak {peak:.0f} MB")
         extractor = Extractor.load()
+        timed = Timed()
         for n, label in enumerate(("cold", "warm"), start=1):
             if label == "cold":
                 db = Database(url)  # a process that has not seen the picture: it restores the stored state
             one = Path(tmp) / f"one-more-{label}.txt"
             one.write_text("date 2026-01-05 " + compose(random.Random(args.seed + n)), encoding="utf-8")
+            timed.reset()
             t0 = time.perf_counter()
             report = service.ingest_articles(db, [str(one)], FetchPolicy(allow_private=True), extractor)
             total = time.perf_counter() - t0
             assert report.ingested == 1, report.summary()
+            picture, restore = timed.spent["picture"] * 1000, timed.spent["restore"] * 1000
             print(
                 f"one more article, {label} ({HOW[label]}):"
-                f" extract + store + picture update {total * 1000:.0f} ms"
+                f" extract + store + picture update {total * 1000:.0f} ms;"
+                f" picture work {picture:.0f} ms (restoring the state {restore:.0f} ms)"
             )
         t0 = time.perf_counter()
         service.update_picture(db)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefings.consolidate import Consolidator, consolidate
+from briefings.consolidate import Consolidator, consolidate, state
 from briefings.models import ArticleSummary, Quote
 from tests.test_consolidate_support import (
     NO_SPAN,
@@ -192,36 +192,41 @@ def test_no_seed_official_is_named_in_the_code() -> None:
     assert hits == []
 
 
-def test_a_consolidator_survives_pickling_and_goes_on_where_it_stopped() -> None:
-    import pickle
-
+@pytest.mark.parametrize("stop", [0, 1, 7, len(EVERYTHING)])
+def test_a_restored_consolidator_goes_on_where_it_stopped(stop: int) -> None:
     c = Consolidator()
-    for s in EVERYTHING[:7]:
+    for s in EVERYTHING[:stop]:
         c.add(s)
     c.result()
-    restored = pickle.loads(pickle.dumps(c))
-    for s in EVERYTHING[7:]:
+    restored = state.load(state.dump(c, "code"), "code")
+    assert restored.state() == c.state()
+    assert restored.result() == c.result()
+    for s in EVERYTHING[stop:]:
         restored.add(s)
+        c.add(s)
+        assert restored.state() == c.state()
     assert restored.result().model_dump(mode="json") == EXPECTED
 
 
 def test_a_restored_consolidator_in_another_process_still_knows_its_articles(tmp_path: pathlib.Path) -> None:
-    import pickle
     import subprocess
     import sys
 
     c = Consolidator()
     c.add(EVERYTHING[0])
-    state = tmp_path / "state.pickle"
-    state.write_bytes(pickle.dumps(c))
+    stored = tmp_path / "state.bin"
+    stored.write_bytes(state.dump(c, "code"))
     script = (
-        "import pickle, sys\n"
+        "import sys\n"
+        "from briefings.consolidate import state\n"
         "from tests.test_consolidate_support import all_beats\n"
-        "c = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "c = state.load(open(sys.argv[1], 'rb').read(), 'code')\n"
         "c.add(all_beats()[0])\n"
         "print(len(c))\n"
     )
     root = pathlib.Path(__file__).resolve().parents[1]
-    run = subprocess.run([sys.executable, "-c", script, str(state)], cwd=root, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(stored)], cwd=root, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "1"

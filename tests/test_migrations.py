@@ -294,3 +294,43 @@ def test_every_downgrade_keeps_the_rows_of_the_tables_it_keeps(db_url: str) -> N
         assert set(_counts(engine)) == set(filled) and not any(_counts(engine).values())
     finally:
         engine.dispose()
+
+
+def test_pickled_consolidator_states_are_cleared_and_the_pictures_kept(db_url: str) -> None:
+    """0009: a state stored as a pickle (it would run code when read) is cleared; the picture row
+    stays, and the next ingest rebuilds the state. The downgrade keeps the row too."""
+    engine = make_engine(db_url)
+    try:
+        _migrate(engine, "0008")
+        pictures = sa.table(
+            "pictures",
+            sa.column("id", sa.Integer),
+            sa.column("beat", sa.String),
+            sa.column("version", sa.Integer),
+            sa.column("articles", sa.Integer),
+            sa.column("updated_at", sa.DateTime(timezone=True)),
+            sa.column("packed", sa.LargeBinary),
+            sa.column("state", sa.LargeBinary),
+        )
+        packed = zlib.compress(PICTURE.model_dump_json().encode("utf-8"))
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(pictures).values(
+                    id=1,
+                    beat="default",
+                    version=3,
+                    articles=1,
+                    updated_at=dt.datetime.now(dt.UTC),
+                    packed=packed,
+                    state=zlib.compress(b"\x80\x05a pickle"),
+                )
+            )
+        _migrate(engine, "head")
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(pictures)).one()
+        assert (row.version, row.packed, row.state) == (3, packed, None)
+        _migrate(engine, "0008", down=True)
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(pictures.c.version, pictures.c.packed)).one() == (3, packed)
+    finally:
+        engine.dispose()

@@ -8,11 +8,14 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import msgpack
 import pytest
 from sqlalchemy import select
 
 from briefings import service
-from briefings.consolidate import consolidate
+from briefings.beats import load_beats, restrict
+from briefings.consolidate import Consolidator, consolidate
+from briefings.consolidate import state as consolidator_state
 from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
 from briefings.service import pipeline
@@ -83,12 +86,12 @@ def test_a_state_other_code_stored_is_rebuilt(db_url: str, extractor: Extractor)
     db = Database(db_url)
     try:
         ingest(db, extractor, EXAMPLES[:2])
-        with db.transaction() as session:  # as older code would have left it: an index it lacks
+        with db.transaction() as session:  # as older code would have left it
             row = session.scalars(select(Picture)).one()
             assert row.state is not None
-            _, consolidator = pickle.loads(zlib.decompress(row.state))
-            del consolidator._timeline
-            row.state = zlib.compress(pickle.dumps(("older code", consolidator)))
+            consolidator = consolidator_state.load(row.state, pipeline.STATE_VERSION)
+            del consolidator._timeline  # an index it lacks: never read, as the code differs
+            row.state = consolidator_state.dump(Consolidator(), "older code")
     finally:
         db.dispose()
     db = Database(db_url)
@@ -98,6 +101,98 @@ def test_a_state_other_code_stored_is_rebuilt(db_url: str, extractor: Extractor)
         assert payload == from_scratch(db)
     finally:
         db.dispose()
+
+
+def test_the_stored_state_restores_the_consolidator_built_from_the_summaries(
+    db_url: str, extractor: Extractor
+) -> None:
+    """The state read back from the database is the consolidator of the stored summaries: the same
+    indexes, the same picture, and the same again after one more article."""
+    db = Database(db_url)
+    try:
+        ingest(db, extractor, EXAMPLES[:-1])
+        beat = load_beats([])[0]
+        with db.transaction() as session:
+            row = session.scalars(select(Picture)).one()
+            assert row.state is not None and row.state[:1] != b"\x80"  # no pickle
+            restored = pipeline._restore(row)
+            summaries = [restrict(s, beat) for s in pipeline.stored_summaries(session)]
+        assert restored is not None
+        fresh = Consolidator()
+        for summary in summaries:
+            fresh.add(summary)
+        assert restored.state() == fresh.state()
+        assert restored.result() == fresh.result() == consolidate(summaries)
+        ingest(db, extractor, EXAMPLES[-1:])
+        with db.transaction() as session:
+            last = [restrict(s, beat) for s in pipeline.stored_summaries(session)][-1]
+        restored.add(last)
+        fresh.add(last)
+        assert restored.state() == fresh.state()
+        assert restored.result().model_dump(mode="json") == stored(db)[1] == from_scratch(db)
+    finally:
+        db.dispose()
+
+
+class _Planted:
+    """Unpickling this creates a file: what a crafted pickled state would do."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        return open, (str(self.path), "w")
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        "pickle",
+        "compressed pickle",
+        "pickle of a consolidator",
+        "garbage",
+        "compressed garbage",
+        "right header, bad payload",
+        "a bomb",
+    ],
+)
+def test_a_crafted_state_is_refused_and_nothing_in_it_runs(
+    db_url: str, extractor: Extractor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crafted: str
+) -> None:
+    """Whoever can write ``pictures.state`` cannot run code in the processes that ingest: the
+    bytes are refused, the state is rebuilt from the stored summaries, and the picture is right."""
+    planted = tmp_path / "planted"
+    evil = pickle.dumps(_Planted(planted))
+    values = {
+        "pickle": evil,
+        "compressed pickle": zlib.compress(evil),
+        "pickle of a consolidator": zlib.compress(pickle.dumps((pipeline.STATE_VERSION, Consolidator()))),
+        "garbage": b"\x00\xff not a state",
+        "compressed garbage": zlib.compress(b"\x93\xa1x\x01\xa1y"),
+        "right header, bad payload": zlib.compress(
+            msgpack.packb([consolidator_state.MAGIC, consolidator_state.FORMAT, pipeline.STATE_VERSION])
+            + msgpack.packb({"articles": [[1, 2, 3]], "people": "x"})
+        ),
+        "a bomb": zlib.compress(b"\0" * (1 << 24), 9),
+    }
+    monkeypatch.setattr(consolidator_state, "MAX_BYTES", 1 << 20)  # larger states are refused
+    db = Database(db_url)
+    try:
+        ingest(db, extractor, EXAMPLES[:2])
+        with db.transaction() as session:
+            session.scalars(select(Picture)).one().state = values[crafted]
+    finally:
+        db.dispose()
+    db = Database(db_url)
+    try:
+        ingest(db, extractor, EXAMPLES[2:3])
+        _, payload, has_state = stored(db)
+        assert payload == from_scratch(db) and has_state
+        with db.transaction() as session:
+            assert pipeline._restore(session.scalars(select(Picture)).one()) is not None  # rewritten
+    finally:
+        db.dispose()
+    assert not planted.exists()
 
 
 class Recording:

@@ -19,10 +19,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from typing import Any
 
 from briefings.consolidate import dates
 from briefings.consolidate.memo import Memo, fresh
-from briefings.consolidate.text import Bag, bag, central, fold, similar
+from briefings.consolidate.text import Bag, bag, bag_from, bag_state, central, fold, similar
 from briefings.consolidate.unionfind import UnionFind
 from briefings.consolidate.variants import Added, Variant, Variants, one_article
 from briefings.models import Agreement, AgreementRecord
@@ -138,8 +139,32 @@ class AgreementIndex:
             if added is not Added.KNOWN:
                 self._relate(variant)
             if added is Added.NEW:
-                for bucket in mention.buckets():
-                    self._filed.setdefault((mention.topic_key, bucket), []).append(key)
+                self._file(variant)
+
+    def _file(self, v: AgreementVariant) -> None:
+        first = v.mentions[0]
+        for bucket in first.buckets():
+            self._filed.setdefault((first.topic_key, bucket), []).append(v.key)
+
+    def state(self) -> tuple[object, ...]:
+        """Each variant with its stems and mentions, and the links between them, as plain data."""
+        variants = [
+            (v.key, bag_state(v.mentions[0].stems), [m.key for m in v.mentions]) for v in self._variants
+        ]
+        return variants, self._uf.state()
+
+    @classmethod
+    def from_state(cls, state: Any) -> AgreementIndex:
+        """The index :meth:`state` described; the variants are filed by topic and month again."""
+        variants, uf = state
+        index = cls()
+        for key, stems, keys in variants:
+            text, topic, when, prior, reference = key = (key[0], key[1], key[2], bool(key[3]), key[4])
+            b = bag_from(stems)
+            mentions = [AgreementMention(k, text, topic, when, prior, reference, b) for k in keys]
+            index._file(index._variants.put(key, mentions, {k[0] for k in keys}))
+        index._uf = UnionFind.from_state(uf)
+        return index
 
     def _relate(self, v: AgreementVariant) -> None:
         seen: set[TextKey] = {v.key}

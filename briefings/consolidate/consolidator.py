@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from briefings.consolidate import dates, discrepancies
 from briefings.consolidate.agreements import AgreementIndex
@@ -30,7 +31,7 @@ def reference_date(summary: ArticleSummary) -> str | None:
 
 
 def _fingerprint(summary: ArticleSummary) -> str:
-    """A digest of the summary that stays the same across processes (a pickled consolidator lives on)."""
+    """A digest of the summary that stays the same across processes (a stored state lives on)."""
     return hashlib.blake2b(summary.model_dump_json().encode(), digest_size=16).hexdigest()
 
 
@@ -86,6 +87,37 @@ class Consolidator:
         self._quotes.add(name, day, summary.quotes)
         self._figures.add(name, day, summary.figures)
         self._spelling.add(name, (t for t in _texts(summary) if t))
+
+    def state(self) -> dict[str, object]:
+        """What the consolidator holds, as plain data (strings, numbers, lists, maps: see state.py):
+        what each index was given and what comparing it found. What can be worked out again
+        without comparing (the tables that find candidates, the memos of the last result) is left
+        out."""
+        return {
+            "articles": list(self._articles.items()),
+            "people": self._people.state(),
+            "agreements": self._agreements.state(),
+            "issues": self._issues.state(),
+            "timeline": self._timeline.state(),
+            "quotes": self._quotes.state(),
+            "figures": self._figures.state(),
+            "spelling": self._spelling.state(),
+        }
+
+    @classmethod
+    def from_state(cls, state: Any) -> Consolidator:
+        """The consolidator whose :meth:`state` is ``state``: it gives the same result and goes on
+        with more articles exactly as the one that gave it."""
+        c = cls()
+        c._articles = dict(state["articles"])
+        c._people = PeopleIndex.from_state(state["people"])
+        c._agreements = AgreementIndex.from_state(state["agreements"])
+        c._issues = IssueIndex.from_state(state["issues"])
+        c._timeline = TimelineIndex.from_state(state["timeline"])
+        c._quotes = QuoteIndex.from_state(state["quotes"])
+        c._figures = FigureIndex.from_state(state["figures"])
+        c._spelling = SpellingIndex.from_state(state["spelling"])
+        return c
 
     def result(self) -> Consolidated:
         """The merged picture; groups that did not change since the last result are not built again."""

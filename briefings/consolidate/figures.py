@@ -15,9 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from types import MappingProxyType
+from typing import Any
 
 from briefings.consolidate import dates
-from briefings.consolidate.text import Bag, bag, fold, similar, stem, wordset
+from briefings.consolidate.text import Bag, bag, bag_from, bag_state, fold, similar, stem, wordset
 from briefings.consolidate.unionfind import UnionFind
 from briefings.consolidate.variants import Added, Variant, Variants, one_article
 from briefings.models import Figure
@@ -132,6 +133,29 @@ class FigureIndex:
                 self._relate(variant, day)
             if added is Added.NEW:
                 self._by_day.setdefault(key[0], []).append(key)
+
+    def state(self) -> tuple[object, ...]:
+        """Each variant with its stems and mentions, and the disagreements found, as plain data."""
+        variants = [
+            (v.key, bag_state(v.mentions[0].stems), [m.key for m in v.mentions]) for v in self._variants
+        ]
+        return variants, self._disagreeing.state()
+
+    @classmethod
+    def from_state(cls, state: Any) -> FigureIndex:
+        """The index :meth:`state` described; the variants are filed by day again."""
+        variants, disagreeing = state
+        index = cls()
+        for key, stems, keys in variants:
+            day, value, what = key = (key[0], key[1], key[2])
+            b = bag_from(stems)
+            reference = None if day == "none" else day
+            index._variants.put(
+                key, [FigureMention(k, value, what, reference, b) for k in keys], {k[0] for k in keys}
+            )
+            index._by_day.setdefault(day, []).append(key)
+        index._disagreeing = UnionFind.from_state(disagreeing)
+        return index
 
     def _relate(self, v: FigureVariant, day: str | None) -> None:
         """Compare with the variants of the days around (values first: most pairs differ there)."""

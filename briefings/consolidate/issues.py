@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import partial
 from types import MappingProxyType
+from typing import Any
 
 from briefings.consolidate.dates import sort_key
 from briefings.consolidate.memo import Memo, Transient, fresh
@@ -42,6 +43,26 @@ class IssueIndex:
             if old is None or RANK[issue.status] > RANK[old[1]]:
                 by_article[article] = (reference, issue.status, issue.evidence.strip())
                 self._dirty.setdefault(key, set()).add(article)
+
+    def state(self) -> tuple[object, ...]:
+        """Each topic's statuses by article, its spellings and how many changes it had, as plain data."""
+        topics = [(key, [(a, *step) for a, step in by.items()]) for key, by in self._topics.items()]
+        return (
+            topics,
+            [(key, sorted(names)) for key, names in self._names.items()],
+            list(self._changes.items()),
+        )
+
+    @classmethod
+    def from_state(cls, state: Any) -> IssueIndex:
+        """The index :meth:`state` described (each history is built again when first asked for)."""
+        topics, names, changes = state
+        index = cls()
+        for key, steps in topics:
+            index._topics[key] = {a: (date, status, evidence) for a, date, status, evidence in steps}
+        index._names = {key: set(spellings) for key, spellings in names}
+        index._changes = {key: int(n) for key, n in changes}
+        return index
 
     def records(self) -> list[IssueRecord]:
         out = [

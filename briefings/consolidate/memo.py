@@ -3,13 +3,13 @@
 Adding one article changes a handful of groups (a person, an entry, an agreement); the records,
 entries and discrepancies of every other group are taken from the last result instead of being
 built again. A memo keeps only what the last result used, so it follows the picture; it is not
-pickled with the consolidator (a restored consolidator builds its first result in full).
+part of the stored state (a restored consolidator builds its first result in full).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -34,12 +34,6 @@ class Memo(Generic[K, V]):
         """End of a result: what it did not use is dropped."""
         self._last, self._used = self._used, {}
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"memo": "not kept"}  # a true value, or __setstate__ would not be called
-
-    def __setstate__(self, _state: dict[str, Any]) -> None:
-        self._last, self._used = {}, {}
-
 
 def fresh(model: M) -> M:
     """A copy of ``model`` whose lists and dicts are its own (their items are shared): a result
@@ -54,7 +48,5 @@ def fresh(model: M) -> M:
 
 
 class Transient(dict[K, V]):
-    """A dict of derived values that is not pickled: it comes back empty."""
-
-    def __reduce__(self) -> tuple[type[Transient[K, V]], tuple[()]]:
-        return (Transient, ())
+    """A dict of derived values that is not part of the stored state: a restored index starts
+    with it empty."""

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from typing import Any
 
 from briefings.consolidate.dates import sort_key
 from briefings.consolidate.memo import Memo
@@ -224,16 +225,21 @@ class PeopleIndex:
         for token in {form.surname, form.core[0]}:
             self._by_token.setdefault(token, []).append(key)
 
-    def _link(self, form: NameForm, mention: PersonMention) -> None:
+    def _file(self, form: NameForm, mention: PersonMention) -> MentionKey | None:
+        """File a specific form by its tokens and wildcards; the mention that held it before, if any."""
         holder = self._holder.get(form.tokens)
         if holder is None:
             self._holder[form.tokens] = mention.key
             self._countries[form.tokens] = set()
             for wildcard in form.wildcards():
                 self._variants.setdefault(wildcard, []).append(form.tokens)
-        else:
-            self._uf.union(mention.key, holder)
         self._countries[form.tokens].add(mention.country_key)
+        return holder
+
+    def _link(self, form: NameForm, mention: PersonMention) -> None:
+        holder = self._file(form, mention)
+        if holder is not None:
+            self._uf.union(mention.key, holder)
         for wildcard in form.wildcards():
             for other in self._variants.get(wildcard, []):
                 if other != form.tokens and self._variant_fits(form, other, mention.country_key):
@@ -244,6 +250,55 @@ class PeopleIndex:
         if not (country is None or None in countries or country in countries):
             return False
         return spelling_variants(form, NameForm(" ".join(other), other))
+
+    def state(self) -> tuple[object, ...]:
+        """Each mention as it was worked out, and the people they were joined into, as plain data."""
+        mentions = [
+            (
+                m.key,
+                m.date,
+                [(f.raw, f.tokens, f.key, f.honorifics) for f in m.forms],
+                m.title,
+                m.country,
+                m.country_key,
+                m.forms.index(m.best),
+                sorted(m.role),
+                [sorted(h) for h in m.held],
+                m.titles,
+            )
+            for m in self._mentions.values()
+        ]
+        return mentions, self._uf.state()
+
+    @classmethod
+    def from_state(cls, state: Any) -> PeopleIndex:
+        """The index :meth:`state` described; the forms and tokens are filed again."""
+        mentions, uf = state
+        index = cls()
+        known: dict[object, NameForm] = {}  # one object per form: people are named alike again and again
+        for key, date, forms, title, country, country_key, best, role, held, titles in mentions:
+            parsed = tuple(
+                known.get(f) or known.setdefault(f, NameForm(f[0], tuple(f[1]), f[2], f[3])) for f in forms
+            )
+            mention = PersonMention(
+                key=(key[0], key[1]),
+                date=date,
+                forms=parsed,
+                title=title,
+                country=country,
+                country_key=country_key,
+                best=parsed[best],
+                role=frozenset(role),
+                held=tuple(frozenset(h) for h in held),
+                titles=tuple((folded, raw) for folded, raw in titles),
+            )
+            index._mentions[mention.key] = mention
+            for form in parsed:
+                index._index_tokens(form, mention.key)
+                if form.specific:
+                    index._file(form, mention)
+        index._uf = UnionFind.from_state(uf)
+        return index
 
     # ------------------------------------------------------------------ result
 

@@ -21,18 +21,30 @@ K = TypeVar("K", bound=Hashable)
 
 
 class StemTable(Generic[K]):
+    """Texts are filed when the table is first searched: a restored index files only the tables
+    it searches (the order of the lists is the order of :meth:`add` either way)."""
+
     def __init__(self) -> None:
         self._once: dict[str, list[K]] = {}
         self._heavy: dict[str, list[K]] = {}
+        self._pending: list[tuple[K, Bag]] = []
 
     def add(self, key: K, bag: Bag) -> None:
-        for stem, weight in bag.weights.items():
-            self._once.setdefault(stem, []).append(key)
-            if weight > 1:
-                self._heavy.setdefault(stem, []).append(key)
+        self._pending.append((key, bag))
+
+    def _file(self) -> None:
+        once, heavy = self._once, self._heavy
+        for key, bag in self._pending:
+            for stem, weight in bag.weights.items():
+                once.setdefault(stem, []).append(key)
+                if weight > 1:
+                    heavy.setdefault(stem, []).append(key)
+        self._pending = []
 
     def accumulate(self, bag: Bag, shared: Counter[K]) -> None:
         """Add to ``shared`` each filed key's shared weight with ``bag``."""
+        if self._pending:
+            self._file()
         for stem, weight in bag.weights.items():
             once = self._once.get(stem)
             if not once:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -203,6 +204,9 @@ class QuoteIndex:
                         seen.add(other)
                         if reworded(m, self._mentions[other]):
                             self._pair(m, self._mentions[other])
+        self._file_speaker(m, words)
+
+    def _file_speaker(self, m: QuoteMention, words: set[str]) -> None:
         for word in words:
             self._filed.setdefault((word, m.reference or "none"), []).append(m.key)
 
@@ -254,10 +258,53 @@ class QuoteIndex:
             if _same_words(m, self._mentions[self._statements[other][0]]):
                 self._same.union(key, other)
                 self._shared |= {key, other}
+        self._file_text(key, head, tail, runs)
+
+    def _file_text(
+        self, key: StatementKey, head: tuple[str, ...], tail: tuple[str, ...], runs: set[tuple[str, ...]]
+    ) -> None:
+        day = key[0]
         self._heads.setdefault((day, head), []).append(key)
         self._tails.setdefault((day, tail), []).append(key)
         for run in runs:
             self._runs.setdefault((day, run), []).append(key)
+
+    def state(self) -> tuple[object, ...]:
+        """The quotes, the pairs and sets found among them, and the texts by words, as plain data."""
+        return (
+            [(m.key, m.text, m.speaker, m.kind, m.reference) for m in self._mentions.values()],
+            self._reworded.state(),
+            sorted(self._pairs),
+            [(k, sorted(others)) for k, others in self._contradicting.items()],
+            list(self._statements.items()),
+            self._same.state(),
+            sorted(self._shared),
+        )
+
+    @classmethod
+    def from_state(cls, state: Any) -> QuoteIndex:
+        """The index :meth:`state` described; the quotes are filed by speaker and words again."""
+        mentions, reworded, pairs, contradicting, statements, same, shared = state
+        index = cls()
+        by_speaker: dict[str, set[str]] = {}  # speaker -> its words: speakers repeat
+        for key, text, speaker, kind, reference in mentions:
+            m = QuoteMention((key[0], key[1]), text, speaker, kind, reference)
+            index._mentions[m.key] = m
+            if speaker not in by_speaker:
+                by_speaker[speaker] = speaker_words(speaker)
+            index._file_speaker(m, by_speaker[speaker])
+        index._reworded = UnionFind.from_state(reworded)
+        index._pairs = {(a, b) for a, b in pairs}
+        index._contradicting = {k: set(others) for k, others in contradicting}
+        for key, keys in statements:
+            key = (key[0], key[1])
+            index._statements[key] = list(keys)
+            words = tuple(key[1].split())
+            runs = {words[i : i + HEAD] for i in range(len(words) - HEAD + 1)}
+            index._file_text(key, words[:HEAD], words[-HEAD:], runs)
+        index._same = UnionFind.from_state(same)
+        index._shared = set(shared)
+        return index
 
     def same_words(self) -> list[list[QuoteMention]]:
         """Quotes with the same words given by two articles or more, each set in article order."""

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -92,6 +93,30 @@ class SpellingIndex:
         self._uses[token].setdefault(article, set()).add(use.phrase)
         self._raw[token][use.raw] += 1
         self._neighbours[token] |= use.neighbours
+
+    def state(self) -> tuple[object, ...]:
+        """Each long capitalised word with where and how it was written, and the close pairs, as
+        plain data."""
+        uses = [(t, [(a, sorted(p)) for a, p in by.items()]) for t, by in self._uses.items()]
+        return (
+            uses,
+            [(t, list(c.items())) for t, c in self._raw.items()],
+            [(t, sorted(n)) for t, n in self._neighbours.items()],
+            sorted(self._pairs),
+        )
+
+    @classmethod
+    def from_state(cls, state: Any) -> SpellingIndex:
+        """The index :meth:`state` described; the words are filed by their ends again."""
+        uses, raw, neighbours, pairs = state
+        index = cls()
+        for token, by in uses:
+            index._uses[token] = {a: set(phrases) for a, phrases in by}
+            index._buckets.setdefault((token[:2], token[-2:]), []).append(token)
+        index._raw = {t: Counter(dict(c)) for t, c in raw}
+        index._neighbours = {t: set(n) for t, n in neighbours}
+        index._pairs = {(a, b) for a, b in pairs}
+        return index
 
     def groups(self) -> list[tuple[list[str], dict[str, str]]]:
         """Each set of spellings of one name: (spellings, article -> phrases it uses)."""

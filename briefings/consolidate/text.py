@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 _LETTERS: Mapping[int, str] = MappingProxyType(
     str.maketrans(
@@ -190,6 +191,20 @@ class Bag:
 
     def things_among(self, stems: Iterable[str]) -> int:
         return len({f"#{self.names[s]}" if s in self.names else s for s in stems})
+
+
+BagState = tuple[dict[str, int], dict[str, int], int, int, str | None]
+
+
+def bag_state(b: Bag) -> BagState:
+    """A bag as plain data (see :func:`bag_from`)."""
+    return dict(b.weights), dict(b.names), b.total, b.things, b.marker
+
+
+def bag_from(state: Any) -> Bag:
+    """The bag :func:`bag_state` gave ``state`` for."""
+    weights, names, total, things, marker = state
+    return Bag(weights, names, total, things, marker)
 
 
 def capitalised_runs(words: list[str]) -> list[int]:

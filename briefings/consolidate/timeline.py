@@ -17,10 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from briefings.consolidate import dates
 from briefings.consolidate.postings import StemTable, overlapping
-from briefings.consolidate.text import Bag, bag, boundaries_clash, central, dice, overlap, similar
+from briefings.consolidate.text import (
+    Bag,
+    bag,
+    bag_from,
+    bag_state,
+    boundaries_clash,
+    central,
+    dice,
+    overlap,
+    similar,
+)
 from briefings.consolidate.unionfind import UnionFind
 from briefings.consolidate.variants import Added, Variant, Variants, one_article
 from briefings.models import Event, TimelineEntry
@@ -145,6 +156,34 @@ class TimelineIndex:
                 self._file(variant)
             elif added is Added.WIDENED:
                 self._relate(variant)
+
+    def state(self) -> tuple[object, ...]:
+        """What was added and found, as plain data: each variant with its stems and mentions, the
+        links and choices between variants, the whole sentences (see :meth:`from_state`)."""
+        return (
+            [(v.key, bag_state(_stems(v)), [m.key for m in v.mentions]) for v in self._variants],
+            self._uf.state(),
+            [(k, c.score, c.precision, c.target) for k, c in self._best.items()],
+            self._conflicts.state(),
+            list(self._sentences.items()),
+        )
+
+    @classmethod
+    def from_state(cls, state: Any) -> TimelineIndex:
+        """The index :meth:`state` described; the tables it finds variants by are filed again."""
+        variants, uf, best, conflicts, sentences = state
+        index = cls()
+        for key, stems, keys in variants:
+            date, what = key = (key[0], key[1])
+            b = bag_from(stems)
+            v = index._variants.put(key, [EventMention(k, date, what, b) for k in keys], {k[0] for k in keys})
+            index._totals[key] = b.total
+            index._file(v)
+        index._uf = UnionFind.from_state(uf)
+        index._best = {key: _Choice(score, precision, target) for key, score, precision, target in best}
+        index._conflicts = UnionFind.from_state(conflicts)
+        index._sentences = dict(sentences)
+        return index
 
     def _file(self, v: EventVariant) -> None:
         date = _date(v)

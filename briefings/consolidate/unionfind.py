@@ -7,7 +7,7 @@ consolidation equal to batch consolidation.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -62,6 +62,21 @@ class UnionFind(Generic[K]):
     def members(self, key: K) -> list[K]:
         """Every key of the set ``key`` is in."""
         return list(self._members[self.find(key)])
+
+    def state(self) -> list[list[K]]:
+        """Every set, its root first, in the order built (see :meth:`from_state`)."""
+        return list(self._members.values())
+
+    @classmethod
+    def from_state(cls, sets: Iterable[Sequence[K]]) -> UnionFind[K]:
+        """The union-find whose :meth:`state` is ``sets``."""
+        uf: UnionFind[K] = cls()
+        parent, members = uf._parent, uf._members
+        for keys in sets:
+            root = keys[0]
+            members[root] = list(keys)
+            parent.update(dict.fromkeys(keys, root))
+        return uf
 
     def __contains__(self, key: object) -> bool:
         return key in self._parent

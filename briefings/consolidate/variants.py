@@ -17,7 +17,7 @@ judged under the stricter rule must be judged again: :meth:`Variants.add` says s
 from __future__ import annotations
 
 import enum
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -63,3 +63,12 @@ class Variants(Generic[K, M]):
 
     def __getitem__(self, key: K) -> Variant[K, M]:
         return self._by_key[key]
+
+    def __iter__(self) -> Iterator[Variant[K, M]]:
+        """The variants in the order they were first given."""
+        return iter(self._by_key.values())
+
+    def put(self, key: K, mentions: list[M], articles: set[str]) -> Variant[K, M]:
+        """File a variant as it was (restoring a state): ``mentions`` given by ``articles``."""
+        variant = self._by_key[key] = Variant(key, mentions, articles)
+        return variant

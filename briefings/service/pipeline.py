@@ -10,10 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import pickle
 import threading
 import weakref
-import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +25,7 @@ from sqlalchemy.orm import Session, defer
 from briefings import consolidate as consolidate_package
 from briefings.beats import Beat, judge, load_beats, restrict
 from briefings.consolidate import Consolidator
+from briefings.consolidate import state as consolidator_state
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.sources import EntryRef, Loaded, Polled, Rejected, SourceLoader
 from briefings.models import ArticleSummary, CleanArticle, Consolidated
@@ -564,39 +563,22 @@ def _code_version() -> str:
 STATE_VERSION = _code_version()
 
 
-class _Compressing:
-    """A file that zlib-compresses what is written to it: the pickle is never whole in memory."""
-
-    def __init__(self) -> None:
-        self._z = zlib.compressobj(1)
-        self._parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self._parts.append(self._z.compress(data))
-        return len(data)
-
-    def getvalue(self) -> bytes:
-        self._parts.append(self._z.flush())
-        return b"".join(self._parts)
-
-
 def _freeze(consolidator: Consolidator) -> bytes | None:
-    out = _Compressing()
+    """The consolidator's state as stored (see :mod:`briefings.consolidate.state`), or None when
+    it cannot be written (then it is rebuilt next time)."""
     try:
-        pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump((STATE_VERSION, consolidator))
-    except (TypeError, pickle.PicklingError, AttributeError):  # not picklable: rebuild next time
+        return consolidator_state.dump(consolidator, STATE_VERSION)
+    except (TypeError, ValueError, OverflowError):
         return None
-    return out.getvalue()
 
 
 def _restore(row: Picture | None) -> Consolidator | None:
-    """The stored consolidator, or None when there is none or other code stored it."""
+    """The stored consolidator, or None when there is none, or other code or another format
+    stored it, or the bytes are not a state at all (then it is rebuilt from the stored summaries).
+    The state is plain data read as such: whatever the bytes, nothing in them is run."""
     if row is None or row.state is None:
         return None
     try:
-        version, restored = pickle.loads(zlib.decompress(row.state))  # our own database's bytes
-    except Exception:  # not a state this code wrote
+        return consolidator_state.load(row.state, STATE_VERSION)
+    except consolidator_state.StateError:
         return None
-    if version != STATE_VERSION or not isinstance(restored, Consolidator):
-        return None
-    return restored

@@ -168,7 +168,7 @@ class Picture(Base):
     articles: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     packed: Mapped[bytes] = mapped_column(LargeBinary)  # a Consolidated: storage.picture.pack_picture
-    # the consolidator's indexes (zlib-compressed pickle), so one more article is merged, not all
+    # the consolidator's indexes (plain data: consolidate/state.py), so one more article is merged, not all
     state: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
