@@ -47,8 +47,8 @@ from telegram.request import BaseRequest
 
 from bot.calls import Serial, call
 from bot.ratelimit import DEPARTING
+from briefings.errors import ClaimLost
 from briefings.service.app import BriefingService, Outgoing
-from briefings.service.subscriptions import ClaimLost
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from briefings.errors import ClaimLost, InvalidRequest
 from briefings.service import subscriptions as subs
 from briefings.storage.db import Database
 from briefings.storage.tables import Delivery
@@ -37,7 +38,7 @@ def test_parse_defaults_and_any_order() -> None:
     ],
 )
 def test_parse_errors_say_what_to_fix(args: list[str], message: str) -> None:
-    with pytest.raises(subs.BadRequest, match=message.replace("(", r"\(")):
+    with pytest.raises(InvalidRequest, match=message.replace("(", r"\(")):
         parse(*args)
 
 
@@ -159,7 +160,7 @@ def test_a_sender_whose_claim_was_taken_again_is_fenced_off(db: Database) -> Non
     with db.transaction() as s:
         fresh = subs.claim(s, later, 1)[0]
     assert (fresh.id, fresh.parts_sent, fresh.attempt) == (slow.id, 1, slow.attempt + 1)
-    with db.transaction() as s, pytest.raises(subs.ClaimLost):
+    with db.transaction() as s, pytest.raises(ClaimLost):
         subs.record_parts(s, slow.id, 2, later, slow.attempt)
     with db.transaction() as s:
         assert not subs.mark_sent(s, slow.id, later, slow.attempt)

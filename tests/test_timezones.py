@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefings.config import load_settings
-from briefings.errors import ConfigError
+from briefings.errors import ConfigError, InvalidRequest
 from briefings.service import subscriptions as subs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,7 +23,7 @@ REGIONS = {
 
 @pytest.mark.parametrize("region", sorted(REGIONS))
 def test_subscribe_to_a_region_says_which_zones_it_holds(region: str) -> None:
-    with pytest.raises(subs.BadRequest) as refused:
+    with pytest.raises(InvalidRequest) as refused:
         subs.parse_subscribe(["08:00", region], default_time="08:00", default_zone="UTC", topics=[])
     assert str(refused.value) == (
         f"unknown time zone {region!r}: a region, not a zone; use one of its zones, such as {REGIONS[region]}"

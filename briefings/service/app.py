@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from briefings import render
 from briefings.beats import Beat, load_beats, restrict
 from briefings.config import Settings
-from briefings.errors import ConfigError
+from briefings.errors import ConfigError, InvalidRequest
 from briefings.extract import Extractor
 from briefings.ingest.sources import Rejected
 from briefings.service import polling, sendrate
@@ -155,7 +155,7 @@ class BriefingService:
             if wanted in (b.slug, b.name.lower()):
                 return b
         known = ", ".join(b.slug for b in self.beats)
-        raise subs.BadRequest(f"unknown beat {shown(beat)}: the beats here are {known}")
+        raise InvalidRequest(f"unknown beat {shown(beat)}: the beats here are {known}")
 
     def beat_list(self) -> list[BeatInfo]:
         with self.db.transaction() as session:
@@ -193,7 +193,7 @@ class BriefingService:
             return None
         slug = topic.strip().lower()
         if slug not in self.check_beat(beat).labels:
-            raise subs.BadRequest(f"unknown topic {shown(topic)}: see /topics for the list")
+            raise InvalidRequest(f"unknown topic {shown(topic)}: see /topics for the list")
         return slug
 
     def _reader(self, beat: str | None) -> Reader:
@@ -223,7 +223,7 @@ class BriefingService:
         if section is None:
             return Screen(render.first_screen_message(view), version, chosen.slug, view.topic, None)
         if section not in render.SECTIONS:
-            raise subs.BadRequest(f"unknown section {shown(section)}")
+            raise InvalidRequest(f"unknown section {shown(section)}")
         pages = render.section_pages(view, section)
         page = min(max(1, page), len(pages))
         return Screen(pages[page - 1], version, chosen.slug, view.topic, section, page, len(pages))
@@ -371,7 +371,7 @@ class BriefingService:
         return self._reader(beat).digest(since or now - dt.timedelta(days=1), now, topics, zone=tz)
 
     def part_sent(self, delivery_id: int, parts_sent: int, attempt: int | None = None) -> None:
-        """Record the parts sent (renewing the claim); :class:`subscriptions.ClaimLost` when another
+        """Record the parts sent (renewing the claim); :class:`~briefings.errors.ClaimLost` when another
         sender has taken the delivery since ``attempt``."""
         with self.db.transaction() as session:
             subs.record_parts(session, delivery_id, parts_sent, self.clock.now(), attempt)

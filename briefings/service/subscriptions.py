@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from briefings.errors import BriefingsError
+from briefings.errors import ClaimLost, DatabaseError, InvalidRequest
 from briefings.storage.tables import Delivery, Subscription
 from briefings.timezones import is_zone, zone_error
 
@@ -32,10 +32,6 @@ MAX_ATTEMPTS = 8
 #: delivery rows per INSERT when planning: psycopg converts a long statement's parameters slowly
 #: (uncached), a short one fast; 50 rows planned 10,000 deliveries in 1.9 s, 1,000 in 4.5 s
 PLAN_PAGE = 50
-
-
-class BadRequest(BriefingsError):
-    """A user's command arguments are wrong; the message says how to fix them."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +48,7 @@ def parse_time(token: str) -> str | None:
         return None
     hour, minute = int(m.group(1)), int(m.group(2))
     if hour > 23 or minute > 59:
-        raise BadRequest(f"{token!r} is not a time of day: use HH:MM from 00:00 to 23:59, e.g. 08:00")
+        raise InvalidRequest(f"{token!r} is not a time of day: use HH:MM from 00:00 to 23:59, e.g. 08:00")
     return f"{hour:02d}:{minute:02d}"
 
 
@@ -60,7 +56,7 @@ def parse_zone(token: str) -> str | None:
     if "/" not in token and token.upper() not in {"UTC", "GMT"}:
         return None
     if not is_zone(token):  # not ZoneInfo(token): a region is a folder (IsADirectoryError)
-        raise BadRequest(zone_error(token, ": use an Area/City name such as Asia/Kolkata"))
+        raise InvalidRequest(zone_error(token, ": use an Area/City name such as Asia/Kolkata"))
     return token
 
 
@@ -86,20 +82,20 @@ def parse_subscribe(
         if not token or (beat is not None and token.lower() == beat):
             continue
         if len(token) > 64:
-            raise BadRequest("that argument is too long")
+            raise InvalidRequest("that argument is too long")
         as_time = parse_time(token)
         if as_time is not None:
             local_time = as_time
             continue
         if re.match(r"^\d", token):
-            raise BadRequest(f"{token!r} is not a time of day: use HH:MM, e.g. 08:00")
+            raise InvalidRequest(f"{token!r} is not a time of day: use HH:MM, e.g. 08:00")
         as_zone = parse_zone(token)
         if as_zone is not None:
             zone = as_zone
             continue
         slug = token.lower()
         if slug not in known:
-            raise BadRequest(f"unknown topic {token!r}: see /topics for the list")
+            raise InvalidRequest(f"unknown topic {token!r}: see /topics for the list")
         if slug not in chosen:
             chosen.append(slug)
     return SubscribeRequest(local_time=local_time, timezone=zone, topics=chosen, beat=beat)
@@ -218,7 +214,7 @@ def _insert_new(session: Session, rows: Sequence[dict[str, object]]) -> int:
     elif dialect == "sqlite":
         insert_ = sqlite_insert
     else:  # pragma: no cover - the two supported databases
-        raise BriefingsError(f"unsupported database {dialect}")
+        raise DatabaseError(f"unsupported database {dialect}")
     table = Delivery.__table__
     assert isinstance(table, Table)
     statement = (
@@ -262,10 +258,6 @@ class Claimed:
     kind: str
     parts_sent: int
     attempt: int
-
-
-class ClaimLost(BriefingsError):
-    """Another sender took this delivery again (this sender's lease ran out): stop sending it."""
 
 
 def claim(session: Session, now: dt.datetime, limit: int) -> list[Claimed]:

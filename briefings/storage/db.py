@@ -24,11 +24,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from briefings.errors import BriefingsError
-
-
-class DatabaseError(BriefingsError):
-    """The database cannot be opened or upgraded."""
+from briefings.errors import DatabaseError
 
 
 def make_engine(url: str) -> Engine:
