@@ -171,6 +171,7 @@ class NameRules:
     suffixes: frozenset[str]
     stop: frozenset[str]
     honorifics: frozenset[str]
+    openers: frozenset[str]
     chinese_surnames: frozenset[str]
     pinyin: frozenset[str]
 
@@ -182,12 +183,15 @@ def load_name_rules() -> NameRules:
     stop = set(_strs(raw.get("stop")))
     stop.update(w for surface in places.listed for w in surface.split())
     stop.update(MONTHS)
+    openers = frozenset(_strs(raw.get("openers")))
+    stop -= openers
     surnames, syllables = _read_chinese_names()
     return NameRules(
         particles=frozenset(_strs(raw.get("particles"))),
         suffixes=frozenset(_strs(raw.get("suffixes"))),
         stop=frozenset(stop),
         honorifics=frozenset(_strs(raw.get("honorifics"))),
+        openers=openers,
         chinese_surnames=surnames,
         pinyin=syllables,
     )

@@ -70,8 +70,14 @@ def read_name_forward(text: str, pos: int, rules: NameRules, limit: int | None =
         tokens.append((m.start(), m.start() + len(word), word))
         cursor = m.end()
         if ends or _followed_by_break(text, m.end()):
+            suffix = _COMMA_SUFFIX_RE.match(text, m.end(), end_limit) if not ends else None
+            if suffix and suffix.group("s") in rules.suffixes:  # "Ferdinand R. Marcos, Jr."
+                tokens.append((suffix.start("s"), suffix.end("s"), suffix.group("s")))
             break
     return _finish(tokens, rules)
+
+
+_COMMA_SUFFIX_RE = re.compile(r",\s?(?P<s>[JS]r\.?)(?![\w])")
 
 
 def _accept(word: str, tokens: list[tuple[int, int, str]], rules: NameRules, text: str, after: int) -> bool:
@@ -83,6 +89,9 @@ def _accept(word: str, tokens: list[tuple[int, int, str]], rules: NameRules, tex
         return bool(tokens) and nxt is not None and nxt.group()[:1].isupper()
     if tokens and (word in rules.suffixes or _ROMAN_RE.match(word)):
         return True
+    if not tokens and word in rules.openers:  # "Sri Mulyani", not "Sri Lanka"
+        nxt = _TOKEN_RE.match(text, _skip_spaces(text, after, len(text)))
+        return nxt is not None and _is_name_word(_clean_token(nxt.group())[0], rules)
     if not tokens and word in rules.chinese_surnames and word in rules.stop:  # "He Lifeng", not "He said"
         nxt = _TOKEN_RE.match(text, _skip_spaces(text, after, len(text)))
         return nxt is not None and _is_name_word(_clean_token(nxt.group())[0], rules)
@@ -105,7 +114,8 @@ def _skip_spaces(text: str, pos: int, limit: int) -> int:
 def _finish(tokens: list[tuple[int, int, str]], rules: NameRules) -> NameSpan | None:
     while tokens and (tokens[-1][2] in rules.particles):
         tokens.pop()
-    if not tokens or len(tokens) > MAX_NAME_TOKENS:
+    core = [t for t in tokens if t[2] not in rules.suffixes]
+    if not tokens or len(core) > MAX_NAME_TOKENS:
         return None
     if all(_INITIAL_RE.match(t[2]) for t in tokens):
         return None
@@ -140,8 +150,13 @@ def read_name_backward(text: str, end: int, rules: NameRules) -> NameSpan | None
 # --------------------------------------------------------------------------- comparing names
 
 
+_SUFFIX_KEYS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def name_key(name: str) -> tuple[str, ...]:
-    return tuple(t.lower().strip(".") for t in name.split())
+    """Lowercased tokens without a generational suffix ("Lloyd J. Austin III" ~ "Austin")."""
+    key = tuple(t.lower().strip(".,") for t in name.split())
+    return tuple(t for t in key if t not in _SUFFIX_KEYS) or key
 
 
 def same_person(short: str, full: str) -> bool:
