@@ -70,8 +70,8 @@ from briefings import render
 from briefings.config import Settings
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
-from briefings.service.subscriptions import LEASE
 from briefings.storage.db import Database
+from briefings.storage.outbox import LEASE
 from briefings.storage.tables import Article, Delivery, Subscription
 from tests.botapi import BotApiServer, CallRecord, Fault, ThreadedBotApiServer, parse_text
 from tests.pgschema import pg_schema

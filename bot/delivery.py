@@ -18,7 +18,7 @@ millisecond). A request that timed out in a running process is sent again (Teleg
 not have delivered it): at least once.
 
 Several senders (processes) share the outbox: each takes due rows with a claim (``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL) that lasts :data:`~briefings.service.subscriptions.LEASE` and is renewed
+LOCKED`` on PostgreSQL) that lasts :data:`~briefings.storage.outbox.LEASE` and is renewed
 by every part recorded; a claim not renewed in time (its sender died) is taken again, and the
 first sender's later writes are then refused (:class:`ClaimLost`), before its next request leaves.
 """

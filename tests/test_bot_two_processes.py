@@ -4,7 +4,7 @@ once, and the two processes together keep the bot's one overall rate.
 
 Both processes plan (the unique key and ``ON CONFLICT DO NOTHING`` make that safe) and claim with
 ``FOR UPDATE SKIP LOCKED``; they take their sending slots from one row in the database
-(:mod:`briefings.service.sendrate`), so the server, which enforces Telegram's 30 messages/s,
+(:mod:`briefings.storage.sendrate`), so the server, which enforces Telegram's 30 messages/s,
 never sees more than that although each process is configured for 30/s. The deliveries the killed
 process held are retaken after the lease by a last run whose clock is moved past it (as cron would
 do a few minutes later).
@@ -33,8 +33,8 @@ from briefings.ingest.fetch import FetchPolicy
 from briefings.service import ingest_articles
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
-from briefings.service.subscriptions import LEASE
 from briefings.storage.db import Database
+from briefings.storage.outbox import LEASE
 from briefings.storage.tables import Article, Delivery
 from tests.bot_e2e.harness import CORPUS, INGESTED, REPO, make_service
 from tests.botapi import ThreadedBotApiServer, parse_text

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from briefings.service import sendrate
+from briefings.storage import sendrate
 from briefings.storage.db import Database
 from tests.pgschema import pg_schema
 

@@ -17,13 +17,13 @@ from briefings.config import Settings
 from briefings.errors import ConfigError, InvalidRequest
 from briefings.extract import Extractor
 from briefings.ingest.sources import Rejected
-from briefings.service import polling, sendrate
+from briefings.service import polling
 from briefings.service import subscriptions as subs
 from briefings.service.briefs import Reader
 from briefings.service.clock import Clock, SystemClock
 from briefings.service.ingest import IngestReport, fetch_policy
 from briefings.service.pipeline import ingest_articles, pictures_behind, update_pictures
-from briefings.storage import relevance
+from briefings.storage import outbox, relevance, sendrate
 from briefings.storage.db import Database
 from briefings.storage.tables import Article, Outlet, Subscription
 from briefings.views import Brief, Digest, WhoResult
@@ -267,7 +267,7 @@ class BriefingService:
 
     def stats(self) -> Stats:
         with self.db.transaction() as session:
-            counts = subs.delivery_stats(session)
+            counts = outbox.delivery_stats(session)
             articles = session.scalar(select(func.count()).select_from(Article)) or 0
             officials = len(self.reader.snapshot().picture.officials)
         return Stats(
@@ -290,23 +290,32 @@ class BriefingService:
             beats={b.slug: list(b.labels) for b in self.beats[1:]},
         )
         with self.db.transaction() as session:
-            row = subs.subscribe(session, chat_id, chat_type, request, self.clock.now())
+            row = outbox.subscribe(
+                session,
+                chat_id,
+                chat_type,
+                local_time=request.local_time,
+                timezone=request.timezone,
+                topics=request.topics,
+                beat=request.beat,
+                now=self.clock.now(),
+            )
             return _info(row)
 
     def unsubscribe(self, chat_id: int) -> bool:
         with self.db.transaction() as session:
-            return subs.unsubscribe(session, chat_id)
+            return outbox.unsubscribe(session, chat_id)
 
     def subscription(self, chat_id: int) -> SubscriptionInfo | None:
         with self.db.transaction() as session:
-            row = subs.subscription_of(session, chat_id)
+            row = outbox.subscription_of(session, chat_id)
             return _info(row) if row else None
 
     # ------------------------------------------------------------------ deliveries
 
     def plan_due(self) -> int:
         with self.db.transaction() as session:
-            return subs.plan_due_digests(session, self.clock.now())
+            return outbox.plan_due_digests(session, self.clock.now())
 
     def plan_channel_post(self) -> bool:
         if not self.settings.channel_id:
@@ -314,13 +323,13 @@ class BriefingService:
         chat = self.settings.channel_chat_id
         local = self.clock.now().astimezone(ZoneInfo(self.settings.timezone)).date()
         with self.db.transaction() as session:
-            return subs.plan_channel_post(session, chat, local, self.clock.now())
+            return outbox.plan_channel_post(session, chat, local, self.clock.now())
 
     def claim(self, limit: int) -> list[Outgoing]:
         """Take up to ``limit`` due deliveries and build their messages (each distinct digest once)."""
         now = self.clock.now()
         with self.db.transaction() as session:
-            claimed = subs.claim(session, now, limit)
+            claimed = outbox.claim(session, now, limit)
             chats = [c.chat_id for c in claimed]
             details: dict[int, tuple[str, list[str], str, str | None]] = {
                 chat: (chat_type, list(topics or []), zone, beat)
@@ -334,7 +343,7 @@ class BriefingService:
                     ).where(Subscription.chat_id.in_(chats))
                 )
             }
-            since = subs.last_sent_many(session, chats)
+            since = outbox.last_sent_many(session, chats)
         out: list[Outgoing] = []
         built: dict[tuple[dt.datetime | None, tuple[str, ...], str, str | None], list[str]] = {}
         for row in claimed:
@@ -374,21 +383,21 @@ class BriefingService:
         """Record the parts sent (renewing the claim); :class:`~briefings.errors.ClaimLost` when another
         sender has taken the delivery since ``attempt``."""
         with self.db.transaction() as session:
-            subs.record_parts(session, delivery_id, parts_sent, self.clock.now(), attempt)
+            outbox.record_parts(session, delivery_id, parts_sent, self.clock.now(), attempt)
 
     def sent(self, delivery_id: int, attempt: int | None = None) -> bool:
         with self.db.transaction() as session:
-            return subs.mark_sent(session, delivery_id, self.clock.now(), attempt)
+            return outbox.mark_sent(session, delivery_id, self.clock.now(), attempt)
 
     def retry_later(
         self, delivery_id: int, delay: dt.timedelta, error: str, attempt: int | None = None
     ) -> bool:
         with self.db.transaction() as session:
-            return subs.mark_retry(session, delivery_id, self.clock.now() + delay, error, attempt)
+            return outbox.mark_retry(session, delivery_id, self.clock.now() + delay, error, attempt)
 
     def failed(self, delivery_id: int, error: str, *, chat_gone: bool, attempt: int | None = None) -> bool:
         with self.db.transaction() as session:
-            return subs.mark_failed(session, delivery_id, error, deactivate=chat_gone, attempt=attempt)
+            return outbox.mark_failed(session, delivery_id, error, deactivate=chat_gone, attempt=attempt)
 
     # ------------------------------------------------------------------ the shared sending rate
 
