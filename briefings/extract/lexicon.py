@@ -378,6 +378,8 @@ class Perspective:
     self_names: re.Pattern[str]  # any state's own names for its government
     state_of: MappingProxyType[str, str]  # lowercased own name -> state
     single_posts: frozenset[str]  # lowercased posts a state has one holder of ("president")
+    head_posts: frozenset[str]  # lowercased posts of a head of state or government
+    unused_words: MappingProxyType[str, frozenset[str]]  # state -> lowercased title words it never uses
 
 
 @lru_cache(maxsize=1)
@@ -393,7 +395,12 @@ def load_perspective() -> Perspective:
             state_of[name.lower()] = str(state)
     self_names = words_regex([n for n in state_of], ignore_case=True)
     single = frozenset(p.lower() for p in _strs(raw.get("single_posts")))
-    return Perspective(genre, self_names, MappingProxyType(state_of), single)
+    heads = frozenset(p.lower() for p in _strs(raw.get("head_posts")))
+    unused = {
+        state: frozenset(w.lower() for w in _strs(words))
+        for state, words in cast(dict[str, Any], raw.get("unused_words", {})).items()
+    }
+    return Perspective(genre, self_names, MappingProxyType(state_of), single, heads, MappingProxyType(unused))
 
 
 # --------------------------------------------------------------------------- everything

@@ -187,6 +187,25 @@ def name_country(doc: Doc, name: NameSpan) -> str | None:
     return None
 
 
+_PAREN_RE = re.compile(r"\s*\((?P<inner>[^()\n]{4,160})\)")
+_POSTING_RE = re.compile(r"\b(?:to|in)\s+(?:the\s+)?$")
+
+
+def paren_country(doc: Doc, lex: Lexicon, name: NameSpan) -> str | None:
+    """ "Tomoyoshi Yahagi (Deputy Director General of the Ministry of Finance of Japan)": the state
+    named in a title in brackets right after the name (never a posting: "(Ambassador to Japan)")."""
+    paren = _PAREN_RE.match(doc.clean, name.end)
+    if paren is None or not lex.titles.pattern.search(paren.group("inner")):
+        return None
+    lo, hi = paren.start("inner"), paren.end("inner")
+    for place in doc.places:
+        if lo <= place.start < hi and place.kind != "capital":
+            before = doc.clean[max(lo, place.start - 8) : place.start]
+            if not (_POSTING_RE.search(before) and place.kind == "country"):
+                return place.country
+    return None
+
+
 def _mention_at(doc: Doc, lex: Lexicon, start: int, end: int, s_start: int, s_end: int) -> Mention | None:
     core = doc.clean[start:end]
     mod_start, country, body, body_text, former, det = _left_modifiers(doc, lex, start, s_start)
@@ -619,6 +638,10 @@ def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
         explicit = Counter(m.country for m in person.mentions if m.country)
         if not explicit:  # "Japan's X" or "X of Japan" at any mention of the person
             explicit = Counter(c for s, e in person.spans if (c := name_country(doc, NameSpan(s, e, ""))))
+        if not explicit:  # "X (Assistant Secretary of the U.S. Treasury)": the state in a bracketed title
+            explicit = Counter(
+                c for s, e in person.spans if (c := paren_country(doc, lex, NameSpan(s, e, "")))
+            )
         if not explicit:  # "The Canadian delegation included ... X": the delegation's state
             explicit = Counter(c for m in person.mentions if (c := _delegation_country(doc, m)))
         if not explicit:  # "In <capital>, Foreign Office spokesperson X": the state named by the setting
@@ -650,6 +673,7 @@ def _by_publisher(doc: Doc, lex: Lexicon, people: list[Person], own: str) -> Non
     publisher's state, or a publisher's official meets, calls or backs them (the other side)."""
     others = _other_sides(doc, lex, own)
     named = {p.country for p in doc.places if p.kind != "capital"} - {own}
+    unused = lex.perspective.unused_words.get(own, frozenset())
     defaulted: list[Person] = []
     for person in people:
         if person.country is not None:
@@ -664,6 +688,9 @@ def _by_publisher(doc: Doc, lex: Lexicon, people: list[Person], own: str) -> Non
             options = set().union(*bound) & named
             if len(options) == 1:
                 person.country = options.pop()
+            continue
+        if any(w in unused for c in cores for w in c.split()):  # "Minister X" in a US readout
+            person.country = others[0] if len(others) == 1 else None
             continue
         if own in _visited(doc, person):
             person.country = others[0] if len(others) == 1 else None
@@ -723,7 +750,15 @@ def _one_holder(
                 continue
             states = lex.titles.title_states.get(post)
             options = [c for c in others if states is None or c in states]
+            if len(options) > 1 and post in lex.perspective.head_posts:
+                # leaders named together lead different states: not one another's
+                led = {p.country for p in people if p is not person and _heads(p, lex)}
+                options = [c for c in options if c not in led]
             person.country = options[0] if len(options) == 1 else None
+
+
+def _heads(person: Person, lex: Lexicon) -> bool:
+    return any(_bare_core(m.core) in lex.perspective.head_posts for m in person.mentions)
 
 
 _DELEGATION_RE = re.compile(

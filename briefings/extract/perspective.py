@@ -48,6 +48,10 @@ def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
     if own:
         return own.most_common(1)[0][0]
     opening = title or doc.clean.lstrip()[:200]
+    gov = _GOVERNMENT_OF_RE.match(opening)
+    place = lex.places.pattern.match(opening, gov.end()) if gov else None
+    if place and (state := lex.places.lookup(place.group())):
+        return state  # "Government of <State> and ... Launch ...": that government's own text
     if not cues.genre.match(opening):
         return None
     shut_out = set(marked) | _marked_parties(doc, lex) | _named_of(title, lex)
@@ -70,12 +74,21 @@ def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
         counts = Counter({c: n for c, n in counts.items() if c in parties})
     ranked = counts.most_common(2)
     if not ranked:
-        return None
+        # every party of a joint title has its officials marked: a government names itself first
+        first = [
+            c for m in lex.places.pattern.finditer(title) if (c := lex.places.lookup(m.group())) in parties
+        ]
+        return first[0] if len(parties) >= 2 and first and not _JOINT_RE.match(opening) else None
     if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
         # a tie: a government names itself first in its own title ("The United States and India ...")
         tied = {c for c, n in ranked if n == ranked[0][1]}
         return next((c for c in in_title if c in tied), None)
     return ranked[0][0]
+
+
+#: a title opening with the government that speaks: "(The) Government of <State> ..."
+_GOVERNMENT_OF_RE = re.compile(r"^\W*(?:The\s+)?Government\s+of\s+(?:the\s+)?")
+_JOINT_RE = re.compile(r"^\W*Joint\b", re.IGNORECASE)
 
 
 #: "... Call with Chief Adviser A B of <State>": a name, then "of" and the state it serves
