@@ -180,3 +180,18 @@ def test_officials_of_international_organisations_serve_the_organisation(ex: Ext
     assert people["Lars Holm"].country == "NATO"
     assert people["Sean O’Sullivan"].country == "European Union"
     assert people["Sean O’Sullivan"].title == "Special Envoy for the Implementation of EU Sanctions"
+
+
+def test_a_generational_suffix_after_a_comma_stays_in_the_name() -> None:
+    from briefings.extract.lexicon import load_lexicon
+    from briefings.extract.names import read_name_forward, same_person
+
+    rules = load_lexicon().names
+    text = "with Philippines President Ferdinand R. Marcos, Jr. and the summit"
+    span = read_name_forward(text, text.index("Ferdinand"), rules)
+    assert span is not None and span.text == "Ferdinand R. Marcos Jr."
+    assert same_person("Austin", "Lloyd J. Austin III")
+    text = "Indonesian Finance Minister Sri Mulyani Indrawati met"
+    span = read_name_forward(text, text.index("Sri"), rules)
+    assert span is not None and span.text == "Sri Mulyani Indrawati"
+    assert read_name_forward("Sri Lanka's minister", 0, rules) is None

@@ -75,3 +75,41 @@ def test_a_visitor_to_the_publisher_state_is_the_other_side(ex: Extractor) -> No
         "President Saren’s upcoming state visit to the United States.",
     )
     assert people["Saren"].country == "Chile"
+
+
+def test_a_title_opening_with_a_government_names_the_publisher(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Government of Peru and Partners Launch a Water Fund Secretariat",
+        "Today, the Government of Peru and its partners launched the Secretariat. “The Secretariat is a "
+        "milestone,” said Rosa Quilca, Deputy Minister for Water Resources. Partners included Dana Holt "
+        "(Assistant Secretary of the U.S. Treasury for International Affairs) and Ken Arima (Deputy "
+        "Director General of the Ministry of Finance of Japan). “It helps,” Assistant Secretary Dana Holt "
+        "said. “It is a model,” Deputy Director General Ken Arima said.",
+    )
+    assert people["Rosa Quilca"].country == "Peru"
+    assert people["Dana Holt"].country == "United States"
+    assert people["Ken Arima"].country == "Japan"
+
+
+def test_a_title_the_publisher_never_uses_is_the_other_side(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "READOUT: Secretary of the Treasury Alan Vance’s Meeting with Chilean Finance Minister Tomas Reld",
+        "Secretary Alan Vance met today with Chilean Finance Minister Tomas Reld. Secretary Vance also "
+        "spoke with Coordinating Minister for Maritime Affairs Ana Poblete.",
+    )
+    assert people["Alan Vance"].country == "United States"
+    assert people["Ana Poblete"].country == "Chile"
+
+
+def test_leaders_listed_together_lead_different_states(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Joint Statement from Chile, Peru and the United States following the Trilateral Water Meeting",
+        "At their summit President Alan Vance, President Rosa Quilca, and Prime Minister Dov Ral of Chile "
+        "directed the formation of a committee. Chilean Minister Tomas Reld and Peruvian Minister Ana "
+        "Poblete attended.",
+    )
+    assert people["Alan Vance"].country == "United States"
+    assert people["Rosa Quilca"].country == "Peru"
