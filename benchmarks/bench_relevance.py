@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ingest import run_ingest, write_corpus
 
 from briefings.beats import judge, load_beat, load_beats, restrict
-from briefings.service.pipeline import stored_summaries
 from briefings.storage.db import Database
+from briefings.storage.reads import stored_summaries
 
 REPO = Path(__file__).resolve().parents[1]
 TRADE = REPO / "examples" / "beats" / "us-china-trade.toml"

@@ -11,7 +11,7 @@ import pytest
 
 from briefings.extract import Extractor
 from briefings.service.app import BriefingService
-from briefings.service.briefs import picture_version
+from briefings.storage.reads import picture_version
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import ADMIN, CHANNEL, assert_clean, make_service, running_bot
 from tests.bot_e2e.pages import PAGE

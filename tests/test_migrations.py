@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from briefings.models import Consolidated, IssueRecord, PersonRecord, StatusChange
-from briefings.service.briefs import load_picture
 from briefings.storage import db as storage
 from briefings.storage.db import Database, make_engine
+from briefings.storage.reads import load_picture
 
 PICTURE = Consolidated(
     officials=[

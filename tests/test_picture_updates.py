@@ -19,6 +19,7 @@ from briefings.consolidate import state as consolidator_state
 from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
 from briefings.service import pipeline
+from briefings.storage import reads
 from briefings.storage.db import Database
 from briefings.storage.picture import unpack_picture
 from briefings.storage.tables import Article, Picture
@@ -35,7 +36,7 @@ def stored(db: Database) -> tuple[int, dict[str, Any], bool]:
 
 def from_scratch(db: Database) -> dict[str, Any]:
     with db.transaction() as session:
-        return consolidate(list(pipeline.stored_summaries(session))).model_dump(mode="json")
+        return consolidate(list(reads.stored_summaries(session))).model_dump(mode="json")
 
 
 def ingest(db: Database, extractor: Extractor, paths: list[Path]) -> None:
@@ -116,7 +117,7 @@ def test_the_stored_state_restores_the_consolidator_built_from_the_summaries(
             row = session.scalars(select(Picture)).one()
             assert row.state is not None and row.state[:1] != b"\x80"  # no pickle
             restored = pipeline._restore(row)
-            summaries = [restrict(s, beat) for s in pipeline.stored_summaries(session)]
+            summaries = [restrict(s, beat) for s in reads.stored_summaries(session)]
         assert restored is not None
         fresh = Consolidator()
         for summary in summaries:
@@ -125,7 +126,7 @@ def test_the_stored_state_restores_the_consolidator_built_from_the_summaries(
         assert restored.result() == fresh.result() == consolidate(summaries)
         ingest(db, extractor, EXAMPLES[-1:])
         with db.transaction() as session:
-            last = [restrict(s, beat) for s in pipeline.stored_summaries(session)][-1]
+            last = [restrict(s, beat) for s in reads.stored_summaries(session)][-1]
         restored.add(last)
         fresh.add(last)
         assert restored.state() == fresh.state()

@@ -22,10 +22,10 @@ from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy, user_agent
 from briefings.ingest.outlets import feed_publisher, site_name
 from briefings.service import IngestReport
-from briefings.service.briefs import load_picture
 from briefings.service.polling import Schedule, alerts, due, health
 from briefings.storage.db import Database
 from briefings.storage.polling import aware
+from briefings.storage.reads import load_picture
 from briefings.storage.tables import Article, ArticleVersion, PolledSource, SeenEntry
 from tests.webserver import LocalServer
 

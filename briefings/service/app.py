@@ -9,7 +9,6 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
 from briefings import render
 from briefings.beats import Beat, load_beats, restrict
@@ -23,9 +22,9 @@ from briefings.service.briefs import Reader
 from briefings.service.clock import Clock, SystemClock
 from briefings.service.ingest import IngestReport, fetch_policy
 from briefings.service.pipeline import ingest_articles, pictures_behind, update_pictures
-from briefings.storage import outbox, relevance, sendrate
+from briefings.storage import outbox, reads, relevance, sendrate
 from briefings.storage.db import Database
-from briefings.storage.tables import Article, Outlet, Subscription
+from briefings.storage.tables import Subscription
 from briefings.views import Brief, Digest, WhoResult
 
 #: a /who query longer than this is cut (no name is that long)
@@ -252,14 +251,7 @@ class BriefingService:
 
     def sources(self) -> list[tuple[str, int]]:
         with self.db.transaction() as session:
-            rows = session.execute(
-                select(func.coalesce(Outlet.name, "(unnamed)"), func.count(Article.id))
-                .select_from(Article)
-                .outerjoin(Outlet, Article.outlet_id == Outlet.id)
-                .group_by(Outlet.name)
-                .order_by(func.count(Article.id).desc())
-            ).all()
-        return [(str(name), int(n)) for name, n in rows]
+            return reads.outlet_counts(session)
 
     def channel_post_messages(self, topic: str | None = None, beat: str | None = None) -> list[str]:
         """The channel post: the brief's first screen, one message."""
@@ -268,7 +260,7 @@ class BriefingService:
     def stats(self) -> Stats:
         with self.db.transaction() as session:
             counts = outbox.delivery_stats(session)
-            articles = session.scalar(select(func.count()).select_from(Article)) or 0
+            articles = reads.article_count(session)
             officials = len(self.reader.snapshot().picture.officials)
         return Stats(
             articles=articles,
@@ -331,18 +323,7 @@ class BriefingService:
         with self.db.transaction() as session:
             claimed = outbox.claim(session, now, limit)
             chats = [c.chat_id for c in claimed]
-            details: dict[int, tuple[str, list[str], str, str | None]] = {
-                chat: (chat_type, list(topics or []), zone, beat)
-                for chat, chat_type, topics, zone, beat in session.execute(
-                    select(
-                        Subscription.chat_id,
-                        Subscription.chat_type,
-                        Subscription.topics,
-                        Subscription.timezone,
-                        Subscription.beat,
-                    ).where(Subscription.chat_id.in_(chats))
-                )
-            }
+            details = reads.subscriber_details(session, chats)
             since = outbox.last_sent_many(session, chats)
         out: list[Outgoing] = []
         built: dict[tuple[dt.datetime | None, tuple[str, ...], str, str | None], list[str]] = {}
@@ -351,8 +332,11 @@ class BriefingService:
                 messages = self.channel_post_messages(beat=self.settings.channel_beat or None)
                 chat_type = "channel"
             else:
-                chat_type, topics, zone, beat = details.get(
-                    row.chat_id, ("private", [], self.settings.timezone, None)
+                known = details.get(row.chat_id)
+                chat_type, topics, zone, beat = (
+                    (known.chat_type, known.topics, known.timezone, known.beat)
+                    if known is not None
+                    else ("private", [], self.settings.timezone, None)
                 )
                 if beat is not None and beat not in self.readers:
                     beat = None  # a beat no longer configured: the default one

@@ -16,20 +16,16 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from briefings.brief import build_brief, finish_digest, finish_profile
 from briefings.extract.topics import Taxonomy
 from briefings.models import ArticleSummary, Consolidated, PersonRecord, Quote
-from briefings.storage import relevance
+from briefings.storage import reads, relevance
 from briefings.storage.db import Database
-from briefings.storage.facts import article_summary, fold
-from briefings.storage.picture import unpack_picture
-from briefings.storage.tables import Article, ArticleSource, Fact, Outlet, Picture
+from briefings.storage.facts import fold
 from briefings.views import (
     ArticleMeta,
     Brief,
@@ -53,50 +49,18 @@ class Snapshot:
     people: People
 
 
-def picture_version(session: Session, beat: str | None = None) -> int:
-    """The version of the beat's stored picture (default: the first stored), 0 when there is none."""
-    return session.scalar(_picture_query(Picture.version, beat)) or 0
-
-
-def load_picture(session: Session, beat: str | None = None) -> tuple[int, Consolidated]:
-    """The beat's stored picture and its version (not the consolidator state stored beside it)."""
-    row = session.execute(_picture_query(Picture.version, beat).add_columns(Picture.packed)).one_or_none()
-    if row is None:
-        return 0, Consolidated()
-    return row.version, unpack_picture(row.packed)
-
-
-def _picture_query(column: Any, beat: str | None) -> Select[Any]:
-    query = select(column)
-    if beat is not None:
-        return query.where(Picture.beat == beat)
-    return query.order_by(Picture.id).limit(1)
-
-
 def article_index(session: Session) -> dict[str, ArticleMeta]:
     """Every article's citation data, keyed by article id (as the picture names them)."""
-    first_url: dict[int, str] = {}
-    for article_id, source in session.execute(
-        select(ArticleSource.article_id, ArticleSource.source).order_by(ArticleSource.id)
-    ):
-        if source.startswith(("http://", "https://")):
-            first_url.setdefault(article_id, source)
-    rows = session.execute(
-        select(Article.id, Article.title, Article.published, Article.reference_date, Outlet.name).outerjoin(
-            Outlet, Article.outlet_id == Outlet.id
+    return {
+        str(c.id): ArticleMeta(
+            id=str(c.id),
+            title=c.title,
+            outlet=c.outlet,
+            published=c.date.isoformat() if c.date else None,
+            url=c.url,
         )
-    )
-    index: dict[str, ArticleMeta] = {}
-    for ident, title, published, reference, outlet in rows:
-        date = published or reference
-        index[str(ident)] = ArticleMeta(
-            id=str(ident),
-            title=title,
-            outlet=outlet,
-            published=date.isoformat() if date else None,
-            url=first_url.get(ident),
-        )
-    return index
+        for c in reads.citations(session)
+    }
 
 
 class Reader:
@@ -134,7 +98,7 @@ class Reader:
 
     def snapshot(self) -> Snapshot:
         with self.db.transaction() as session:
-            version = picture_version(session, self.slug)
+            version = reads.picture_version(session, self.slug)
         snap = self._snapshot
         if snap is not None and snap.version == version:
             return snap
@@ -143,7 +107,7 @@ class Reader:
             if snap is not None and snap.version == version:
                 return snap  # loaded by another thread while this one waited
             with self.db.transaction() as session:
-                version, picture = load_picture(session, self.slug)
+                version, picture = reads.load_picture(session, self.slug)
                 meta = article_index(session)
                 if self.slug is not None:  # cite and count the beat's own articles only
                     on_beat = {str(i) for i in relevance.relevant_ids(session, self.slug)}
@@ -213,18 +177,12 @@ class Reader:
         """What changed between two moments (by ingestion time)."""
         snap = self.snapshot()
         with self.db.transaction() as session:
-            ids = tuple(
-                session.scalars(
-                    select(Article.id)
-                    .where(Article.ingested_at > since, Article.ingested_at <= until)
-                    .order_by(Article.id)
-                )
-            )
+            ids = reads.ingested_between(session, since, until)
             ids = tuple(i for i in ids if str(i) in snap.meta)  # the beat's articles only
             key = (snap.version, ids)  # the same summaries whatever the topics
             summaries = self._digest_inputs.get(key)
             if summaries is None:
-                summaries = summaries_of(session, ids)
+                summaries = reads.summaries_of(session, ids)
                 if self.restrict is not None:
                     summaries = [self.restrict(s) for s in summaries]
                 self._digest_inputs = {key: summaries}
@@ -325,24 +283,6 @@ def suggest_people(people: Sequence[PersonRecord] | People, query: str, limit: i
     return suggestions
 
 
-def summaries_of(session: Session, ids: Sequence[int]) -> list[ArticleSummary]:
-    """Stored summaries of these articles, named by article id."""
-    if not ids:
-        return []
-    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
-    facts: dict[int, list[Fact]] = {i: [] for i in ids}
-    for row in session.scalars(select(Fact).where(Fact.article_id.in_(ids)).order_by(Fact.id)):
-        facts[row.article_id].append(row)
-    return [article_summary(articles[i], facts[i]) for i in ids if i in articles]
-
-
 def quotes_by(session: Session, person: PersonRecord) -> list[tuple[str, Quote]]:
     """(article id, quote) for quotes whose speaker is one of the person's forms, in their articles."""
-    forms = set(_forms(person))
-    articles = [int(a) for a in person.articles if a.isdigit()]
-    if not forms or not articles:
-        return []
-    rows = session.scalars(
-        select(Fact).where(Fact.kind == "quote", Fact.key.in_(forms), Fact.article_id.in_(articles))
-    )
-    return [(str(row.article_id), Quote.model_validate(row.payload)) for row in rows]
+    return reads.quotes_by(session, _forms(person), (int(a) for a in person.articles if a.isdigit()))

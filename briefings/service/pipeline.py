@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from briefings import consolidate as consolidate_package
 from briefings.beats import Beat, judge, load_beats, restrict
@@ -31,13 +30,15 @@ from briefings.ingest.sources import EntryRef, Loaded, Polled, Rejected, SourceL
 from briefings.models import ArticleSummary, CleanArticle, Consolidated
 from briefings.service.ingest import IngestReport, expand_inputs
 from briefings.service.polling import DbMemory, Schedule, record
+from briefings.storage import picture as pictures
 from briefings.storage import polling as polled_store
+from briefings.storage import reads
 from briefings.storage import relevance as verdicts
 from briefings.storage import repository as repo
 from briefings.storage.db import Database
-from briefings.storage.facts import FactRow, article_summary, summary_facts
+from briefings.storage.facts import article_summary, summary_facts
 from briefings.storage.picture import pack_picture
-from briefings.storage.tables import Article, Fact, Picture, utcnow
+from briefings.storage.tables import Article, Picture, utcnow
 
 BATCH = 64
 EXTRACTOR_VERSION = "1"
@@ -281,7 +282,7 @@ def _store(
             entries = [_seen(item.entry, known.get(d)) for item, d in batch.pending if item.entry is not None]
             polled_store.remember_entries(session, entries, now)
             if replaced:
-                _invalidate(session)
+                pictures.invalidate_all(session)
     finally:
         in_flight.difference_update(batch.extracting)
     if replaced:
@@ -289,17 +290,6 @@ def _store(
             _warm.pop(db, None)  # this process's consolidators hold the replaced texts
     if written:
         _merge(db, beats, written.values())  # committed: merged now, as they read back, and not kept
-
-
-def _invalidate(session: Session) -> None:
-    """Every picture is to be rebuilt from the stored summaries: a stored story was replaced, and
-    a consolidator cannot take one article's facts back. Its version moves on, so no process goes
-    on with the consolidator it holds, and its article count no longer matches, so the rebuild is
-    done by the next ingest, read or start if this run ends before it."""
-    for row in session.scalars(select(Picture).options(defer(Picture.packed)).with_for_update()):
-        row.state = None
-        row.articles = -1
-        row.version += 1
 
 
 def _add_one(session: Session, story: repo.NewArticle) -> tuple[Article, bool]:
@@ -319,26 +309,6 @@ def _date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
-
-
-def stored_summaries(session: Session, ids: Sequence[int] | None = None) -> Iterator[ArticleSummary]:
-    """The summaries of the stored articles ``ids`` (default: all), named by article id, in id order."""
-    if ids is None:
-        ids = session.scalars(select(Article.id)).all()
-    wanted = sorted(ids)
-    for start in range(0, len(wanted), 500):
-        chunk = session.scalars(
-            select(Article).where(Article.id.in_(wanted[start : start + 500])).order_by(Article.id)
-        ).all()
-        facts: dict[int, list[FactRow]] = {a.id: [] for a in chunk}
-        for row in session.execute(
-            select(Fact.article_id, Fact.kind, Fact.payload)
-            .where(Fact.article_id.in_(list(facts)))
-            .order_by(Fact.article_id, Fact.id)
-        ):
-            facts[row.article_id].append(row)
-        for article in chunk:
-            yield article_summary(article, facts[article.id])
 
 
 STATE_EVERY = 256  # articles merged since the stored state was saved before it is saved again
@@ -402,11 +372,9 @@ def picture_status(db: Database, beats: Sequence[Beat]) -> list[PictureStatus]:
     """Each beat's picture against the stored articles (a few counts)."""
     out: list[PictureStatus] = []
     with db.transaction() as session:
-        total = session.scalar(select(func.count()).select_from(Article)) or 0
+        total = reads.article_count(session)
         for beat in beats:
-            row = session.execute(
-                select(Picture.articles, Picture.beat_digest).where(Picture.beat == beat.slug)
-            ).one_or_none()
+            row = pictures.picture_counts(session, beat.slug)
             judged, relevant = verdicts.counts(session, beat.slug)
             out.append(
                 PictureStatus(
@@ -414,8 +382,8 @@ def picture_status(db: Database, beats: Sequence[Beat]) -> list[PictureStatus]:
                     total,
                     judged,
                     relevant,
-                    row.articles if row is not None else None,
-                    row is not None and row.beat_digest != beat.digest,
+                    row[0] if row is not None else None,
+                    row is not None and row[1] != beat.digest,
                 )
             )
     return out
@@ -429,29 +397,6 @@ def pictures_behind(db: Database, beats: Sequence[Beat]) -> list[Beat]:
     return [by_slug[s.beat] for s in picture_status(db, beats) if s.behind]
 
 
-def _picture_row(session: Session, beat: Beat, *, lock: bool) -> Picture | None:
-    query = (
-        select(Picture).options(defer(Picture.state), defer(Picture.packed)).where(Picture.beat == beat.slug)
-    )
-    if lock:
-        query = query.with_for_update()
-    return session.execute(query).scalar_one_or_none()
-
-
-def _new_picture_row(session: Session, beat: Beat) -> Picture:
-    """A row for the beat: the picture stored before beats existed, if any (its version goes on
-    rising, so readers see the change), else a new one."""
-    legacy = session.execute(
-        select(Picture).options(defer(Picture.state)).where(Picture.beat.is_(None)).with_for_update()
-    ).scalar_one_or_none()
-    if legacy is not None:
-        legacy.beat, legacy.state, legacy.beat_digest = beat.slug, None, None
-        return legacy
-    row = Picture(beat=beat.slug, version=0, articles=0)
-    session.add(row)
-    return row
-
-
 def _judge_missing(session: Session, beat: Beat, row: Picture | None) -> bool:
     """Judge the stored articles that have no verdict for the beat (all of them when its file
     changed); True when every verdict was judged again."""
@@ -461,7 +406,7 @@ def _judge_missing(session: Session, beat: Beat, row: Picture | None) -> bool:
     missing = verdicts.unjudged(session, beat.slug)
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
-        summaries = dict(zip(chunk, stored_summaries(session, chunk), strict=True))
+        summaries = dict(zip(chunk, reads.stored_summaries(session, chunk), strict=True))
         verdicts.store(session, beat.slug, {i: judge(s, beat).as_json() for i, s in summaries.items()})
     return again
 
@@ -478,7 +423,7 @@ def _update_beat(db: Database, beat: Beat) -> Consolidated:
     articles, while the picture is saved every time.
     """
     with _warm_lock, _gc_paused(), db.transaction() as session:
-        row = _picture_row(session, beat, lock=True)
+        row = pictures.picture_row(session, beat.slug, lock=True)
         rejudged = _judge_missing(session, beat, row)
         warm = _current(db, beat, row)
         _warm.get(db, {}).pop(beat.slug, None)  # back only once this transaction has committed
@@ -489,11 +434,11 @@ def _update_beat(db: Database, beat: Beat) -> Consolidated:
         ):  # it holds an article off the beat
             warm, missing = _Warm(warm.version, Consolidator(), 0), list(on_beat)
         consolidator = warm.consolidator
-        for summary in stored_summaries(session, missing):
+        for summary in reads.stored_summaries(session, missing):
             consolidator.add(restrict(summary, beat))
         picture = consolidator.result()
         if row is None:
-            row = _new_picture_row(session, beat)
+            row = pictures.new_picture_row(session, beat.slug)
         row.version += 1
         row.articles = len(consolidator)
         row.beat_digest = beat.digest
@@ -525,7 +470,7 @@ def _merge(db: Database, beats: Sequence[Beat], summaries: Iterable[ArticleSumma
     batch = list(summaries)
     with _warm_lock, _gc_paused(), db.transaction() as session:
         for beat in beats:
-            row = _picture_row(session, beat, lock=False)
+            row = pictures.picture_row(session, beat.slug, lock=False)
             if row is None or row.beat_digest != beat.digest:
                 continue  # the picture is built from scratch by the update
             warm = _current(db, beat, row)

@@ -8,14 +8,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from briefings.ingest.feed import FeedEntry
 from briefings.ingest.fetch import Validators
 from briefings.ingest.sources import Known, Polled
 from briefings.storage import polling as store
 from briefings.storage.db import Database
-from briefings.storage.tables import PolledSource, utcnow
+from briefings.storage.tables import utcnow
 
 #: a source's next poll this close ahead counts as due (the schedule's runs drift by seconds)
 DUE_SLACK = dt.timedelta(seconds=60)
@@ -112,7 +111,7 @@ def health(db: Database, configured: Sequence[str] = ()) -> list[SourceHealth]:
     """Every polled source, the configured ones first (in their order), then the others by URL;
     a configured URL not polled yet is listed with nothing known."""
     with db.transaction() as session:
-        rows = list(session.scalars(select(PolledSource).order_by(PolledSource.url)))
+        rows = store.all_sources(session)
         seen = store.entries_seen(session)
     by_url = {r.url: r for r in rows}
     order = [u for u in dict.fromkeys(configured) if "://" in u] + [

@@ -172,6 +172,11 @@ def remember_entries(session: Session, entries: Sequence[EntrySeen], now: dt.dat
     session.flush()
 
 
+def all_sources(session: Session) -> list[PolledSource]:
+    """Every polled source, by URL."""
+    return list(session.scalars(select(PolledSource).order_by(PolledSource.url)))
+
+
 def entries_seen(session: Session) -> dict[int, int]:
     """Entries remembered per polled source id."""
     rows = session.execute(select(SeenEntry.source_id, func.count()).group_by(SeenEntry.source_id))
