@@ -85,3 +85,49 @@ def test_custom_taxonomy_file(tmp_path: Path) -> None:
     text = "Brussels and Beijing held talks on EV tariffs. China dropped its brandy case."
     got = {i.topic: i.status for i in ex.extract(CleanArticle(title="", text=text), "e.txt").issues}
     assert got == {"ev-duties": "progress", "brandy": "resolved"}
+
+
+def _gov_extractor(tmp_path: Path) -> Extractor:
+    path = tmp_path / "gov.toml"
+    path.write_text(
+        '[[topic]]\nslug = "multilateral"\nlabel = "UN"\nstrong = ["Security Council", "United Nations"]\n'
+        '[[topic]]\nslug = "trade"\nlabel = "Trade"\nstrong = ["tariff*"]\nweak = ["import*"]\n'
+        '[[topic]]\nslug = "mideast"\nlabel = "Middle East"\nstrong = ["Jerusalem"]\n'
+        '[[topic]]\nslug = "health"\nlabel = "Health"\nstrong = ["global health"]\n'
+        '[[topic]]\nslug = "energy"\nlabel = "Energy"\nstrong = ["clean energy"]\n'
+        '[[topic]]\nslug = "space"\nlabel = "Space"\nstrong = ["space cooperation"]\n'
+        '[[topic]]\nslug = "cyber"\nlabel = "Cyber"\nstrong = ["cybersecurity"]\n'
+    )
+    return Extractor.load(topics_file=path, use_model=False)
+
+
+def _topics(ex: Extractor, text: str) -> set[str]:
+    return {i.topic for i in ex.extract(CleanArticle(title="", text=text), "g.txt").issues}
+
+
+def test_cue_inside_a_body_name_is_not_a_topic(tmp_path: Path) -> None:
+    ex = _gov_extractor(tmp_path)
+    assert "multilateral" not in _topics(ex, "The National Security Council staff met the delegation today.")
+    assert "multilateral" in _topics(ex, "They welcomed the United Nations Security Council resolution.")
+
+
+def test_wildcard_does_not_reach_another_word(tmp_path: Path) -> None:
+    ex = _gov_extractor(tmp_path)
+    text = "They stressed the importance of talks. It is important to meet again."
+    assert "trade" not in _topics(ex, text)
+    assert "trade" in _topics(ex, "Imports rose. Officials discussed imported steel.")
+
+
+def test_dateline_is_not_a_topic(tmp_path: Path) -> None:
+    ex = _gov_extractor(tmp_path)
+    assert "mideast" not in _topics(ex, "JERUSALEM – The two finance ministries launched a task force.")
+
+
+def test_a_list_of_topics_counts_as_weak_mentions(tmp_path: Path) -> None:
+    ex = _gov_extractor(tmp_path)
+    listing = (
+        "They look forward to cooperation on global health; clean energy; space cooperation; "
+        "cybersecurity; and the United Nations."
+    )
+    assert _topics(ex, listing) == set()
+    assert "health" in _topics(ex, listing + " They pledged new funds for global health.")

@@ -1,19 +1,22 @@
 """Issues: the taxonomy topics an article covers, each with a status (open / progress / resolved).
 
 A topic is covered with one strong trigger, or weak ones in two sentences (one is enough when an
-agreement of the article is about it). Triggers in background sentences (about an earlier year) do not count.
+agreement of the article is about it). Triggers in background sentences (about an earlier year) do not count,
+nor triggers inside the name of a body ("National Security Council") or a dateline ("JERUSALEM –"); in a
+sentence that lists many topics at once every trigger counts as a weak one.
 Status comes from the cue lists (``data/status.toml``) counted over the topic's sentences; an
 agreement on the topic counts as progress.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from ..models import Agreement, IssueMention, Span
 from .document import Doc
 from .text import Sentence, squash
-from .topics import Taxonomy, TopicHit
+from .topics import Taxonomy, TopicHit, topic_rule_words
 
 _STATUSES = ("open", "progress", "resolved")
 
@@ -33,18 +36,69 @@ def background_sentences(doc: Doc) -> set[int]:
     return out
 
 
+_NAME_WORD_RE = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,})(?=[\s,.;:)]|$)")
+_LEFT_WORD_RE = re.compile(r"([A-Z][a-z]+) $")
+_DATELINE_RE = re.compile(r"[ \t]*[–—-]\s")
+
+
+def _inside_body_name(text: str, hit: TopicHit, covered: set[int]) -> bool:
+    """A cue inside a longer Title-Case name that ends in a body's head word ("National Security
+    Council", "Financial Intelligence Unit", "International Partners Group") names the body, not a
+    topic. Words of another cue ("United Nations Security Council") do not extend the name."""
+    heads = topic_rule_words("body_heads")
+    cue = text[hit.start : hit.end]
+    if not cue[:1].isupper() or cue.isupper():
+        return False
+    start, end = hit.start, hit.end
+    while (m := _LEFT_WORD_RE.search(text, max(0, start - 30), start)) and m.start(1) not in covered:
+        start = m.start(1)
+    last = cue.split()[-1]
+    while (
+        (m := _NAME_WORD_RE.match(text, end + 1)) and text[end : end + 1] == " " and m.start() not in covered
+    ):
+        end, last = m.end(), m.group()
+    return (start, end) != (hit.start, hit.end) and last in heads
+
+
+def _dateline(text: str, hit: TopicHit) -> bool:
+    """An ALL-CAPS place opening a paragraph before a dash ("JERUSALEM – ...") is a dateline."""
+    cue = text[hit.start : hit.end]
+    line_start = text.rfind("\n", 0, hit.start) + 1
+    return (
+        cue.isupper() and not text[line_start : hit.start].strip() and bool(_DATELINE_RE.match(text, hit.end))
+    )
+
+
+LIST_TOPICS = 5
+
+
+def _list_sentences(by_topic: dict[str, list[tuple[TopicHit, Sentence]]]) -> set[int]:
+    """Sentences that name many topics at once ("cooperation on growth; energy; maritime issues;
+    health; ..."): a list of topics is a mention of each, so its cues count as weak ones."""
+    topics: dict[int, set[str]] = defaultdict(set)
+    for slug, hits in by_topic.items():
+        for _, sentence in hits:
+            topics[sentence.index].add(slug)
+    return {i for i, slugs in topics.items() if len(slugs) >= LIST_TOPICS}
+
+
 def extract_issues(doc: Doc, taxonomy: Taxonomy, agreements: list[Agreement]) -> list[IssueMention]:
     skip = background_sentences(doc)
     by_topic: dict[str, list[tuple[TopicHit, Sentence]]] = defaultdict(list)
-    for hit in taxonomy.hits(doc.clean):
+    found = taxonomy.hits(doc.clean)
+    covered = {h.start for h in found}
+    for hit in found:
+        if _inside_body_name(doc.clean, hit, covered) or _dateline(doc.clean, hit):
+            continue
         sentence = doc.sentence_of(hit.start)
         if sentence is not None and sentence.index not in skip:
             by_topic[hit.slug].append((hit, sentence))
     agreed = Counter(a.topic for a in agreements)
+    listing = _list_sentences(by_topic)
     out: list[IssueMention] = []
     for topic in taxonomy.topics:
         hits = by_topic.get(topic.slug, [])
-        strong = sum(1 for h, _ in hits if h.strong)
+        strong = sum(1 for h, s in hits if h.strong and s.index not in listing)
         weak = len({s.index for h, s in hits if not h.strong})  # weak cues count once per sentence
         if not (strong or weak >= 2 or (weak and agreed[topic.slug])):
             continue

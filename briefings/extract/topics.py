@@ -29,6 +29,16 @@ class Topic:
 
 
 _WORD_START_RE = re.compile(r"(?<![\w-])\w\w")
+_LAST_WORD_RE = re.compile(r"\w+$")
+
+
+@lru_cache(maxsize=2)
+def topic_rule_words(key: str) -> frozenset[str]:
+    """A word list of ``data/topic_rules.toml`` ("unrelated": words a trailing "*" never reaches,
+    "import*" is not "important"; "body_heads": last words of the names of bodies)."""
+    raw = read_toml(data_path("topic_rules.toml")).get(key, [])
+    return frozenset(str(w) for w in raw) if isinstance(raw, list) else frozenset()
+
 
 Trigger = tuple[re.Pattern[str], str, bool]  # anchored phrase pattern, slug, strong
 
@@ -54,7 +64,7 @@ class Taxonomy:
                 continue
             for pattern, slug, strong in self.index.get(word.group().lower(), ()):
                 m = pattern.match(text, pos, stop)
-                if m:
+                if m and not _unrelated(m.group()):
                     found.append(TopicHit(slug, strong, pos, m.end()))
                     resume = m.end()
                     break
@@ -69,6 +79,11 @@ class Taxonomy:
 
     def label(self, slug: str) -> str:
         return next((t.label for t in self.topics if t.slug == slug), slug)
+
+
+def _unrelated(matched: str) -> bool:
+    last = _LAST_WORD_RE.search(matched)
+    return last is not None and last.group().lower() in topic_rule_words("unrelated")
 
 
 def _phrases(entry: dict[str, Any], key: str) -> list[str]:
