@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from briefings.consolidate.discrepancies import FACT_KINDS
 from briefings.eventlines import lexicon, rule_line
@@ -48,6 +49,7 @@ from briefings.views import (
 LineMaker = Callable[[Sequence[str], Sequence[str | None]], list[str]]
 
 DEVELOPMENTS = 3  # newest developments on the first screen
+CITED_PER_LINE = 2  # a line links its newest sources, at most this many (the templates' cite())
 SCREEN_ISSUES = 3  # issues with a line on why on the first screen; the others are named
 SCREEN_PEOPLE = 8
 RECENT_DAYS = 10  # developments are chosen among the lines of the newest days
@@ -459,21 +461,31 @@ def _issue(
 def _cite(
     brief: Brief, meta: Mapping[str, ArticleMeta], since: str | None, topic_articles: set[str] | None
 ) -> None:
-    """Number every article a line of the brief cites (newest first) and list them as sources."""
+    """Order each line's sources newest first; number the articles the lines cite (the newest
+    ``CITED_PER_LINE`` of each, newest first) and list them as the brief's sources."""
+
+    def newest(ids: list[str]) -> list[str]:
+        return sorted(ids, key=lambda a: (meta[a].published or "" if a in meta else "", a), reverse=True)
+
     cited: set[str] = set()
-    for group in (
-        brief.officials,
-        brief.agreements,
-        brief.issues,
-        brief.timeline,
-        brief.discrepancies,
-        brief.coming_up,
-    ):
-        for item in group:
-            cited.update(item.sources)
-    for issue in brief.issues:
-        for step in issue.history:
-            cited.update(step.sources)
+    every: set[str] = set()
+    items: list[Any] = [
+        item
+        for group in (
+            brief.officials,
+            brief.agreements,
+            brief.issues,
+            brief.timeline,
+            brief.discrepancies,
+            brief.coming_up,
+        )
+        for item in group
+    ]
+    items += [step for issue in brief.issues for step in issue.history]
+    for item in items:
+        item.sources = newest(item.sources)
+        cited.update(item.sources[:CITED_PER_LINE])
+        every.update(item.sources)
     listed = sorted(
         (meta[k] for k in cited if k in meta), key=lambda m: (m.published or "", m.title), reverse=True
     )
@@ -486,7 +498,7 @@ def _cite(
         if topic_articles is not None
         else {a for a in meta if on_or_after(meta[a].published, since)}
     )
-    brief.articles = len(relevant | cited)
+    brief.articles = len(relevant | every)
 
 
 def _lead(brief: Brief) -> list[tuple[str, list[str]]]:

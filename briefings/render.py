@@ -224,7 +224,7 @@ def first_screen_message(brief: Any, *, html: bool = True, limit: int = SCREEN_L
     """The brief's first screen as one message within ``limit`` visible characters: when it is
     longer, the least important lines go first (people beyond five, the issues' lines on why, the
     next event, the third development, issues named only)."""
-    screen = brief.first_screen.model_copy(deep=True)
+    screen = brief.first_screen.model_copy()  # _shrink replaces lists, never changes one in place
     name = "telegram/first_screen.html.j2" if html else "text/first_screen.txt.j2"
     refs = _refs(brief)
     while True:
@@ -262,7 +262,7 @@ def _shrink(screen: Any) -> bool:
 def digest_message(digest: Any, *, limit: int = SCREEN_LIMIT) -> str:
     """A digest as one message within ``limit`` visible characters (older developments, later
     due dates and the last issues go first when it is longer)."""
-    view = digest.model_copy(deep=True)
+    view = digest.model_copy()  # lines are dropped by replacing the lists, never in place
     while True:
         text = render("telegram/digest.html.j2", view, refs=view.refs).strip()
         if visible_len(text) <= limit:

@@ -144,7 +144,9 @@ class Reader:
                         taxonomy=self.taxonomy,
                     )
                     self._briefs = {**briefs, key: cached}
-        return cached.model_copy(deep=True)
+        # a shallow copy: callers read a brief or replace its fields, never change a line in place
+        # (a deep copy of every line's article ids cost more than building the messages)
+        return cached.model_copy()
 
     def who(self, query: str) -> WhoResult:
         snap = self.snapshot()
