@@ -10,7 +10,7 @@ never renamed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -111,6 +111,18 @@ class ArticleSummary(Model):
     events: list[Event] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
+
+    def fact_groups(self) -> list[tuple[str, list[Any]]]:
+        """(kind, facts) for each kind of fact, in a fixed order: "official", "agreement",
+        "issue", "event", "quote", "figure" (the kinds of stored fact rows)."""
+        return [
+            ("official", self.officials),
+            ("agreement", self.agreements),
+            ("issue", self.issues),
+            ("event", self.events),
+            ("quote", self.quotes),
+            ("figure", self.figures),
+        ]
 
 
 # --------------------------------------------------------------------------- consolidation

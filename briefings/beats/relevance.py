@@ -68,15 +68,7 @@ class _Fact:
 def _facts(summary: ArticleSummary, beat: Beat) -> Iterator[_Fact]:
     states = beat.states
     named = [(p.name, p.pattern) for p in beat.parties if p.pattern is not None]
-    groups: list[tuple[str, list[Any]]] = [
-        ("official", summary.officials),
-        ("agreement", summary.agreements),
-        ("issue", summary.issues),
-        ("event", summary.events),
-        ("quote", summary.quotes),
-        ("figure", summary.figures),
-    ]
-    for kind, items in groups:
+    for kind, items in summary.fact_groups():
         for item in items:
             involved = set(item.states)
             parties = {s for s in involved if s in states}

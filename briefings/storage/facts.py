@@ -52,15 +52,7 @@ def _key(kind: str, item: Any) -> str:
 def summary_facts(summary: ArticleSummary) -> list[Fact]:
     """The rows for one article's summary (article_id is set by the repository)."""
     rows: list[Fact] = []
-    groups: list[tuple[str, Iterable[BaseModel]]] = [
-        ("official", summary.officials),
-        ("agreement", summary.agreements),
-        ("issue", summary.issues),
-        ("event", summary.events),
-        ("quote", summary.quotes),
-        ("figure", summary.figures),
-    ]
-    for kind, items in groups:
+    for kind, items in summary.fact_groups():
         for item in items:
             start, end = _span(item)
             rows.append(
