@@ -141,6 +141,9 @@ def _unique_events(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
         by_text.setdefault(_whole(e), []).append(e)
     out = []
     for group in by_text.values():
+        if len(group) == 1:  # most sentences: one date, nothing to pool
+            out.append(group[0])
+            continue
         date = _dated_once([e.date for e in group])
         chosen = next(e for e in group if e.date == date)
         pooled = sorted({a for e in group for a in e.articles}, key=_id_order)

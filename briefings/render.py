@@ -25,16 +25,18 @@ TELEGRAM_LIMIT = 4096
 TEMPLATES = "briefings.templates"
 _TAG = re.compile(r"<[^>]*>")
 _BLANKS = re.compile(r"\n{3,}")
+_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _finalize(value: Any) -> Any:
-    """Every value printed by a template: control characters (NUL included) removed (markup a
+    """Every value printed by a template: line breaks made spaces (a value never spans lines, so
+    a message can be split at any line), control characters (NUL included) removed (markup a
     template made itself, such as a macro's output, stays markup)."""
     if isinstance(value, Markup):
         return value
-    if isinstance(value, str):
-        return _CONTROL.sub("", value)
+    if isinstance(value, str):  # one value never spans lines: every line stands on its own
+        return _CONTROL.sub("", _BREAKS.sub(" ", value))
     return value
 
 

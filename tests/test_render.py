@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefings import render
@@ -138,6 +138,8 @@ def test_plain_text_is_not_html_escaped() -> None:
     text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=300),
     repeat=st.integers(min_value=1, max_value=40),
 )
+# a value with a line break: a tag across the lines where a page was cut (found by this test)
+@example(text="0" * 16 + "\n" + "\U00010000" * 7, repeat=31)
 def test_any_text_in_any_field_gives_valid_chunks(text: str, repeat: int) -> None:
     brief = brief_with(text, repeat=repeat)
     assert_valid_chunks(render.render_telegram("brief", brief))
