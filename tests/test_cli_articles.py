@@ -4,25 +4,13 @@ characters may act on the terminal (an ESC sequence, a bidirectional override, a
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests import samples
+from tests.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE = "\x1b[31mred\x1b[0m\u202eevil\x07"
-
-
-def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "briefings.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 def test_articles_table_escapes_control_characters_in_names(db_url: str, tmp_path: Path) -> None:

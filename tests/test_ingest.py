@@ -6,8 +6,6 @@ import codecs
 import gzip
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from briefings.storage import repository as repo
 from briefings.storage.db import Database
 from briefings.storage.tables import Article, ArticleSource
 from tests import samples
+from tests.cli import run_cli
 from tests.webserver import LocalServer
 
 
@@ -233,17 +232,6 @@ def test_private_addresses_are_refused_unless_allowed(db: Database, web: LocalSe
     report = ingest(db, [page], strict)
     assert report.ingested == 0
     assert "private or local address" in report.rejected[0].reason
-
-
-def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "briefings.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 def test_cli_ingest_articles_exit_codes_and_no_traceback(db_url: str, tmp_path: Path) -> None:

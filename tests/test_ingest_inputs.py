@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from briefings.ingest.fetch import FetchPolicy
 from briefings.service import IngestReport
 from briefings.storage.db import Database
 from tests import samples
+from tests.cli import run_cli
 from tests.webserver import LocalServer
 
 OPEN = FetchPolicy(timeout=1.0, max_bytes=64 * 1024, allow_private=True)
@@ -87,17 +86,6 @@ def test_feed_entries_with_bad_links_are_rejected_one_by_one(
     )
     assert all("malformed URL (" in reason for reason in reasons.values()), reasons
     assert [r.title for r in service.list_articles(db)] == ["Linked story"]
-
-
-def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "briefings.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 def test_cli_rejects_a_malformed_url_in_one_line_and_keeps_the_good_file(db_url: str, tmp_path: Path) -> None:
