@@ -226,17 +226,30 @@ def first_screen_message(brief: Any, *, html: bool = True, limit: int = SCREEN_L
     """The brief's first screen as one message within ``limit`` visible characters: when it is
     longer, the least important lines go first (people beyond five, the issues' lines on why, the
     next event, the third development, issues named only)."""
-    screen = brief.first_screen.model_copy()  # _shrink replaces lists, never changes one in place
     name = "telegram/first_screen.html.j2" if html else "text/first_screen.txt.j2"
-    refs = _refs(brief)
+    return _fitted(brief.first_screen, name, _refs(brief), _shrink_screen, limit, html=html)
+
+
+def digest_message(digest: Any, *, limit: int = SCREEN_LIMIT) -> str:
+    """A digest as one message within ``limit`` visible characters (later due dates, older
+    developments and the last issues go first when it is longer)."""
+    return _fitted(digest, "telegram/digest.html.j2", digest.refs, _shrink_digest, limit, html=True)
+
+
+def _fitted(view: Any, name: str, refs: Any, shrink: Any, limit: int, *, html: bool) -> str:
+    """``view`` rendered with ``name``, its least important line dropped by ``shrink`` (which
+    replaces lists, never changes one in place, so a shallow copy is enough) until it fits; a
+    view that cannot shrink further is kept within Telegram's own limit."""
+    view = view.model_copy()
     while True:
-        text = render(name, screen, refs=refs).strip()
-        size = visible_len(text) if html else len(text)
-        if size <= limit or not _shrink(screen):
+        text = render(name, view, refs=refs).strip()
+        if (visible_len(text) if html else len(text)) <= limit:
             return text
+        if not shrink(view):
+            return split_messages(text)[0] if html else text
 
 
-def _shrink(screen: Any) -> bool:
+def _shrink_screen(screen: Any) -> bool:
     """Drop the least important line of a first screen; False when nothing is left to drop. Every
     moving issue stays named as long as possible: its line on why goes before its name."""
     if len(screen.people) > 5:
@@ -261,24 +274,19 @@ def _shrink(screen: Any) -> bool:
     return True
 
 
-def digest_message(digest: Any, *, limit: int = SCREEN_LIMIT) -> str:
-    """A digest as one message within ``limit`` visible characters (older developments, later
-    due dates and the last issues go first when it is longer)."""
-    view = digest.model_copy()  # lines are dropped by replacing the lists, never in place
-    while True:
-        text = render("telegram/digest.html.j2", view, refs=view.refs).strip()
-        if visible_len(text) <= limit:
-            return text
-        if len(view.due) > 1:
-            view.due = view.due[:-1]
-        elif len(view.developments) > 1:
-            view.developments = view.developments[:-1]
-        elif len(view.status_changes) > 1:
-            view.status_changes = view.status_changes[:-1]
-        elif view.due:
-            view.due = []
-        else:
-            return split_messages(text, limit=TELEGRAM_LIMIT)[0]
+def _shrink_digest(view: Any) -> bool:
+    """Drop the least important line of a digest; False when nothing is left to drop."""
+    if len(view.due) > 1:
+        view.due = view.due[:-1]
+    elif len(view.developments) > 1:
+        view.developments = view.developments[:-1]
+    elif len(view.status_changes) > 1:
+        view.status_changes = view.status_changes[:-1]
+    elif view.due:
+        view.due = []
+    else:
+        return False
+    return True
 
 
 def section_pages(brief: Any, section: str, *, html: bool = True, limit: int = SCREEN_LIMIT) -> list[str]:
