@@ -12,10 +12,10 @@ import pytest
 from briefings.extract import Extractor
 from briefings.service.app import BriefingService
 from briefings.storage.reads import picture_version
+from testing.botapi import BotApiServer
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import ADMIN, CHANNEL, assert_clean, make_service, running_bot
 from tests.bot_e2e.pages import PAGE
-from tests.botapi import BotApiServer
 from tests.webserver import LocalServer
 
 botapi_server, corpus, bot_db_url = e2e.botapi_server, e2e.corpus, e2e.bot_db_url

@@ -12,9 +12,9 @@ import pytest
 
 from briefings.beats import load_beats
 from briefings.service.app import BriefingService
+from testing.botapi import BotApiServer
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import ask, assert_clean, make_service, running_bot
-from tests.botapi import BotApiServer
 
 botapi_server, corpus, bot_db_url = e2e.botapi_server, e2e.corpus, e2e.bot_db_url
 

@@ -19,9 +19,9 @@ import pytest
 
 from bot.app import COMMANDS
 from briefings.service.app import BriefingService
+from testing.botapi import BotApiServer, ThreadedBotApiServer
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import ADMIN, REPO, assert_clean, running_bot
-from tests.botapi import BotApiServer, ThreadedBotApiServer
 
 botapi_server, corpus, bot_db_url, service = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from bot.app import COMMANDS
 from briefings.service.app import BriefingService
+from testing.botapi import BotApiServer
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import ask, assert_clean, make_service, running_bot
-from tests.botapi import BotApiServer
 
 botapi_server, corpus, bot_db_url, service = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
 from briefings.storage.tables import Delivery
+from testing.botapi import BotApiServer
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import (
     ClientCall,
@@ -31,7 +32,6 @@ from tests.bot_e2e.harness import (
     sent_texts,
     subscribe_many,
 )
-from tests.botapi import BotApiServer
 
 botapi_server, corpus, bot_db_url, service = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
 

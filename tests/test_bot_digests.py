@@ -17,6 +17,7 @@ from briefings.extract import Extractor
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
 from briefings.storage.tables import Delivery
+from testing.botapi import BotApiServer
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import (
     CHANNEL,
@@ -29,7 +30,6 @@ from tests.bot_e2e.harness import (
     subscribe_many,
 )
 from tests.bot_e2e.pages import PAGE
-from tests.botapi import BotApiServer
 from tests.webserver import LocalServer
 
 botapi_server, corpus, bot_db_url, service = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service

@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
 from briefings.storage.tables import Delivery
+from testing.botapi import ThreadedBotApiServer
 from tests.bot_e2e.harness import REPO, corpus_file, fresh_db_url, make_service
-from tests.botapi import ThreadedBotApiServer
 
 log = logging.getLogger(__name__)
 PLANNED_AT = dt.datetime(2025, 6, 13, 2, 30, tzinfo=dt.UTC)  # 08:00 in Kolkata

@@ -14,9 +14,9 @@ from bot.jobs import ingest_sources
 from briefings.extract import Extractor
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
+from testing.botapi import BotApiServer
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import ADMIN, START, assert_clean, make_service, running_bot
-from tests.botapi import BotApiServer
 from tests.webserver import LocalServer
 
 botapi_server, corpus, bot_db_url = e2e.botapi_server, e2e.corpus, e2e.bot_db_url

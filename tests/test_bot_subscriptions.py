@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from briefings.service.app import BriefingService
 from briefings.storage.tables import Subscription
+from testing.botapi import BotApiServer
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import ask, assert_clean, running_bot
-from tests.botapi import BotApiServer
 
 botapi_server, corpus, bot_db_url, service = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
 

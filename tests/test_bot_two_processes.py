@@ -36,8 +36,8 @@ from briefings.service.clock import FixedClock
 from briefings.storage.db import Database
 from briefings.storage.outbox import LEASE
 from briefings.storage.tables import Article, Delivery
+from testing.botapi import ThreadedBotApiServer, parse_text
 from tests.bot_e2e.harness import CORPUS, INGESTED, REPO, make_service
-from tests.botapi import ThreadedBotApiServer, parse_text
 from tests.pgschema import pg_schema
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")

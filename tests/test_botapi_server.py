@@ -1,4 +1,4 @@
-"""Tests of the local Bot API server (tests/botapi), driven by the real python-telegram-bot client.
+"""Tests of the local Bot API server (testing/botapi), driven by the real python-telegram-bot client.
 
 Everything goes over real HTTP on 127.0.0.1: ``telegram.Bot`` for single calls, an ``Application``
 with a small command/echo bot for getUpdates long polling, raw aiohttp for encodings PTB does not
@@ -60,8 +60,8 @@ from telegram.ext import (
 from telegram.helpers import escape_markdown
 from telegram.request import HTTPXRequest
 
-from tests.botapi import BotApiServer, CallContext, ManualClock, RateLimits, ThreadedBotApiServer
-from tests.botapi.entities import (
+from testing.botapi import BotApiServer, CallContext, ManualClock, RateLimits, ThreadedBotApiServer
+from testing.botapi.entities import (
     EmptyTextError,
     Entity,
     EntityParseError,
@@ -73,7 +73,7 @@ from tests.botapi.entities import (
     parse_text,
     utf16_len,
 )
-from tests.botapi.fixtures import botapi_server, polling  # noqa: F401  (botapi_server is a fixture)
+from testing.botapi.fixtures import botapi_server, polling  # noqa: F401  (botapi_server is a fixture)
 
 ignore_ptb_deprecations = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 NO_LIMITS = RateLimits.disabled()

@@ -14,7 +14,7 @@ import pytest
 
 from bot.check import Check, run_checks
 from briefings.storage.db import Database, migrate
-from tests.botapi import ThreadedBotApiServer
+from testing.botapi import ThreadedBotApiServer
 
 REPO = Path(__file__).resolve().parents[1]
 WRONG_TOKEN = "999999:not-the-right-token-at-all"

@@ -19,11 +19,11 @@ from briefings.service.app import BriefingService
 from briefings.storage.db import Database
 from briefings.storage.tables import Article
 from briefings.views import Brief, SourceLine
+from testing.botapi import BotApiServer
+from testing.botapi.entities import parse_html, utf16_len
 from tests import samples
 from tests.bot_e2e import fixtures as e2e
 from tests.bot_e2e.harness import assert_clean, running_bot
-from tests.botapi import BotApiServer
-from tests.botapi.entities import parse_html, utf16_len
 
 botapi_server, corpus, bot_db_url, service_ = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
 

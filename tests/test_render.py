@@ -19,7 +19,7 @@ from briefings.views import (
     SourceLine,
     TimelineLine,
 )
-from tests.botapi.entities import parse_html
+from testing.botapi.entities import parse_html
 
 HOSTILE = [
     "<b>bold</b> & <script>alert(1)</script>",

@@ -38,7 +38,7 @@ import pytest
 # spaCy's serialisation library (a dependency of the project): its YAML reader parses compose.yaml
 import srsly  # type: ignore[import-untyped]
 
-from tests.botapi import ThreadedBotApiServer
+from testing.botapi import ThreadedBotApiServer
 
 REPO = Path(__file__).resolve().parents[1]
 #: what a build needs from the repository (a copy is built, so nothing is written into the tree)

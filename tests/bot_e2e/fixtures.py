@@ -17,9 +17,9 @@ import pytest
 
 from briefings.extract import Extractor
 from briefings.service.app import BriefingService
+from testing.botapi import BotApiServer
+from testing.botapi.fixtures import botapi_server
 from tests.bot_e2e.harness import corpus_file, fresh_db_url, make_service
-from tests.botapi import BotApiServer
-from tests.botapi.fixtures import botapi_server
 
 __all__ = ["bot_db_url", "botapi_server", "corpus", "service"]
 

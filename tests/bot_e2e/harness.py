@@ -40,9 +40,9 @@ from briefings.service.app import BriefingService
 from briefings.service.clock import Clock, FixedClock
 from briefings.storage.db import Database
 from briefings.storage.tables import Article
-from tests.botapi import BotApiServer, ThreadedBotApiServer
-from tests.botapi.fixtures import polling
-from tests.botapi.state import CallRecord
+from testing.botapi import BotApiServer, ThreadedBotApiServer
+from testing.botapi.fixtures import polling
+from testing.botapi.state import CallRecord
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "examples" / "articles"

@@ -43,8 +43,8 @@ from briefings.storage.db import Database
 from briefings.storage.picture import pack_picture
 from briefings.storage.repository import content_hash
 from briefings.storage.tables import Article, ArticleBeat, ArticleSource, Fact, Outlet, Picture
+from testing.botapi.entities import parse_html, utf16_len
 from tests.bot_e2e.harness import make_settings
-from tests.botapi.entities import parse_html, utf16_len
 from tests.fuzz.strategies import FuzzFile
 
 REPO = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 
 ``tests/conftest.py`` is shared, so import the fixtures you need into your test module::
 
-    from tests.botapi.fixtures import botapi_server, polling  # noqa: F401  (fixture import)
+    from testing.botapi.fixtures import botapi_server, polling  # noqa: F401  (fixture import)
 
     async def test_brief(botapi_server: BotApiServer) -> None:
         app = build_application(settings, builder=botapi_server.application_builder())
@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from tests.botapi.server import BotApiServer, ThreadedBotApiServer
+from testing.botapi.server import BotApiServer, ThreadedBotApiServer
 
 __all__ = ["botapi_server", "polling", "threaded_botapi_server"]
 

@@ -6,7 +6,7 @@ is pointed at it with ``base_url``/``base_file_url`` and the test plays the user
 In-process (the bot's ``Application`` runs in the test's event loop)::
 
     from telegram.ext import CommandHandler
-    from tests.botapi import BotApiServer, RateLimits
+    from testing.botapi import BotApiServer, RateLimits
 
     async def test_brief_command() -> None:
         async with BotApiServer(username="BriefBot", limits=RateLimits(private_burst=1)) as server:
@@ -46,14 +46,14 @@ Test-side API (all on :class:`BotApiServer`):
 * disturb: ``inject`` (429/500/502/custom error/hang/drop, per method and chat, counted or seeded
   random), ``latency``/``method_latency``, :class:`RateLimits` on a :class:`ManualClock`.
 
-Module map: :mod:`tests.botapi.server` (HTTP, Bot API methods, test-side API),
-:mod:`tests.botapi.entities` (HTML/MarkdownV2 parsing and entity rules, a port of tdlib's),
-:mod:`tests.botapi.state` (clock, rate limiter, faults, records), :mod:`tests.botapi.fixtures`
+Module map: :mod:`testing.botapi.server` (HTTP, Bot API methods, test-side API),
+:mod:`testing.botapi.entities` (HTML/MarkdownV2 parsing and entity rules, a port of tdlib's),
+:mod:`testing.botapi.state` (clock, rate limiter, faults, records), :mod:`testing.botapi.fixtures`
 (``botapi_server``/``threaded_botapi_server`` fixtures and ``polling(app)``).  For manual runs:
-``python -m tests.botapi --port 8081`` serves until Ctrl-C.
+``python -m testing.botapi --port 8081`` serves until Ctrl-C.
 """
 
-from tests.botapi.entities import (
+from testing.botapi.entities import (
     EntityParseError,
     FormattedText,
     entities_to_html,
@@ -61,7 +61,7 @@ from tests.botapi.entities import (
     parse_text,
     utf16_len,
 )
-from tests.botapi.server import (
+from testing.botapi.server import (
     DEFAULT_TOKEN,
     ApiError,
     BotApiServer,
@@ -69,7 +69,7 @@ from tests.botapi.server import (
     MessagePredicate,
     ThreadedBotApiServer,
 )
-from tests.botapi.state import (
+from testing.botapi.state import (
     CallbackAnswer,
     CallRecord,
     Duplicate,

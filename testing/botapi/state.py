@@ -1,6 +1,6 @@
 """State of the local Bot API test server: clock, rate limits, fault injection, records, world.
 
-Nothing here does I/O; :mod:`tests.botapi.server` owns one instance of each class below and uses
+Nothing here does I/O; :mod:`testing.botapi.server` owns one instance of each class below and uses
 them from its event loop only.  Tests mostly meet these classes as return values:
 
 * :class:`CallRecord` — one HTTP call of the bot (``server.calls``), with decoded parameters, status,

@@ -3,7 +3,7 @@
 The bot under test talks to it exactly as to ``api.telegram.org``: point python-telegram-bot at it
 with ``base_url``/``base_file_url`` and drive it from the test by simulating users::
 
-    from tests.botapi import BotApiServer
+    from testing.botapi import BotApiServer
 
     async def test_start_replies() -> None:
         async with BotApiServer(username="BriefBot") as server:
@@ -40,11 +40,11 @@ What the server does
   set/getMyName/Description/ShortDescription, sendMessage, editMessageText, editMessageReplyMarkup,
   deleteMessage, answerCallbackQuery, getChat, getChatMember, getChatAdministrators,
   getChatMemberCount, sendChatAction.  ``register_method`` adds more.
-* Validation like Telegram (see :mod:`tests.botapi.entities` for the text): HTML/MarkdownV2 parse
+* Validation like Telegram (see :mod:`testing.botapi.entities` for the text): HTML/MarkdownV2 parse
   errors, empty and too long texts (4096 UTF-16 units after parsing), callback_data over 64 bytes,
   more than 100 buttons, unknown chats, "message is not modified", unknown messages, 403 for blocked,
   kicked and deactivated.
-* Flood limits (:class:`~tests.botapi.state.RateLimits`, optionally on a :class:`ManualClock`),
+* Flood limits (:class:`~testing.botapi.state.RateLimits`, optionally on a :class:`ManualClock`),
   injected faults (:meth:`BotApiServer.inject`), optional latency, statistics and duplicate
   detection.
 
@@ -73,7 +73,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
-from tests.botapi.entities import (
+from testing.botapi.entities import (
     EmptyTextError,
     EntityParseError,
     EntityRangeError,
@@ -83,7 +83,7 @@ from tests.botapi.entities import (
     parse_text,
     utf16_len,
 )
-from tests.botapi.state import (
+from testing.botapi.state import (
     BotInfo,
     BotMembership,
     CallbackAnswer,
@@ -384,7 +384,7 @@ class BotApiServer:
       RNG; ``method_latency`` maps method names to extra seconds;
     * ``seed`` — seeds the RNG of probabilistic faults and latency;
     * ``strict_html`` — also reject a bare ``&`` and ``<a>`` without an http(s)/tg link (see
-      :mod:`tests.botapi.entities`); ``False`` behaves exactly like Telegram;
+      :mod:`testing.botapi.entities`); ``False`` behaves exactly like Telegram;
     * ``max_text_length`` — 4096 UTF-16 code units;
     * ``deliver_webhooks`` — POST updates to a webhook set with setWebhook (``http://`` is accepted
       for loopback addresses, ``https://`` everywhere); ``webhook_retry_delay`` between failures;
@@ -1152,7 +1152,7 @@ class BotApiServer:
 
     @property
     def stats(self) -> Stats:
-        """Counters so far (see :class:`~tests.botapi.state.Stats`)."""
+        """Counters so far (see :class:`~testing.botapi.state.Stats`)."""
         return Stats(
             total_calls=len(self._calls),
             calls_by_method=count_by(c.method for c in self._calls),
@@ -2617,7 +2617,7 @@ class ThreadedBotApiServer:
 
 
 # --------------------------------------------------------------------------------------------------
-# python -m tests.botapi: a standalone server for manual runs
+# python -m testing.botapi: a standalone server for manual runs
 # --------------------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ mentions, hashtags, cashtags, URLs and e-mail addresses.
 
 Typical use::
 
-    from tests.botapi.entities import EntityParseError, parse_text
+    from testing.botapi.entities import EntityParseError, parse_text
 
     result = parse_text("<b>Brief</b> for /today", "HTML")
     result.text                  # 'Brief for /today'

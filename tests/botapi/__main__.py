@@ -1,8 +1,0 @@
-"""``python -m tests.botapi [--port 8081] [--token T] [--username BriefBot] [--no-limits]``.
-
-Serves the local Bot API server until Ctrl-C, for running the real bot against it by hand.
-"""
-
-from tests.botapi.server import main
-
-main()
