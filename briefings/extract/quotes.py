@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from ..models import Quote, Span
 from .document import Doc
 from .lexicon import Lexicon, load_titles
+from .mentions import Person
 from .names import same_person
-from .officials import Person
 from .text import squash
 
 _DOUBLE_RE = re.compile(r"“([^”\n]{1,3000}?)”|(?<![\w\"])\"([^\"\n]{1,3000}?)\"(?![\w])")
