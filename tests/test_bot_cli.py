@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,8 +18,9 @@ import pytest
 from bot.app import COMMANDS
 from briefings.service.app import BriefingService
 from testing.botapi import BotApiServer, ThreadedBotApiServer
+from testing.processes import start_briefbot
 from tests.bot_e2e import fixtures as e2e
-from tests.bot_e2e.harness import ADMIN, REPO, assert_clean, running_bot
+from tests.bot_e2e.harness import ADMIN, assert_clean, running_bot
 
 botapi_server, corpus, bot_db_url, service = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
 
@@ -45,21 +44,9 @@ async def test_the_token_is_never_logged(
 
 
 def briefbot(server: ThreadedBotApiServer, folder: Path, *args: str, **env: str) -> subprocess.Popen[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFINGS_", "TELEGRAM_"))}
-    clean.update(
-        TELEGRAM_BOT_TOKEN=server.token,
-        TELEGRAM_BASE_URL=server.base_url,
-        BRIEFINGS_DATABASE_URL=f"sqlite:///{folder / 'empty.db'}",
-        PYTHONPATH=str(REPO),
-    )
-    clean.update(env)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", *args],
-        cwd=folder,
-        env=clean,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    """``briefbot *args`` on an empty SQLite database in ``folder`` unless ``env`` names another."""
+    return start_briefbot(
+        server, folder, *args, **{"BRIEFINGS_DATABASE_URL": f"sqlite:///{folder / 'empty.db'}", **env}
     )
 
 

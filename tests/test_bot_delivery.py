@@ -18,8 +18,8 @@ from briefings.service.clock import FixedClock
 from briefings.storage.tables import Delivery
 from testing.botapi import BotApiServer
 from tests.bot_e2e import fixtures as e2e
+from tests.bot_e2e.due import ONE_PART, drain_logged, due_now
 from tests.bot_e2e.harness import (
-    ClientCall,
     assert_clean,
     busiest_second,
     client_log,
@@ -35,22 +35,12 @@ from tests.bot_e2e.harness import (
 
 botapi_server, corpus, bot_db_url, service = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
 
-EIGHT_IN_KOLKATA = dt.datetime(2025, 6, 13, 2, 30, tzinfo=dt.UTC)
-#: a digest of one message (one topic): where several parts are not the point, no 1 s between them
-ONE_PART = ("08:00", "Asia/Kolkata", "terrorism")
 log = logging.getLogger(__name__)
 
 
 def statuses(service: BriefingService) -> dict[int, str]:
     with service.db.transaction() as session:
         return {d.chat_id: d.status for d in session.scalars(select(Delivery))}
-
-
-def due_now(service: BriefingService) -> int:
-    clock = service.clock
-    assert isinstance(clock, FixedClock)
-    clock.set(EIGHT_IN_KOLKATA)
-    return service.plan_due()
 
 
 def assert_each_got_one_digest(server: BotApiServer, chats: list[int]) -> list[str]:
@@ -94,16 +84,6 @@ async def test_429_storm_every_digest_once(
         elapsed,
         len(chats) / elapsed,
     )
-
-
-async def drain_logged(
-    service: BriefingService, monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, list[ClientCall]]:
-    """Send everything due; (messages sent, the bot's requests as they left and came back)."""
-    with client_log(monkeypatch) as requests:
-        async with initialized(service) as app:
-            report = await sender_of(app).drain()
-    return report.sent, requests
 
 
 async def test_a_429_on_one_chat_holds_that_chat_only(

@@ -19,13 +19,11 @@ from sqlalchemy import select
 from bot import delivery
 from bot.ratelimit import TelegramRateLimiter
 from briefings.service.app import BriefingService
-from briefings.service.clock import FixedClock
 from briefings.storage.tables import Delivery
 from testing.botapi import BotApiServer
 from tests.bot_e2e import fixtures as e2e
+from tests.bot_e2e.due import EIGHT_IN_KOLKATA, ONE_PART, drain_logged, due_now
 from tests.bot_e2e.harness import (
-    ClientCall,
-    client_log,
     initialized,
     left_during_a_pause,
     sender_of,
@@ -34,20 +32,6 @@ from tests.bot_e2e.harness import (
 )
 
 botapi_server, corpus, bot_db_url, service = e2e.botapi_server, e2e.corpus, e2e.bot_db_url, e2e.service
-
-EIGHT_IN_KOLKATA = dt.datetime(2025, 6, 13, 2, 30, tzinfo=dt.UTC)
-ONE_PART = ("08:00", "Asia/Kolkata", "terrorism")
-
-
-async def drain(service: BriefingService, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[ClientCall]]:
-    clock = service.clock
-    assert isinstance(clock, FixedClock)
-    clock.set(EIGHT_IN_KOLKATA)
-    service.plan_due()
-    with client_log(monkeypatch) as requests:
-        async with initialized(service) as app:
-            report = await sender_of(app).drain()
-    return report.sent, requests
 
 
 async def test_a_flood_over_the_whole_bot_costs_one_probe_then_pauses_everything(
@@ -59,7 +43,8 @@ async def test_a_flood_over_the_whole_bot_costs_one_probe_then_pauses_everything
     fault = server.inject(
         "too_many_requests", method="sendMessage", chat_id=flooded, retry_after=2, scope="bot"
     )
-    sent, requests = await drain(service, monkeypatch)
+    due_now(service)
+    sent, requests = await drain_logged(service, monkeypatch)
     assert fault.triggered == 1 and sent == 40
     first = sent_texts(server, chats[0])
     assert all(sent_texts(server, chat) == first for chat in chats) and server.duplicates() == []
@@ -87,10 +72,7 @@ async def test_a_delivery_deferred_after_429s_waits_out_the_flood(
     subscribe_many(service, server, [5401], *ONE_PART)
     server.inject("too_many_requests", method="sendMessage", chat_id=5401, times=None, retry_after=45)
     monkeypatch.setattr(delivery, "RETRIES", 0)  # give up at the first 429 (no 45 s waits here)
-    clock = service.clock
-    assert isinstance(clock, FixedClock)
-    clock.set(EIGHT_IN_KOLKATA)
-    service.plan_due()
+    due_now(service)
     async with initialized(service) as app:
         limiter = app.bot.rate_limiter
         assert isinstance(limiter, TelegramRateLimiter)

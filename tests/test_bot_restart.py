@@ -14,7 +14,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,7 +26,8 @@ from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
 from briefings.storage.tables import Delivery
 from testing.botapi import ThreadedBotApiServer
-from tests.bot_e2e.harness import REPO, corpus_file, fresh_db_url, make_service
+from testing.processes import run_briefbot, start_briefbot
+from tests.bot_e2e.harness import corpus_file, fresh_db_url, make_service
 
 log = logging.getLogger(__name__)
 PLANNED_AT = dt.datetime(2025, 6, 13, 2, 30, tzinfo=dt.UTC)  # 08:00 in Kolkata
@@ -41,37 +41,18 @@ class World:
     db_url: str
     folder: Path
 
-    def env(self, clock_start: dt.datetime, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFINGS_", "TELEGRAM_"))}
-        env.update(
-            TELEGRAM_BOT_TOKEN=self.server.token,
-            TELEGRAM_BASE_URL=self.server.base_url,
-            TELEGRAM_BASE_FILE_URL=self.server.base_file_url,
-            BRIEFINGS_DATABASE_URL=self.db_url,
-            BRIEFINGS_CLOCK_START=clock_start.isoformat().replace("+00:00", "Z"),
-            PYTHONPATH=str(REPO),
-        )
-        env.update(extra)
-        return env
+    def settings(self, clock_start: dt.datetime) -> dict[str, str]:
+        return {
+            "BRIEFINGS_DATABASE_URL": self.db_url,
+            "BRIEFINGS_CLOCK_START": clock_start.isoformat().replace("+00:00", "Z"),
+        }
 
     def start(self, clock_start: dt.datetime) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "send-due"],
-            cwd=self.folder,  # no .env of a developer's checkout is read
-            env=self.env(clock_start),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        return start_briefbot(self.server, self.folder, "send-due", **self.settings(clock_start))
 
     def run(self, clock_start: dt.datetime, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "send-due"],
-            cwd=self.folder,
-            env=self.env(clock_start),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+        return run_briefbot(
+            self.server, self.folder, "send-due", timeout=timeout, **self.settings(clock_start)
         )
 
     def statuses(self) -> dict[str, int]:

@@ -18,7 +18,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,7 +36,8 @@ from briefings.storage.db import Database
 from briefings.storage.outbox import LEASE
 from briefings.storage.tables import Article, Delivery
 from testing.botapi import ThreadedBotApiServer, parse_text
-from tests.bot_e2e.harness import CORPUS, INGESTED, REPO, make_service
+from testing.processes import run_briefbot, start_briefbot
+from tests.bot_e2e.harness import CORPUS, INGESTED, make_service
 from tests.pgschema import pg_schema
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -62,32 +62,19 @@ class Fleet:
     folder: Path
     anchor: float  # wall time at which the bots' clock reads PLANNED_AT
 
-    def env(self, clock: dt.datetime) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFINGS_", "TELEGRAM_"))}
-        env.update(
-            TELEGRAM_BOT_TOKEN=self.server.token,
-            TELEGRAM_BASE_URL=self.server.base_url,
-            TELEGRAM_BASE_FILE_URL=self.server.base_file_url,
-            BRIEFINGS_DATABASE_URL=self.db_url,
-            BRIEFINGS_CLOCK_START=clock.isoformat(),
-            BRIEFINGS_SEND_RATE=RATE,
-            PYTHONPATH=str(REPO),
-        )
-        return env
+    def settings(self, clock: dt.datetime) -> dict[str, str]:
+        return {
+            "BRIEFINGS_DATABASE_URL": self.db_url,
+            "BRIEFINGS_CLOCK_START": clock.isoformat(),
+            "BRIEFINGS_SEND_RATE": RATE,
+        }
 
     def now(self) -> dt.datetime:
         """The bots' clock, the same in every process started (an offset clock from the anchor)."""
         return PLANNED_AT + dt.timedelta(seconds=time.time() - self.anchor)
 
     def start(self) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "send-due"],
-            cwd=self.folder,  # no .env of a developer's checkout is read
-            env=self.env(self.now()),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        return start_briefbot(self.server, self.folder, "send-due", **self.settings(self.now()))
 
     def delivered(self) -> int:
         return self.server.call(lambda: len(self.server.server.deliveries))
@@ -160,14 +147,7 @@ def test_two_processes_one_killed_every_digest_exactly_once(fleet: Fleet) -> Non
 
     # the killed process's claims are retaken once the lease is over (here: a clock moved past it)
     later = fleet.now() + LEASE + dt.timedelta(seconds=5)
-    sweep = subprocess.run(
-        [sys.executable, "-m", "bot", "send-due"],
-        cwd=fleet.folder,
-        env=fleet.env(later),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    sweep = run_briefbot(server, fleet.folder, "send-due", timeout=60, **fleet.settings(later))
     assert sweep.returncode == 0, sweep.stderr[-2000:]
     assert "planned 0" in sweep.stdout, sweep.stdout
     assert fleet.statuses() == {"sent": len(want)}

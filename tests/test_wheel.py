@@ -39,6 +39,7 @@ import pytest
 import srsly  # type: ignore[import-untyped]
 
 from testing.botapi import ThreadedBotApiServer
+from testing.processes import bot_environment, start_briefbot
 
 REPO = Path(__file__).resolve().parents[1]
 #: what a build needs from the repository (a copy is built, so nothing is written into the tree)
@@ -379,7 +380,7 @@ def test_installed_it_ingests_briefs_checks_and_answers_brief(installed: Install
     assert "Misri" in brief.stdout
 
     with ThreadedBotApiServer(username="BriefBot") as server:
-        bot_env = {**env, "TELEGRAM_BOT_TOKEN": server.token, "TELEGRAM_BASE_URL": server.base_url}
+        bot_env = bot_environment(server, base=env)
         health = run(command(healthcheck_command()), cwd=work, env=bot_env, timeout=120)
         assert [line.split(":")[0] for line in health.stdout.splitlines()] == [
             "ok config",
@@ -397,14 +398,7 @@ def test_installed_it_ingests_briefs_checks_and_answers_brief(installed: Install
         )
         assert refused.returncode == 1 and "FAIL token:" in refused.stdout, refused.stdout + refused.stderr
 
-        bot = subprocess.Popen(
-            command(image_command()),
-            cwd=work,
-            env=bot_env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        bot = start_briefbot(server, work, base=env, command=command(image_command()))
         try:
             server.wait_for_call("setMyCommands", timeout=60)
             server.user_sends(42, "/brief")
