@@ -118,3 +118,16 @@ def test_spans_are_offsets_into_text(ex: Extractor) -> None:
     text = "President Emmanuel Macron said: “Europe must stand on its own feet.”"
     q = quotes(ex, text)[0]
     assert text[q.span.start : q.span.end] == "Europe must stand on its own feet."
+
+
+def test_a_bare_title_names_its_holder_every_time(ex: Extractor) -> None:
+    text = (
+        "Foreign Minister Anna Vell of Ruritania met Osric Lamb, the Grand Chancellor of Borduria.\n\n"
+        "“The border talks will resume in May,” said the Foreign Minister.\n\n"
+        "The two sides also discussed fishing rights.\n\n"
+        "“We will not reopen the treaty,” said the Foreign Minister."
+    )
+    assert pairs(ex, text) == [
+        ("The border talks will resume in May", "Anna Vell"),
+        ("We will not reopen the treaty", "Anna Vell"),
+    ]

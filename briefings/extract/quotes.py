@@ -185,7 +185,7 @@ def _bare_titles(doc: Doc, people: list[Person], taken: list[tuple[int, int, str
             continue  # "the President of X", "the Secretary Y": not a bare title
         names = holders.get(re.sub(r"\s+", " ", t.group().lower()), set())
         if len(names) == 1 and not any(s <= t.start() < e for s, e, _ in taken):
-            out.append(Candidate(t.start(), t.end(), names.pop(), "person"))
+            out.append(Candidate(t.start(), t.end(), next(iter(names)), "person"))
     return out
 
 
