@@ -46,13 +46,24 @@ Test-side API (all on :class:`BotApiServer`):
 * disturb: ``inject`` (429/500/502/custom error/hang/drop, per method and chat, counted or seeded
   random), ``latency``/``method_latency``, :class:`RateLimits` on a :class:`ManualClock`.
 
-Module map: :mod:`testing.botapi.server` (HTTP, Bot API methods, test-side API),
-:mod:`testing.botapi.entities` (HTML/MarkdownV2 parsing and entity rules, a port of tdlib's),
-:mod:`testing.botapi.state` (clock, rate limiter, faults, records), :mod:`testing.botapi.fixtures`
-(``botapi_server``/``threaded_botapi_server`` fixtures and ``polling(app)``).  For manual runs:
-``python -m testing.botapi --port 8081`` serves until Ctrl-C.
+Module map: :mod:`~testing.botapi.server` (the server: HTTP plumbing, routing, faults) composed of
+the test side, :mod:`~testing.botapi.people` (users, groups, channels), :mod:`~testing.botapi.acting`
+(what users do) and :mod:`~testing.botapi.inspection` (records, waiting), and of the Bot API by area,
+:mod:`~testing.botapi.updates` (getUpdates, webhooks), :mod:`~testing.botapi.messages` (sending,
+editing, deleting, callback answers), :mod:`~testing.botapi.chats` (chats and members) and
+:mod:`~testing.botapi.commands` (getMe, commands, names and descriptions), over
+:mod:`~testing.botapi.core` (state and the checks every method makes), :mod:`~testing.botapi.context`
+and :mod:`~testing.botapi.params` (a call's parameters); :mod:`~testing.botapi.threaded` (the server
+in a background thread); :mod:`~testing.botapi.entities` (HTML/MarkdownV2 parsing and entity rules, a
+port of tdlib's, in :mod:`~testing.botapi.html_parser`, :mod:`~testing.botapi.markdown_parser`,
+:mod:`~testing.botapi.autodetect`, :mod:`~testing.botapi.normalizing` and
+:mod:`~testing.botapi.entity`); :mod:`~testing.botapi.limits` (clock, flood limits),
+:mod:`~testing.botapi.faults`, :mod:`~testing.botapi.records`, :mod:`~testing.botapi.world`;
+:mod:`~testing.botapi.fixtures` (``botapi_server``/``threaded_botapi_server`` fixtures and
+``polling(app)``).  For manual runs: ``python -m testing.botapi --port 8081`` serves until Ctrl-C.
 """
 
+from testing.botapi.context import DEFAULT_TOKEN, ApiError, CallContext, MessagePredicate
 from testing.botapi.entities import (
     EntityParseError,
     FormattedText,
@@ -61,26 +72,11 @@ from testing.botapi.entities import (
     parse_text,
     utf16_len,
 )
-from testing.botapi.server import (
-    DEFAULT_TOKEN,
-    ApiError,
-    BotApiServer,
-    CallContext,
-    MessagePredicate,
-    ThreadedBotApiServer,
-)
-from testing.botapi.state import (
-    CallbackAnswer,
-    CallRecord,
-    Duplicate,
-    EditRecord,
-    Fault,
-    ManualClock,
-    RateLimits,
-    RealClock,
-    Stats,
-    Violation,
-)
+from testing.botapi.faults import Fault
+from testing.botapi.limits import ManualClock, RateLimits, RealClock, Violation
+from testing.botapi.records import CallbackAnswer, CallRecord, Duplicate, EditRecord, Stats
+from testing.botapi.server import BotApiServer
+from testing.botapi.threaded import ThreadedBotApiServer
 
 __all__ = [
     "DEFAULT_TOKEN",

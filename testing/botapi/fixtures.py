@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from testing.botapi.server import BotApiServer, ThreadedBotApiServer
+from testing.botapi.server import BotApiServer
+from testing.botapi.threaded import ThreadedBotApiServer
 
 __all__ = ["botapi_server", "polling", "threaded_botapi_server"]
 

@@ -42,7 +42,7 @@ from briefings.storage.db import Database
 from briefings.storage.tables import Article
 from testing.botapi import BotApiServer, ThreadedBotApiServer
 from testing.botapi.fixtures import polling
-from testing.botapi.state import CallRecord
+from testing.botapi.records import CallRecord
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "examples" / "articles"

@@ -33,7 +33,7 @@ from bot.errors import SORRY
 from briefings.extract import Extractor
 from briefings.service.app import BriefingService
 from testing.botapi import BotApiServer, ThreadedBotApiServer
-from testing.botapi.state import CallRecord
+from testing.botapi.records import CallRecord
 from tests.bot_e2e.harness import ADMIN, make_service, running_bot
 from tests.fuzz.ingest import PropertyFailed, expect
 from tests.fuzz.strategies import fit_utf16, hostile_text, repeated
