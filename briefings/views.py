@@ -7,7 +7,7 @@ as JSON. Builders are pure functions of the picture, the article index and the t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -257,10 +257,11 @@ def agreement_line(
     )
 
 
-def timeline_line(entry: TimelineEntry) -> TimelineLine:
+def timeline_line(entry: TimelineEntry, what: str | None = None) -> TimelineLine:
+    """The entry's line; ``what``: its event line (default: the entry's own words)."""
     return TimelineLine(
         date=entry.date,
-        what=entry.what,
+        what=entry.what if what is None else what,
         sources=list(entry.articles),
         count=len(entry.articles),
         sentence=entry.sentence or entry.what,
@@ -354,20 +355,53 @@ def build_digest(
         return not wanted or (topic is not None and topic in wanted)
 
     new_ids = {s.article for s in new}
-    relevant = {s.article for s in new if not wanted or any(i.topic in wanted for i in s.issues)}
-    if not wanted:
-        relevant = new_ids
+    relevant = _relevant(new, wanted)
+    agreements = [
+        agreement_line(a, meta, labels)
+        for a in picture.agreements
+        if keep(a.topic) and a.articles and set(a.articles) <= new_ids
+    ]
+    discrepancies = [
+        discrepancy_line(d, meta)
+        for d in picture.discrepancies
+        if d.kind in FACT_KINDS and relevant.intersection(d.details) and len(d.details) >= 2
+    ]
+    return Digest(
+        since=_moment(since, zone),
+        until=_moment(until, zone),
+        new_articles=_new_articles(meta, relevant),
+        agreements=agreements[:MAX_AGREEMENTS],
+        status_changes=_status_changes(picture, labels, new_ids, keep),
+        quotes=_new_quotes(new, meta, relevant)[:8],
+        discrepancies=discrepancies[:MAX_DISCREPANCIES],
+    )
+
+
+def _relevant(new: Sequence[ArticleSummary], topics: set[str]) -> set[str]:
+    """The new articles on the wanted topics (every new article when no topic is wanted)."""
+    if not topics:
+        return {s.article for s in new}
+    return {s.article for s in new if any(i.topic in topics for i in s.issues)}
+
+
+def _new_articles(meta: Mapping[str, ArticleMeta], relevant: set[str]) -> list[SourceLine]:
+    """The relevant new articles, newest first."""
     articles = [
         SourceLine(title=m.title, outlet=m.outlet, published=m.published, url=m.url)
         for k, m in meta.items()
         if k in relevant
     ]
     articles.sort(key=lambda s: (s.published or "", s.title), reverse=True)
-    agreements = [
-        agreement_line(a, meta, labels)
-        for a in picture.agreements
-        if keep(a.topic) and a.articles and set(a.articles) <= new_ids
-    ]
+    return articles
+
+
+def _status_changes(
+    picture: Consolidated,
+    labels: Mapping[str, str],
+    new_ids: set[str],
+    keep: Callable[[str | None], bool],
+) -> list[StatusChangeLine]:
+    """Each kept issue whose status the new articles changed, with the fact that changed it."""
     changes: list[StatusChangeLine] = []
     for issue in picture.issues:
         if not keep(issue.topic):
@@ -389,6 +423,13 @@ def build_digest(
                     sources=[after.article],
                 )
             )
+    return changes
+
+
+def _new_quotes(
+    new: Sequence[ArticleSummary], meta: Mapping[str, ArticleMeta], relevant: set[str]
+) -> list[tuple[str, QuoteLine]]:
+    """(speaker, quote) of the relevant new articles, in their order."""
     quotes: list[tuple[str, QuoteLine]] = []
     for summary in new:
         if summary.article not in relevant:
@@ -406,17 +447,4 @@ def build_digest(
                         ),
                     )
                 )
-    discrepancies = [
-        discrepancy_line(d, meta)
-        for d in picture.discrepancies
-        if d.kind in FACT_KINDS and relevant.intersection(d.details) and len(d.details) >= 2
-    ]
-    return Digest(
-        since=_moment(since, zone),
-        until=_moment(until, zone),
-        new_articles=articles,
-        agreements=agreements[:MAX_AGREEMENTS],
-        status_changes=changes,
-        quotes=quotes[:8],
-        discrepancies=discrepancies[:MAX_DISCREPANCIES],
-    )
+    return quotes
