@@ -30,12 +30,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check briefings bot tests benchmarks
-	$(BIN)/ruff format --check briefings bot tests benchmarks
+	$(BIN)/ruff check briefings bot testing tests benchmarks
+	$(BIN)/ruff format --check briefings bot testing tests benchmarks
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python -m benchmarks.$$(basename $$b .py) --quick || exit 1; done
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,6 @@
 """Time consolidation over many synthetic article summaries.
 
-    .venv/bin/python benchmarks/bench_consolidate.py [--articles 10000] [--seed 7]
+    .venv/bin/python -m benchmarks.bench_consolidate [--articles 10000] [--seed 7]
 
 Builds N deterministic ArticleSummary objects on one synthetic beat (a few hundred invented
 officials, some sharing surnames; fifteen topics; thirty outlets; a year of happenings that

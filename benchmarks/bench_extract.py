@@ -1,6 +1,6 @@
 """Benchmark: extraction throughput and peak memory over N synthetic seed-length articles.
 
-    .venv/bin/python benchmarks/bench_extract.py [--n 500] [--seed 7] [--from DIR] [--keep DIR]
+    .venv/bin/python -m benchmarks.bench_extract [--n 500] [--seed 7] [--from DIR] [--keep DIR]
 
 Articles are composed from the sentence templates below (original text, varied names, states and
 numbers; deterministic for a given --seed), about 540 words each like the seed articles, written to

@@ -1,6 +1,6 @@
 """Ingest + extract + consolidate a large synthetic corpus, then re-ingest it, then add one article.
 
-    .venv/bin/python benchmarks/bench_ingest.py [--n 10000] [--database-url URL] [--seed 7]
+    .venv/bin/python -m benchmarks.bench_ingest [--n 10000] [--database-url URL] [--seed 7]
 
 The corpus (deterministic by seed) is written as text files: articles of about seed length composed
 from bench_extract's sentence templates over several country pairs, topics and outlets, with
@@ -29,10 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_extract import compose, tree_rss_mb
-
+from benchmarks.bench_extract import compose, tree_rss_mb
 from briefings import service
 from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy

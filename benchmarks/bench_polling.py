@@ -1,6 +1,6 @@
 """Polling as a good citizen (issue #16): N feeds × M link-only entries on local servers, one slow.
 
-    .venv/bin/python benchmarks/bench_polling.py [--feeds 50] [--entries 50] [--gap 0.05]
+    .venv/bin/python -m benchmarks.bench_polling [--feeds 50] [--entries 50] [--gap 0.05]
         [--extract none|real] [--database-url URL] [--quick]
 
 Each feed lives on a server of its own on 127.0.0.1 (a host per feed: the per-host limits apply
@@ -21,19 +21,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench_extract import compose
-
+from benchmarks.bench_extract import compose
 from briefings import service
 from briefings.config import Settings
 from briefings.ingest.fetch import user_agent

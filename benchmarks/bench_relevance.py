@@ -1,6 +1,6 @@
 """What judging relevance costs against the whole ingest.
 
-    .venv/bin/python benchmarks/bench_relevance.py [--n 2000] [--seed 7]
+    .venv/bin/python -m benchmarks.bench_relevance [--n 2000] [--seed 7]
 
 Writes bench_ingest's synthetic corpus (several country pairs, so some stories are on the
 India–China beat and most are not), ingests it with ``briefings ingest`` into a fresh SQLite file
@@ -19,10 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_ingest import run_ingest, write_corpus
-
+from benchmarks.bench_ingest import run_ingest, write_corpus
 from briefings.beats import judge, load_beat, load_beats, restrict
 from briefings.storage.db import Database
 from briefings.storage.reads import stored_summaries

@@ -1,6 +1,6 @@
 """Consolidate the gold per-article annotations and write the picture as JSON for the scorer.
 
-    .venv/bin/python benchmarks/eval_consolidate_gold.py [--optional] [--out FILE]
+    .venv/bin/python -m benchmarks.eval_consolidate_gold [--optional] [--out FILE]
     python ../shared/eval/score_consolidated.py --gold ../shared/gold/CONSOLIDATED.json --pred FILE --verbose
 
 The gold files become ArticleSummary objects (spans 0..0; a quote's ``starts`` is its text; gold

@@ -1,6 +1,6 @@
 """Fuzz ingestion and the bot's commands for a bounded wall time; print cases run and failures.
 
-    .venv/bin/python benchmarks/fuzz_run.py [--target ingest|inputs|commands|all] [--seconds 300]
+    .venv/bin/python -m benchmarks.fuzz_run [--target ingest|inputs|commands|all] [--seconds 300]
                                             [--seed N] [--max-bytes N] [--out FILE]
                                             [--database-url URL]
 
@@ -38,11 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 
-from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 BATCH = 40
 
