@@ -1,6 +1,6 @@
 """Digest fan-out: thousands of subscribers over 30 time zones, all due at once, sent by the real bot.
 
-    .venv/bin/python benchmarks/bench_fanout.py [--subscribers 10000] [--groups 50] [--rate 30]
+    .venv/bin/python -m benchmarks.bench_fanout [--subscribers 10000] [--groups 50] [--rate 30]
         [--database-url postgresql://.../bench_fanout] [--processes 2] [--kill] [--seed 7] [--quick]
 
 Deterministic by seed: N private subscribers spread over 30 time zones (whole, half and
@@ -11,7 +11,7 @@ audience is due at once: the worst case of a fan-out.
 
 The bot runs as it does in production: ``briefbot send-due`` processes (plan what is due, send it,
 exit), with ``BRIEFINGS_SEND_RATE`` as the configured overall rate, against the local Bot API
-server (``tests/botapi``) in this process, which enforces Telegram's limits (30/s overall, 1/s per
+server (``testing/botapi``) in this process, which enforces Telegram's limits (30/s overall, 1/s per
 private chat with a burst of 3, 20/min per group) and injects faults: 429s, 500s and 502s, requests
 that are never answered (the client times out; the server never processes them), and 403s (users
 who blocked the bot or deleted their account, a group that kicked it; and users who never started
@@ -38,14 +38,10 @@ at the end.
 from __future__ import annotations
 
 import argparse
-import bisect
-import dataclasses
 import datetime as dt
 import gc
 import itertools
-import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -56,184 +52,47 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.botapi
+from sqlalchemy import update
 
-from bench_consolidate import articles as synthetic_summaries
-from bench_render import build as build_articles
-from sqlalchemy import func, insert, select, update
-
+from benchmarks._common import build_synthetic, busiest, busiest_at, union_length
+from benchmarks._fanout import (
+    DUE,
+    ZONES,
+    Chat,
+    audit,
+    inject_faults,
+    open_chats,
+    outcome_of,
+    population,
+    slot_use,
+    statuses,
+    store_subscriptions,
+    unfinished_after,
+)
 from bot.ratelimit import FLOOD_CLUSTER
 from briefings import render
 from briefings.config import Settings
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
 from briefings.storage.db import Database
-from briefings.storage.outbox import LEASE
-from briefings.storage.tables import Article, Delivery, Subscription
-from tests.botapi import BotApiServer, CallRecord, Fault, ThreadedBotApiServer, parse_text
+from briefings.storage.tables import Article
+from testing.botapi import ThreadedBotApiServer, parse_text
+from testing.processes import run_briefbot, start_briefbot
 from tests.pgschema import pg_schema
 
-REPO = Path(__file__).resolve().parents[1]
-#: the moment everyone is due (each subscriber's local time has come by then in their zone)
-DUE = dt.datetime(2025, 6, 13, 12, 0, tzinfo=dt.UTC)
 INGESTED = DUE - dt.timedelta(hours=6)
-SUBSCRIBED = DUE - dt.timedelta(days=2)
-ZONES = [
-    "UTC",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Helsinki",
-    "Europe/Moscow",
-    "Africa/Lagos",
-    "Africa/Cairo",
-    "Africa/Nairobi",
-    "Asia/Tehran",
-    "Asia/Dubai",
-    "Asia/Karachi",
-    "Asia/Kolkata",
-    "Asia/Kathmandu",
-    "Asia/Dhaka",
-    "Asia/Yangon",
-    "Asia/Bangkok",
-    "Asia/Shanghai",
-    "Asia/Tokyo",
-    "Australia/Adelaide",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-    "Pacific/Honolulu",
-    "America/Anchorage",
-    "America/Los_Angeles",
-    "America/Denver",
-    "America/Chicago",
-    "America/New_York",
-    "America/Caracas",
-    "America/Sao_Paulo",
-    "America/St_Johns",
-]
-PRIVATE_BASE = 500_000_000
-GROUP_BASE = -1_002_000_000_000
-BOT_ENV_PREFIXES = ("BRIEFINGS_", "TELEGRAM_")
 
 
 # --------------------------------------------------------------------------- the audience
 
 
-@dataclasses.dataclass(frozen=True)
-class Chat:
-    chat_id: int
-    chat_type: str  # private, supergroup
-    zone: str
-    local_time: str
-    topics: tuple[str, ...]
-    fate: str  # ok; blocked, deactivated, kicked (403); not_started (400 chat not found)
-
-    @property
-    def deliverable(self) -> bool:
-        return self.fate == "ok"
-
-
-def population(subscribers: int, groups: int, topics: Sequence[str], seed: int) -> list[Chat]:
-    """The audience, the same for the same seed: everyone due at :data:`DUE` in their own zone."""
-    rng = random.Random(seed)
-    chats: list[Chat] = []
-    for i in range(subscribers + groups):
-        private = i < subscribers
-        zone = ZONES[i % len(ZONES)] if rng.random() < 0.7 else rng.choice(ZONES)
-        local = DUE.astimezone(ZoneInfo(zone))
-        minutes_today = local.hour * 60 + local.minute
-        at = minutes_today - rng.randint(0, min(90, minutes_today))  # due within the last 90 min
-        chosen = tuple(sorted(rng.sample(list(topics), rng.randint(1, 2)))) if rng.random() < 0.25 else ()
-        roll = rng.random()
-        if private:
-            fate = (
-                "blocked"
-                if roll < 0.010
-                else "deactivated"
-                if roll < 0.013
-                else "not_started"
-                if roll < 0.015
-                else "ok"
-            )
-        else:
-            fate = "kicked" if roll < 0.04 else "ok"
-        chats.append(
-            Chat(
-                chat_id=PRIVATE_BASE + i if private else GROUP_BASE - (i - subscribers),
-                chat_type="private" if private else "supergroup",
-                zone=zone,
-                local_time=f"{at // 60:02d}:{at % 60:02d}",
-                topics=chosen,
-                fate=fate,
-            )
-        )
-    return chats
-
-
-def store_subscriptions(db: Database, chats: Sequence[Chat]) -> None:
-    rows = [
-        {
-            "chat_id": c.chat_id,
-            "chat_type": c.chat_type,
-            "local_time": c.local_time,
-            "timezone": c.zone,
-            "topics": list(c.topics),
-            "active": True,
-            "created_at": SUBSCRIBED,
-            "updated_at": SUBSCRIBED,
-        }
-        for c in chats
-    ]
-    with db.transaction() as session:
-        for start in range(0, len(rows), 2000):
-            session.execute(insert(Subscription), rows[start : start + 2000])
-
-
 def build_database(db: Database, articles: int, seed: int) -> None:
     """A small beat: ``articles`` synthetic stories with their facts and picture, ingested six hours
     before the digests are due."""
-    build_articles(db, synthetic_summaries(articles, seed))
+    build_synthetic(db, articles, seed)
     with db.transaction() as session:
         session.execute(update(Article).values(ingested_at=INGESTED))
-
-
-def open_chats(server: BotApiServer, chats: Sequence[Chat]) -> None:
-    """The chats as Telegram knows them (runs on the server's loop)."""
-    for c in chats:
-        if c.chat_type != "private":
-            server.add_group(
-                c.chat_id, f"Group {c.chat_id}", bot_status="kicked" if c.fate == "kicked" else "member"
-            )
-        elif c.fate == "not_started":
-            server.add_user(c.chat_id)
-        else:
-            server.add_user(c.chat_id, started=True)
-            if c.fate == "blocked":
-                server.user_blocks_bot(c.chat_id, notify=False)
-            elif c.fate == "deactivated":
-                server.deactivate_user(c.chat_id)
-
-
-def inject_faults(server: BotApiServer, messages: int) -> list[Fault]:
-    """Faults spread over the fan-out (seeded by the server): about one 429 per thousand messages,
-    one 5xx per two hundred, one request in two thousand never answered."""
-
-    def spread(times: int) -> float:
-        return min(1.0, 1.5 * times / max(1, messages))
-
-    rules = [
-        ("too_many_requests", max(1, messages // 2000), {"retry_after": 1}),
-        ("too_many_requests", max(1, messages // 2000), {"retry_after": 2}),
-        ("internal_error", max(2, messages // 250), {}),
-        ("bad_gateway", max(1, messages // 500), {}),
-        ("hang", max(1, messages // 2000), {"hang_seconds": 3600.0}),  # never answered
-    ]
-    return [
-        server.inject(kind, method="sendMessage", times=times, probability=spread(times), **extra)  # type: ignore[arg-type]
-        for kind, times, extra in rules
-    ]
 
 
 # --------------------------------------------------------------------------- what each chat should get
@@ -258,15 +117,6 @@ def expected_messages(service: BriefingService, chats: Sequence[Chat]) -> dict[i
     return out
 
 
-MOMENT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
-
-
-def body(message: str) -> str:
-    """A message without the moments in it (a digest names the minute it was built, and the
-    minute it starts from when there is nothing new)."""
-    return MOMENT.sub("<moment>", message)
-
-
 # --------------------------------------------------------------------------- databases
 
 
@@ -280,33 +130,6 @@ def database_url(url: str, folder: Path, keep: bool) -> Iterator[str]:
         raise SystemExit("--database-url: sqlite (the default, no URL) or postgresql://...")
     with pg_schema(url, prefix="bench_fanout", keep=keep) as scoped:
         yield scoped
-
-
-def statuses(db: Database) -> dict[str, int]:
-    with db.transaction() as session:
-        return {
-            s: n for s, n in session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-        }
-
-
-def unfinished_after(db: Database) -> dt.datetime | None:
-    """When the deliveries not yet sent or failed can be taken (a claim's lease over, a retry due)."""
-    with db.transaction() as session:
-        rows = session.execute(
-            select(Delivery.status, Delivery.due_at, Delivery.claimed_at).where(
-                Delivery.status.in_(["pending", "sending"])
-            )
-        ).all()
-    moments = []
-    for status, due_at, claimed_at in rows:
-        if status == "sending" and claimed_at is not None:
-            moments.append(_aware(claimed_at) + LEASE)
-        moments.append(_aware(due_at))
-    return max(moments) if moments else None
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 # --------------------------------------------------------------------------- the bot processes
@@ -328,30 +151,20 @@ class Fleet:
     def now(self) -> dt.datetime:
         return DUE + dt.timedelta(seconds=time.time() - self.anchor)
 
-    def env(self, clock: dt.datetime) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(BOT_ENV_PREFIXES)}
-        env.update(
-            TELEGRAM_BOT_TOKEN=self.server.token,
-            TELEGRAM_BASE_URL=self.server.base_url,
-            TELEGRAM_BASE_FILE_URL=self.server.base_file_url,
-            BRIEFINGS_DATABASE_URL=self.db_url,
-            BRIEFINGS_CLOCK_START=clock.isoformat(),
-            BRIEFINGS_SEND_RATE=f"{self.rate:g}",
-            PYTHONPATH=str(REPO),
-        )
-        return env
+    def settings(self, clock: dt.datetime) -> dict[str, str]:
+        return {
+            "BRIEFINGS_DATABASE_URL": self.db_url,
+            "BRIEFINGS_CLOCK_START": clock.isoformat(),
+            "BRIEFINGS_SEND_RATE": f"{self.rate:g}",
+        }
 
-    def start(self, clock: dt.datetime | None = None) -> subprocess.Popen[bytes]:
+    def start(self, clock: dt.datetime | None = None) -> subprocess.Popen[str]:
         self.started += 1
         log = self.folder / f"send-due-{self.started}.log"
         self.logs.append(log)
-        with log.open("wb") as out:
-            return subprocess.Popen(
-                [sys.executable, "-m", "bot", "send-due"],
-                cwd=self.folder,  # no developer's .env is read
-                env=self.env(clock or self.now()),
-                stdout=out,
-                stderr=subprocess.STDOUT,
+        with log.open("w") as out:  # in the bench's folder: no developer's .env is read
+            return start_briefbot(
+                self.server, self.folder, "send-due", output=out, **self.settings(clock or self.now())
             )
 
     def tail(self, lines: int = 5) -> str:
@@ -363,72 +176,6 @@ class Fleet:
 
 
 # --------------------------------------------------------------------------- measuring
-
-
-def busiest(times: Sequence[float], window: float) -> int:
-    return busiest_at(times, window)[0]
-
-
-def busiest_at(times: Sequence[float], window: float) -> tuple[int, float]:
-    """The most events in any ``window`` seconds, and when that window starts."""
-    ordered = sorted(times)
-    return max(
-        ((bisect.bisect_left(ordered, t + window) - i, t) for i, t in enumerate(ordered)), default=(0, 0.0)
-    )
-
-
-def union_length(intervals: Sequence[tuple[float, float]]) -> float:
-    total, end = 0.0, float("-inf")
-    for a, b in sorted(intervals):
-        if b <= end:
-            continue
-        total += b - max(a, end)
-        end = b
-    return total
-
-
-@dataclasses.dataclass
-class Audit:
-    deliverable: int = 0
-    complete: int = 0
-    lost: list[int] = dataclasses.field(default_factory=list)
-    duplicated: list[int] = dataclasses.field(default_factory=list)
-    damaged: list[int] = dataclasses.field(default_factory=list)
-    to_403: int = 0
-    got_403_and_delivered: list[int] = dataclasses.field(default_factory=list)
-    not_deactivated: list[int] = dataclasses.field(default_factory=list)
-    extra_parts: int = 0
-
-
-def audit(
-    chats: Sequence[Chat], expected: dict[int, list[str]], received: dict[int, list[str]], db: Database
-) -> Audit:
-    result = Audit()
-    with db.transaction() as session:
-        active = {chat: on for chat, on in session.execute(select(Subscription.chat_id, Subscription.active))}
-    for c in chats:
-        got = received.get(c.chat_id, [])
-        if not c.deliverable:
-            result.to_403 += 1
-            if got:
-                result.got_403_and_delivered.append(c.chat_id)
-            if active.get(c.chat_id, True):
-                result.not_deactivated.append(c.chat_id)
-            continue
-        result.deliverable += 1
-        want = expected[c.chat_id]
-        headers = sum(1 for m in got if m.startswith("Digest"))
-        if len(got) < len(want):
-            result.lost.append(c.chat_id)
-        if headers > 1 or len(got) > len(want):
-            result.duplicated.append(c.chat_id)
-            result.extra_parts += max(0, len(got) - len(want))
-        if len(got) == len(want) and headers == 1:
-            if [body(m) for m in got] == [body(m) for m in want]:
-                result.complete += 1
-            else:
-                result.damaged.append(c.chat_id)
-    return result
 
 
 # --------------------------------------------------------------------------- the run
@@ -511,13 +258,7 @@ def run(args: argparse.Namespace, folder: Path) -> int:
                 sweeps += 1
                 clock = max(fleet.now(), after + dt.timedelta(seconds=1))
                 before = server.call(lambda: len(server.server.deliveries))
-                done = subprocess.run(
-                    [sys.executable, "-m", "bot", "send-due"],
-                    cwd=folder,
-                    env=fleet.env(clock),
-                    capture_output=True,
-                    timeout=args.timeout,
-                )
+                done = run_briefbot(server, folder, "send-due", timeout=args.timeout, **fleet.settings(clock))
                 swept.append(
                     f"sweep {sweeps}: clock +{(clock - fleet.now()).total_seconds():.0f} s, exit"
                     f" {done.returncode}, {server.call(lambda: len(server.server.deliveries)) - before}"
@@ -655,7 +396,7 @@ def run(args: argparse.Namespace, folder: Path) -> int:
         ("damaged", result.damaged),
     ):
         for chat in which[:10]:
-            tried = [_outcome(c) for c in calls if c.params.get("chat_id") == chat]
+            tried = [outcome_of(c) for c in calls if c.params.get("chat_id") == chat]
             print(f"  {name}: chat {chat}, its sendMessage calls: {', '.join(tried) or 'none'}")
     ok = (
         not unexplained
@@ -671,29 +412,6 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     if not args.quick and rate < 0.95 * args.rate:
         print(f"below 95% of the configured rate ({rate:.2f} < {0.95 * args.rate:.2f} msg/s)")
     return 0
-
-
-def slot_use(calls: Sequence[CallRecord], first: float, last: float, slots: float) -> str:
-    """The sendMessage requests that arrived from ``first`` to ``last`` by outcome, and the slots
-    of that span no request used, as shares of the ``slots`` of the span."""
-    outcomes = Counter(_slot(c) for c in calls if first <= c.at <= last)
-    idle = slots - sum(outcomes.values())
-    parts = [f"{what} {n} ({100 * n / slots:.2f}%)" for what, n in outcomes.most_common()]
-    # below zero: the few requests the pacer lets leave back to back when it is behind (SLACK)
-    return ", ".join([*parts, f"no request {idle:.0f} ({100 * idle / slots:.2f}%)"])
-
-
-def _slot(call: CallRecord) -> str:
-    kinds = {"too_many_requests": "injected 429", "hang": "never answered", "drop": "dropped"}
-    if call.fault in ("internal_error", "bad_gateway"):
-        return "5xx"
-    if call.fault is not None:
-        return kinds.get(call.fault, call.fault)
-    return {200: "delivered", 403: "403", 400: "400", 429: "genuine 429"}.get(call.status or 0, "other")
-
-
-def _outcome(call: CallRecord) -> str:
-    return f"{call.status}" + (f" ({call.fault})" if call.fault else "")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """Time /brief and /who rendering over a large database.
 
-    .venv/bin/python benchmarks/bench_render.py [--articles 10000] [--runs 200] [--database-url URL]
+    .venv/bin/python -m benchmarks.bench_render [--articles 10000] [--runs 200] [--database-url URL]
 
 Builds a database of N synthetic articles (deterministic summaries from bench_consolidate: a
 few hundred officials, fifteen topics, thirty outlets) with their facts and the consolidated
@@ -20,10 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_consolidate import articles as synthetic_summaries
-
+from benchmarks.bench_consolidate import articles as synthetic_summaries
 from briefings import render
 from briefings.beats import load_beats
 from briefings.brief import build_brief
