@@ -11,6 +11,7 @@ from .bodies import BodyMention, find_bodies
 from .boilerplate import boilerplate_spans
 from .dates import DateMention, Reference, find_dates, infer_reference, resolve
 from .lexicon import Lexicon
+from .parse import Parsed, Parses
 from .text import Sentence, blank, sentence_at, split_sentences
 
 
@@ -39,6 +40,7 @@ class Doc:
     place_starting: dict[int, PlaceMention] = field(default_factory=dict)
     place_ending: dict[int, PlaceMention] = field(default_factory=dict)
     body_ending: dict[int, BodyMention] = field(default_factory=dict)
+    parses: Parses = field(default_factory=lambda: Parses(None))  # sentences parsed on demand
 
     def __post_init__(self) -> None:
         self.place_starting = {p.start: p for p in self.places}
@@ -47,6 +49,11 @@ class Doc:
 
     def sentence_of(self, pos: int) -> Sentence | None:
         return sentence_at(self.sentences, pos)
+
+    def parse_at(self, pos: int) -> Parsed | None:
+        """The dependency parse of the sentence at ``pos`` (parsed now if no rule asked before)."""
+        sentence = self.sentence_of(pos)
+        return self.parses.sentence(self.clean, sentence.start, sentence.end) if sentence else None
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.clean[sentence.start : sentence.end]

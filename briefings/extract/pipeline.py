@@ -26,6 +26,7 @@ from .issues import extract_issues
 from .lexicon import Lexicon, load_lexicon
 from .nlp import has_ner, load_nlp, person_spans
 from .officials import Person, extract_officials
+from .parse import Parses, spacy_parser
 from .perspective import is_official_text
 from .quotes import extract_quotes
 from .topics import Taxonomy, load_taxonomy, merge_taxonomies
@@ -64,6 +65,7 @@ class Extractor:
 
     def extract(self, article: CleanArticle, name: str) -> ArticleSummary:
         doc = build_doc(article.text, article.published, self.lexicon, article.title)
+        doc.parses = Parses(spacy_parser(self.nlp) if self.nlp is not None else None)
         officials, people = extract_officials(doc, self.lexicon)
         if self.uses_ner:
             chunks = _ner_chunks(doc, self.lexicon, people)

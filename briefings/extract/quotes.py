@@ -163,6 +163,7 @@ def _candidates(doc: Doc, people: list[Person], quotes: list[RawQuote]) -> list[
     return out
 
 
+_SUBJECT_KINDS = frozenset({"person", "pronoun", "body"})
 _THE_RE = re.compile(r"(?:^|(?<=\s))[Tt]he\s+$")
 
 
@@ -325,6 +326,31 @@ class _Speakers:
             or self._according(floor, ceiling)
         )
 
+    def parsed_subject(self, q: RawQuote) -> Candidate | None:
+        """A quotation inside a sentence: the subject of the nearest clause above it, from the
+        sentence's dependency parse ("The Vice President recounted how ... and ensured that “...”",
+        "X, who said “...”"). A quotation that opens its sentence is left to the surface rules."""
+        sentence = self.doc.sentence_of(q.open)
+        if sentence is None or not self.doc.clean[sentence.start : q.open].strip():
+            return None
+        if not any(c.kind in _SUBJECT_KINDS for c in self.cands.starting_within(sentence.start, q.open)):
+            return None  # nobody before the quotation to be its subject: no parse needed
+        parsed = self.doc.parse_at(q.open)
+        subject = parsed.governing_subject(q.open, q.close) if parsed is not None else None
+        if parsed is None or subject is None:
+            return None
+        lo, hi = parsed.noun_phrase(subject)
+        head = parsed.tokens[subject]
+        found = [
+            c
+            for c in self.cands.starting_within(parsed.tokens[lo].start, parsed.tokens[hi].end)
+            if c.kind in _SUBJECT_KINDS
+        ]
+        if not found:
+            return None
+        covering = [c for c in found if c.start <= head.start < c.end]
+        return self.resolve((covering or found)[-1])
+
     def sentence_subject(self, q: RawQuote) -> Candidate | None:
         """A quotation inside a sentence about someone ("The Vice President made a case for how the
         US role “makes America strong”", "X reaffirmed that “...”"): the sentence's subject, when the
@@ -404,7 +430,7 @@ def extract_quotes(doc: Doc, lex: Lexicon, people: list[Person]) -> list[Quote]:
         if _is_name(text):
             continue  # a name or defined term in quotation marks ("I2U2", the “Geneva Joint Statement”)
         if found is None:
-            found = state.sentence_subject(q)
+            found = state.parsed_subject(q) or state.sentence_subject(q)
         speaker = found.speaker if found is not None and found.kind != "generic" else None
         kind = (
             "unknown" if speaker is None or found is None else ("body" if found.kind == "body" else "person")
