@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from briefings.addresses import is_web_address
 from briefings.errors import FetchError
 
 MAX_HOST = 253  # characters of a DNS name
@@ -22,7 +23,7 @@ def parse_url(url: str) -> httpx.URL:
         host, port = parts.hostname, parts.port
     except ValueError as exc:  # an unclosed "[", a port out of range or not a number, NFKC trouble
         raise FetchError(f"malformed URL ({_first_line(exc)})") from None
-    if parts.scheme not in ("http", "https"):
+    if not is_web_address(url):
         raise FetchError(f"only http and https URLs are fetched, not {parts.scheme or 'a bare path'}")
     if not host:
         raise FetchError("the URL has no host")

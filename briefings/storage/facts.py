@@ -21,10 +21,16 @@ KINDS: dict[str, type[BaseModel]] = {
 }
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form used as a lookup key."""
+def name_key(text: str) -> str:
+    """The key a name (an official's, a speaker's) is stored and looked up by: case and accents
+    folded, spaces collapsed, punctuation kept. Not :func:`briefings.consolidate.text.fold`, which
+    also drops punctuation and transliterates letters: the stored keys must not change."""
     decomposed = unicodedata.normalize("NFKD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+# the old name, which briefings/service/briefs.py still imports
+fold = name_key
 
 
 def _span(item: BaseModel) -> tuple[int, int]:
@@ -37,13 +43,13 @@ def _span(item: BaseModel) -> tuple[int, int]:
 
 def _key(kind: str, item: Any) -> str:
     if kind == "official":
-        return fold(item.name)
+        return name_key(item.name)
     if kind in ("agreement", "issue"):
         return item.topic or ""
     if kind == "event":
         return str(item.date)
     if kind == "quote":
-        return fold(item.speaker or "")
+        return name_key(item.speaker or "")
     if kind == "figure":
         return str(item.value)
     return ""

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from briefings.addresses import is_web_address
 from briefings.models import ArticleSummary, Consolidated, Quote
 from briefings.storage.facts import FactRow, article_summary
 from briefings.storage.picture import unpack_picture
@@ -53,7 +54,7 @@ def citations(session: Session) -> list[Citation]:
     for article_id, source in session.execute(
         select(ArticleSource.article_id, ArticleSource.source).order_by(ArticleSource.id)
     ):
-        if source.startswith(("http://", "https://")):
+        if is_web_address(source):
             first_url.setdefault(article_id, source)
     rows = session.execute(
         select(Article.id, Article.title, Article.published, Article.reference_date, Outlet.name).outerjoin(
@@ -98,14 +99,8 @@ def stored_summaries(session: Session, ids: Sequence[int] | None = None) -> Iter
 
 
 def summaries_of(session: Session, ids: Sequence[int]) -> list[ArticleSummary]:
-    """Stored summaries of these articles, named by article id."""
-    if not ids:
-        return []
-    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
-    facts: dict[int, list[Fact]] = {i: [] for i in ids}
-    for row in session.scalars(select(Fact).where(Fact.article_id.in_(ids)).order_by(Fact.id)):
-        facts[row.article_id].append(row)
-    return [article_summary(articles[i], facts[i]) for i in ids if i in articles]
+    """:func:`stored_summaries` as a list (the name briefings/service/briefs.py still calls)."""
+    return list(stored_summaries(session, ids))
 
 
 def quotes_by(session: Session, forms: Iterable[str], articles: Iterable[int]) -> list[tuple[str, Quote]]:
