@@ -124,10 +124,12 @@ def unknown_names(rng: random.Random, count: int) -> list[str]:
 
 def command_pool(service: BriefingService, rng: random.Random) -> dict[str, list[Command]]:
     """The commands users choose from, by kind."""
-    snapshot = service.reader.snapshot()
+    snapshot = service.reading.snapshot()
     picture = snapshot.picture
     topics_with_news = {a.topic for a in picture.agreements if a.topic} | {i.topic for i in picture.issues}
-    topics = [slug for slug, _ in service.topics() if slug in topics_with_news] or [service.topics()[0][0]]
+    topics = [slug for slug, _ in service.beats.topics() if slug in topics_with_news] or [
+        service.beats.topics()[0][0]
+    ]
     surnames = sorted({person.name.split()[-1] for person in picture.officials})
     rng.shuffle(surnames)
     unknown = [name for name in unknown_names(rng, 40) if not _known(service, name)][:10]
@@ -140,7 +142,7 @@ def command_pool(service: BriefingService, rng: random.Random) -> dict[str, list
 
 
 def _known(service: BriefingService, name: str) -> bool:
-    result = service.who(name)
+    result = service.reading.who(name)
     return result.profile is not None or bool(result.candidates)
 
 
@@ -161,9 +163,9 @@ def expected_messages(service: BriefingService, command: Command) -> list[str]:
     """What the bot should send for the command (the service's rendering, as the handlers call it)."""
     name, _, argument = command.text.partition(" ")
     if name == "/brief":
-        return service.brief_messages(argument or None)
+        return service.reading.brief_messages(argument or None)
     if name == "/who":
-        return service.who_messages(argument)[1]
+        return service.reading.who_messages(argument)[1]
     raise ValueError(command.text)
 
 

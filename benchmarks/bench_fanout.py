@@ -111,7 +111,7 @@ def expected_messages(service: BriefingService, chats: Sequence[Chat]) -> dict[i
             continue
         key = (c.topics, c.zone)
         if key not in memo:
-            digest = service.digest(c.chat_id, None, list(c.topics), DUE, c.zone)
+            digest = service.reading.digest(None, DUE, list(c.topics), c.zone)
             memo[key] = [plain(m) for m in [render.digest_message(digest)]]
         out[c.chat_id] = memo[key]
     return out
@@ -188,7 +188,7 @@ def run(args: argparse.Namespace, folder: Path) -> int:
         settings = Settings(_env_file=None, BRIEFINGS_DATABASE_URL=url)  # type: ignore[call-arg]
         service = BriefingService(settings, db=db, clock=FixedClock(DUE))
         build_database(db, args.articles, args.seed)
-        topics = [slug for slug, _ in service.topics()]
+        topics = [slug for slug, _ in service.beats.topics()]
         chats = population(args.subscribers, args.groups, topics, args.seed)
         store_subscriptions(db, chats)
         expected = expected_messages(service, chats)

@@ -122,25 +122,28 @@ def main(argv: list[str] | None = None) -> int:
         )
         service = BriefingService(load_settings(), db=db)
         t0 = time.perf_counter()
-        service.brief_messages()
+        service.reading.brief_messages()
         print(f"first brief (parses the picture): {(time.perf_counter() - t0) * 1000:.0f} ms")
-        topics = [slug for slug, _ in service.topics()]
-        picture = service.reader.snapshot().picture
+        topics = [slug for slug, _ in service.beats.topics()]
+        picture = service.reading.snapshot().picture
         people = [p.name.split()[-1] for p in picture.officials[:50]]
-        snap = service.reader.snapshot()
+        snap = service.reading.snapshot()
 
         def uncached() -> None:
-            view = build_brief(snap.picture, snap.meta, service.labels, beat="bench")
+            view = build_brief(snap.picture, snap.meta, service.beats.default.labels, beat="bench")
             render.render_telegram("brief", view)
 
         report("brief, view built each time", timed(uncached, max(10, args.runs // 10)))
-        report("brief (whole beat)", timed(lambda: service.brief_messages(), args.runs))
+        report("brief (whole beat)", timed(lambda: service.reading.brief_messages(), args.runs))
         topic = "trade" if "trade" in topics else topics[0]
-        report("brief --topic", timed(lambda: service.brief_messages(topic), args.runs))
-        report("brief --since", timed(lambda: service.brief_messages(None, dt.date(2024, 10, 1)), args.runs))
-        report("channel post", timed(lambda: service.channel_post_messages(), args.runs))
+        report("brief --topic", timed(lambda: service.reading.brief_messages(topic), args.runs))
+        report(
+            "brief --since",
+            timed(lambda: service.reading.brief_messages(None, dt.date(2024, 10, 1)), args.runs),
+        )
+        report("channel post", timed(lambda: service.reading.channel_post_messages(), args.runs))
         names = iter(people * (args.runs // max(1, len(people)) + 1))
-        report("who <surname>", timed(lambda: service.who_messages(next(names)), args.runs))
+        report("who <surname>", timed(lambda: service.reading.who_messages(next(names)), args.runs))
         db.dispose()
     return 0
 

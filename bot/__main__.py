@@ -14,9 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application, quiet_http_logs
 from bot.check import run_checks
-from bot.context import SERVICE_KEY
-from bot.delivery import Sender
-from bot.jobs import plan
+from bot.context import sender_of
 from bot.webhook import run as receive_webhooks
 from briefings.config import Settings, load_settings
 from briefings.errors import BriefingsError
@@ -88,10 +86,8 @@ def send_due() -> None:
 
     async def once() -> None:
         async with app:
-            planned = await asyncio.to_thread(plan, service)
-            sender = app.bot_data["sender"]
-            assert isinstance(sender, Sender)
-            report = await sender.drain()
+            planned = await asyncio.to_thread(service.delivery.plan)
+            report = await sender_of(app).drain()
             typer.echo(
                 f"planned {planned}, sent {report.sent}, failed {report.failed}, deferred {report.deferred}"
             )
@@ -99,7 +95,7 @@ def send_due() -> None:
     try:
         asyncio.run(once())
     finally:
-        app.bot_data[SERVICE_KEY].close()
+        service.close()
 
 
 @cli.command("check")

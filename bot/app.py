@@ -9,13 +9,14 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.calls import call
-from bot.context import CONTEXT_TYPES, SERVICE_KEY, BotApp
+from bot.context import CONTEXT_TYPES, BotApp, service_of
 from bot.delivery import Sender
 from bot.errors import on_error
 from bot.handlers import admin, brief, fallback, membership, start, subscribe, topics, who
 from bot.jobs import schedule
 from bot.ratelimit import LocalPacer, Pacer, SharedPacer, TelegramRateLimiter
 from briefings.service.app import BriefingService
+from briefings.service.delivering import Delivery
 
 COMMANDS = [
     BotCommand("brief", "The briefing, whole beat or one topic"),
@@ -107,19 +108,19 @@ def protect_token(token: str) -> None:
             target.addFilter(Redact(token))
 
 
-def pacer_for(service: BriefingService) -> Pacer:
+def pacer_for(delivery: Delivery, token: str) -> Pacer:
     """With PostgreSQL the bot's processes share one overall rate through the database (two
     processes at the configured rate each would send at twice Telegram's limit); SQLite serves one
     process, which paces itself."""
-    if not service.shares_send_rate:
+    if not delivery.shares_send_rate:
         return LocalPacer()
-    bot = f"bot{service.settings.telegram_bot_token.split(':', 1)[0]}"  # the bot's id, not the secret
+    bot = f"bot{token.split(':', 1)[0]}"  # the bot's id, not the secret
 
     def reserve(interval: float, slack: float) -> float:
-        return service.reserve_send_slot(bot, interval, slack)
+        return delivery.reserve_send_slot(bot, interval, slack)
 
     def hold(seconds: float) -> None:
-        service.hold_sending(bot, seconds)
+        delivery.hold_sending(bot, seconds)
 
     return SharedPacer(reserve, hold)
 
@@ -133,12 +134,9 @@ def concurrency_for(rate: float) -> int:
 
 async def _post_init(app: BotApp) -> None:
     await app.bot.set_my_commands(COMMANDS)
-    service = app.bot_data[SERVICE_KEY]
-    assert isinstance(service, BriefingService)
-    await call(service.catch_up)  # a picture behind the stored articles is repaired before anything is read
-    await call(service.warm_up)  # before the first update: the picture is loaded once, up front
-    for reader in service.readers.values():
-        reader.after_load = freeze_long_lived
+    service = service_of(app)
+    await call(service.prepare)  # before the first update: pictures repaired and loaded, up front
+    service.on_picture_loaded(freeze_long_lived)
     freeze_long_lived()
 
 
@@ -164,15 +162,18 @@ def build_application(service: BriefingService, *, with_jobs: bool = True) -> Bo
         .context_types(CONTEXT_TYPES)
         .rate_limiter(
             TelegramRateLimiter(
-                overall_per_second=settings.send_rate, max_retries=3, pacer=pacer_for(service)
+                overall_per_second=settings.send_rate,
+                max_retries=3,
+                pacer=pacer_for(service.delivery, settings.telegram_bot_token),
             )
         )
         .concurrent_updates(UPDATES_IN_FLIGHT)
         .post_init(_post_init)
     )
     app: BotApp = builder.build()
-    app.bot_data[SERVICE_KEY] = service
-    app.bot_data["sender"] = Sender(app.bot, service, concurrency=concurrency_for(settings.send_rate))
+    app.bot_data.install(
+        service, Sender(app.bot, service.delivery, concurrency=concurrency_for(settings.send_rate))
+    )
     for module in (start, brief, who, topics, subscribe, admin, membership, fallback):
         app.add_handlers(module.HANDLERS)
     app.add_error_handler(on_error)

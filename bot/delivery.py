@@ -46,9 +46,9 @@ from telegram.error import (
 from telegram.request import BaseRequest
 
 from bot.calls import Serial, call
-from bot.ratelimit import DEPARTING
+from bot.ratelimit import DEPARTING, retry_seconds
 from briefings.errors import ClaimLost
-from briefings.service.app import BriefingService, Outgoing
+from briefings.service.delivering import Delivery, Outgoing
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -68,13 +68,13 @@ class Sender:
     def __init__(
         self,
         bot: Bot,
-        service: BriefingService,
+        delivery: Delivery,
         *,
         concurrency: int = 32,
         read_timeout: float | None = None,
     ) -> None:
         self.bot = bot
-        self.service = service
+        self.delivery = delivery
         self.concurrency = concurrency
         self.read_timeout = read_timeout  # seconds for Telegram's answer (None: the Application's)
         # (not passed as None: for PTB that means no timeout at all)
@@ -105,7 +105,7 @@ class Sender:
             while True:
                 room = self.concurrency - len(running)
                 if more and (room >= refill or not running):
-                    batch = await call(self.service.claim, min(room, CLAIM))
+                    batch = await call(self.delivery.claim, min(room, CLAIM))
                     more = bool(batch)
                     running.update(asyncio.create_task(self._deliver_one(item, report)) for item in batch)
                 if not running:
@@ -125,7 +125,7 @@ class Sender:
         except Exception:  # left claimed: retaken after the lease
             log.exception("delivery %s failed", item.delivery_id)
 
-    async def _write(self, fn: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> None:
+    async def write(self, fn: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> None:
         """A change to a delivery's state, in the drain's one writer thread."""
         if self._writes is not None:
             await self._writes.call(fn, *args, **kwargs)
@@ -138,9 +138,7 @@ class Sender:
             await self._send(chat_id, text)
 
     async def _deliver(self, item: Outgoing, report: DrainReport) -> None:
-        target: int | str = item.chat_id
-        if item.kind == "channel" and self.service.settings.channel_id.startswith("@"):
-            target = self.service.settings.channel_id
+        target = item.target
         try:
             for index in range(item.parts_sent, len(item.messages)):
                 progress = _Progress(self, item.delivery_id, index, item.attempt)
@@ -162,15 +160,15 @@ class Sender:
         except (NetworkError, RetryAfter, TelegramError) as exc:
             delay, why = DEFER, f"{type(exc).__name__}: {exc}"
             if isinstance(exc, RetryAfter):  # not before the flood wait is over, whoever retakes it
-                delay = max(delay, dt.timedelta(seconds=_seconds(exc.retry_after) + 1))
-            await self._write(self.service.retry_later, item.delivery_id, delay, why, item.attempt)
+                delay = max(delay, dt.timedelta(seconds=retry_seconds(exc.retry_after) + 1))
+            await self.write(self.delivery.retry_later, item.delivery_id, delay, why, item.attempt)
             report.deferred += 1
             return
-        await self._write(self.service.sent, item.delivery_id, item.attempt)
+        await self.write(self.delivery.sent, item.delivery_id, item.attempt)
         report.sent += 1
 
     async def _fail(self, item: Outgoing, error: str, *, gone: bool) -> None:
-        await self._write(self.service.failed, item.delivery_id, error, chat_gone=gone, attempt=item.attempt)
+        await self.write(self.delivery.failed, item.delivery_id, error, chat_gone=gone, attempt=item.attempt)
 
     async def _send(self, chat_id: int | str, text: str, progress: _Progress | None = None) -> None:
         """One message; timeouts retried with backoff (the rate limiter waits out 429s and retries 5xx).
@@ -192,7 +190,7 @@ class Sender:
                 await _undo(progress)
                 if attempt == RETRIES:
                     raise
-                await asyncio.sleep(_seconds(exc.retry_after) + 0.1)
+                await asyncio.sleep(retry_seconds(exc.retry_after) + 0.1)
             except (Forbidden, BadRequest, ChatMigrated):
                 await _undo(progress)
                 raise
@@ -228,15 +226,15 @@ class _Progress:
     async def departing(self) -> None:
         """Raises :class:`ClaimLost` (and the request does not leave) when another sender has
         taken the delivery meanwhile."""
-        await self.sender._write(
-            self.sender.service.part_sent, self.delivery_id, self.index + 1, self.attempt
+        await self.sender.write(
+            self.sender.delivery.part_sent, self.delivery_id, self.index + 1, self.attempt
         )
         self.recorded = True
 
     async def stayed(self) -> None:
         if self.recorded:
-            await self.sender._write(
-                self.sender.service.part_sent, self.delivery_id, self.index, self.attempt
+            await self.sender.write(
+                self.sender.delivery.part_sent, self.delivery_id, self.index, self.attempt
             )
             self.recorded = False
 
@@ -244,7 +242,3 @@ class _Progress:
 async def _undo(progress: _Progress | None) -> None:
     if progress is not None:
         await progress.stayed()
-
-
-def _seconds(value: int | dt.timedelta) -> float:
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

@@ -10,30 +10,21 @@ from __future__ import annotations
 
 import html
 import logging
-from zoneinfo import ZoneInfo
 
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.calls import call
-from bot.context import BotApp, BotContext
-from bot.delivery import Sender
+from bot.context import BotApp, BotContext, service_of
 from briefings.printable import printable
-from briefings.service.app import BriefingService
 from briefings.service.polling import SourceHealth
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
 
 
-def sender_of(context: BotContext) -> Sender:
-    sender = context.application.bot_data["sender"]
-    assert isinstance(sender, Sender)
-    return sender
-
-
 async def ingest_sources(context: BotContext) -> None:
-    report = await call(context.service.ingest_sources)
+    report = await call(context.ingestion.ingest_sources)
     log.info("scheduled ingestion: %s", report.summary())
     await report_failing_sources(context)
 
@@ -54,7 +45,7 @@ async def report_failing_sources(context: BotContext) -> None:
     admins = list(context.settings.admin_ids)
     if not admins:
         return  # nobody to tell: not marked as told either
-    for source in await call(context.service.source_alerts):
+    for source in await call(context.ingestion.source_alerts):
         log.warning("source failing since %s: %s (%s)", source.failing_since, source.url, source.last_error)
         for admin in admins:
             try:
@@ -63,26 +54,10 @@ async def report_failing_sources(context: BotContext) -> None:
                 log.warning("could not tell admin %s of the failing source %s: %s", admin, source.url, exc)
 
 
-def plan(service: BriefingService) -> int:
-    """Plan what is due now (blocking: run it off the event loop); returns deliveries planned."""
-    planned = service.plan_due()
-    if channel_post_due(service) and service.plan_channel_post():
-        planned += 1
-    return planned
-
-
-def channel_post_due(service: BriefingService) -> bool:
-    settings = service.settings
-    if not settings.channel_id:
-        return False
-    local = service.clock.now().astimezone(ZoneInfo(settings.timezone))
-    return local.strftime("%H:%M") >= settings.channel_post_time
-
-
 async def digest_tick(context: BotContext) -> None:
     """One tick for everyone: plan what is due now, then drain the outbox."""
-    planned = await call(plan, context.service)
-    report = await sender_of(context).drain()
+    planned = await call(context.delivery.plan)
+    report = await context.sender.drain()
     if planned or report.sent or report.failed or report.deferred:
         log.info(
             "tick: planned %s, sent %s, failed %s, deferred %s",
@@ -94,8 +69,7 @@ async def digest_tick(context: BotContext) -> None:
 
 
 def schedule(app: BotApp) -> None:
-    service = app.bot_data["service"]
-    settings = service.settings
+    settings = service_of(app).settings
     queue = app.job_queue
     assert queue is not None
     queue.run_repeating(digest_tick, interval=TICK_SECONDS, first=1, name="digest-tick")

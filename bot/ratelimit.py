@@ -255,7 +255,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                seconds = _seconds(exc.retry_after)
+                seconds = retry_seconds(exc.retry_after)
                 now = asyncio.get_running_loop().time()
                 if chat is not None and message and self._only_this_chat(chat, now):
                     state = self._chat_state(chat, now)
@@ -381,5 +381,6 @@ def _chat_key(value: object) -> int | str | None:
         return text.lower()  # @channelname: a channel or supergroup
 
 
-def _seconds(value: int | dt.timedelta) -> float:
+def retry_seconds(value: int | dt.timedelta) -> float:
+    """A 429's ``retry_after`` (seconds, or a timedelta in newer PTB) in seconds."""
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

@@ -153,7 +153,7 @@ def test_off_beat_articles_are_stored_and_listed_but_not_in_the_brief(db: Databa
     assert len(off) == len(list((OFFBEAT / "written").glob("*.txt")))  # stored, never lost
     assert all(r.beats["india-china"]["why"] for r in off)
     svc = BriefingService(load_settings(database_url=db_url), db=db)
-    brief = svc.brief()
+    brief = svc.reading.brief()
     items = [*brief.officials, *brief.agreements, *brief.issues, *brief.timeline, *brief.discrepancies]
     assert items
     for item in items:
@@ -177,8 +177,8 @@ def test_two_beats_from_one_ingest(db: Database, db_url: str, tmp_path: Path) ->
             assert not beats["us-china-trade"]["relevant"] and not beats["india-china"]["relevant"], name
     settings = load_settings(database_url=db_url, beats=[str(default.path), str(trade.path)])
     svc = BriefingService(settings, db=db)
-    assert [b.slug for b in svc.beat_list()] == ["india-china", "us-china-trade"]
-    india, us = svc.brief(), svc.brief(beat="us-china-trade")
+    assert [b.slug for b in svc.reading.beat_list()] == ["india-china", "us-china-trade"]
+    india, us = svc.reading.brief(), svc.reading.brief(beat="us-china-trade")
     assert india.title == "India–China briefing" and us.title.startswith("US–China trade")
     india_ids = {str(r.id) for r in rows if r.beats["india-china"]["relevant"]}
     trade_ids = {str(r.id) for r in rows if r.beats["us-china-trade"]["relevant"]}

@@ -26,8 +26,8 @@ REFUSAL = "Sorry, that command is for the bot's admins."
 
 @pytest.fixture
 def service(bot_db_url: str, botapi_server: BotApiServer, extractor: Extractor) -> Iterator[BriefingService]:
-    svc = make_service(bot_db_url, botapi_server, channel_id=str(CHANNEL))
-    svc._extractor = extractor  # the session's extractor: loading another takes seconds
+    # the session's extractor: loading another takes seconds
+    svc = make_service(bot_db_url, botapi_server, extractor=extractor, channel_id=str(CHANNEL))
     yield svc
     svc.close()
 
@@ -62,7 +62,7 @@ async def test_non_admins_are_refused_politely(
         await server.wait_for_message(group, REFUSAL)
         await server.wait_updates_consumed()
     assert channel_messages(server) == []
-    assert service.stats().articles == 10  # nothing ingested either
+    assert service.reading.stats().articles == 10  # nothing ingested either
     assert sorted(warnings_of(caplog, "bot.handlers.admin")) == sorted(
         [
             f"refused /post from user {USER} in chat {USER}: not in BRIEFINGS_ADMIN_IDS",
@@ -162,7 +162,7 @@ async def test_ingest_refuses_private_addresses_by_default(
         server.user_sends(ADMIN, f"/ingest {with_secrets}")
         await server.wait_for_message(ADMIN, "rejected 1", timeout=10)
     assert web.hits.get("/bot-e2e/shipki-la.html", 0) == 0  # refused before any request
-    assert service.stats().articles == 10
+    assert service.reading.stats().articles == 10
     refused = f"/ingest by {ADMIN}: rejected {url}: refused: {host} is a private or local address"
     assert warnings_of(caplog, "bot.handlers.admin") == [refused, refused]
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -185,7 +185,7 @@ async def test_ingest_only_fetches_urls_never_local_files(
             answer = await server.wait_for_message(ADMIN, timeout=10)
             assert "ingested 1" not in answer["text"], answer["text"]
             assert "http" in answer["text"], answer["text"]
-    assert service.stats().articles == 10
+    assert service.reading.stats().articles == 10
     assert warnings_of(caplog, "bot.handlers.admin") == [
         f"/ingest by {ADMIN}: refused {target}: not an http(s) URL"
         for target in (str(folder), str(folder / "shipki-la.html"), f"file://{folder}/shipki-la.html")
@@ -203,15 +203,14 @@ async def test_ingest_with_private_urls_allowed(
     caplog.set_level(logging.INFO)
     server = botapi_server
     url = web.add("/bot-e2e/shipki-la-allowed.html", PAGE)
-    svc = make_service(bot_db_url, server, allow_private_urls=True)
-    svc._extractor = extractor
+    svc = make_service(bot_db_url, server, extractor=extractor, allow_private_urls=True)
     try:
         async with running_bot(svc):
             server.user_sends(ADMIN, f"/ingest {url}")
             answer = await server.wait_for_message(ADMIN, "ingested 1", timeout=20)
             assert "rejected 0" in answer["text"]
             with svc.db.transaction() as session:  # read by the ingest already, not by the next command
-                assert svc.reader.loaded_version == picture_version(session) > 0
+                assert svc.reading.loaded_version() == picture_version(session) > 0
             server.user_sends(ADMIN, f"/ingest {url}")
             again = await server.wait_for_message(ADMIN, "unchanged 1", timeout=20)
             assert "ingested 0" in again["text"]
@@ -242,5 +241,5 @@ async def test_ingest_of_a_malformed_url_is_a_rejection_not_an_error(
             assert "malformed URL" in answer["text"], answer["text"]
             assert "Sorry" not in answer["text"]
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
-    assert service.stats().articles == 10
+    assert service.reading.stats().articles == 10
     assert_clean(server)

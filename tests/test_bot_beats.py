@@ -32,7 +32,7 @@ def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
 def two_beats(bot_db_url: str, botapi_server: BotApiServer) -> Iterator[BriefingService]:
     default = load_beats([])[0]
     svc = make_service(bot_db_url, botapi_server, beats=[str(default.path), str(TRADE)])
-    report = svc.ingest([str(REPO / "examples" / "beats" / "us-china-trade")])
+    report = svc.ingestion.ingest([str(REPO / "examples" / "beats" / "us-china-trade")])
     assert report.ingested >= 8 and not report.rejected, report.summary()
     yield svc
     svc.close()
@@ -65,7 +65,7 @@ async def test_two_beats_in_one_bot(botapi_server: BotApiServer, two_beats: Brie
             server, USER, "/subscribe 07:30 Asia/Kolkata us-china-trade tariffs", "Subscribed"
         )
         assert "us-china-trade: tariffs" in subscribed["text"]
-        info = two_beats.subscription(USER)
+        info = two_beats.subscriptions.subscription(USER)
         assert info is not None and info.beat == "us-china-trade" and info.topics == ["tariffs"]
         await server.wait_updates_consumed()
     assert_clean(server)

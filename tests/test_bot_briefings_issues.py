@@ -25,13 +25,13 @@ def test_load_settings_accepts_field_names() -> None:
 def test_ingest_url_refuses_local_paths(
     tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, extractor: Extractor
 ) -> None:
-    service = make_service(fresh_db_url(corpus_file(tmp_path_factory, extractor), tmp_path / "db"))
-    service._extractor = extractor
+    db_url = fresh_db_url(corpus_file(tmp_path_factory, extractor), tmp_path / "db")
+    service = make_service(db_url, extractor=extractor)
     page = tmp_path / "local" / "page.html"
     page.parent.mkdir()
     page.write_text(PAGE, encoding="utf-8")
     try:
-        report = service.ingest_url(str(page))
+        report = service.ingestion.ingest_url(str(page))
         assert report.ingested == 0 and len(report.rejected) == 1
     finally:
         service.close()
@@ -43,7 +43,7 @@ def test_digest_limited_to_topics_keeps_only_their_discrepancies(
     service = make_service(fresh_db_url(corpus_file(tmp_path_factory, extractor), tmp_path / "db"))
     try:
         now = service.clock.now()
-        text = "\n".join([render.digest_message(service.digest(1, None, ["terrorism"], now))])
+        text = "\n".join([render.digest_message(service.reading.digest(None, now, ["terrorism"]))])
         assert "status of trade" not in text
     finally:
         service.close()

@@ -209,7 +209,7 @@ async def test_a_stale_button_says_so_and_shows_current_data(
             " countries by December.\n",
             encoding="utf-8",
         )
-        report = service.ingest([str(story)], allow_private=True)
+        report = service.ingestion.ingest([str(story)], allow_private=True)
         assert report.ingested == 1
 
         after = len(server.edits(USER))

@@ -13,6 +13,7 @@ import time
 import pytest
 from sqlalchemy import select
 
+from bot.context import sender_of
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
 from briefings.storage.tables import Delivery
@@ -28,7 +29,6 @@ from tests.bot_e2e.harness import (
     initialized,
     left_during_a_pause,
     retry_after_ignored,
-    sender_of,
     sent_texts,
     subscribe_many,
 )
@@ -147,13 +147,13 @@ async def test_blocked_user_fails_once_and_is_paused(
             describe(failed)
         )
         for chat in (3002, 3003):
-            info = service.subscription(chat)
+            info = service.subscriptions.subscription(chat)
             assert info is not None and not info.active
 
         clock = service.clock
         assert isinstance(clock, FixedClock)
         clock.advance(dt.timedelta(days=1))  # the next morning: nothing planned for them
-        assert service.plan_due() == 2
+        assert service.delivery.plan_due() == 2
         report = await sender_of(app).drain()
         assert (report.sent, report.failed) == (2, 0)
     assert len(server.calls_to("sendMessage")) == len(sent_texts(server, 3001)) * 2 + 2
@@ -234,7 +234,7 @@ async def test_fan_out_stays_within_telegrams_limits(
     groups = [-1005000000001, -1005000000002, -1005000000003]
     for group in groups:
         server.add_group(group, f"Group {group}")
-        service.subscribe(group, "supergroup", ["08:00", "Asia/Kolkata"])
+        service.subscriptions.subscribe(group, "supergroup", ["08:00", "Asia/Kolkata"])
     assert due_now(service) == 63
     with client_log(monkeypatch) as requests:
         async with initialized(service) as app:

@@ -137,8 +137,9 @@ async def test_scheduled_ingestion_of_the_configured_sources(
 ) -> None:
     """BRIEFINGS_SOURCES are ingested by their own job (private addresses allowed: the operator set them)."""
     url = web.add("/bot-e2e/scheduled-shipki-la.html", PAGE)
-    svc = make_service(bot_db_url, botapi_server, sources=[url], ingest_interval_minutes=5)
-    svc._extractor = extractor
+    svc = make_service(
+        bot_db_url, botapi_server, extractor=extractor, sources=[url], ingest_interval_minutes=5
+    )
     try:
         async with initialized(svc, jobs=True) as app:
             queue = app.job_queue
@@ -147,7 +148,7 @@ async def test_scheduled_ingestion_of_the_configured_sources(
             assert job.job.trigger.interval == dt.timedelta(minutes=5)
             await run_job(app, "ingest-sources")
             await run_job(app, "ingest-sources")  # the second time: unchanged
-        assert svc.stats().articles == 11
+        assert svc.reading.stats().articles == 11
     finally:
         svc.close()
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import delivery
+from bot.context import sender_of
 from bot.ratelimit import TelegramRateLimiter
 from briefings.service.app import BriefingService
 from briefings.storage.tables import Delivery
@@ -26,7 +27,6 @@ from tests.bot_e2e.due import EIGHT_IN_KOLKATA, ONE_PART, drain_logged, due_now
 from tests.bot_e2e.harness import (
     initialized,
     left_during_a_pause,
-    sender_of,
     sent_texts,
     subscribe_many,
 )

@@ -72,10 +72,10 @@ def world(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, extractor: o
         service = make_service(db_url, None, clock=FixedClock(PLANNED_AT - dt.timedelta(hours=1)))
         for chat in SUBSCRIBERS:
             server.add_user(chat, started=True)
-            service.subscribe(chat, "private", ["08:00", "Asia/Kolkata"])
+            service.subscriptions.subscribe(chat, "private", ["08:00", "Asia/Kolkata"])
         assert isinstance(service.clock, FixedClock)
         service.clock.set(PLANNED_AT)
-        assert service.plan_due() == len(SUBSCRIBERS)  # the planned deliveries are in the database
+        assert service.delivery.plan_due() == len(SUBSCRIBERS)  # the planned deliveries are in the database
         try:
             yield World(server, service, db_url, tmp_path)
         finally:
@@ -86,7 +86,7 @@ def digest_parts(world: World) -> int:
     """How many messages one digest is (every subscriber gets the same one)."""
     from briefings import render
 
-    digest = world.service.digest(0, None, [], PLANNED_AT)
+    digest = world.service.reading.digest(None, PLANNED_AT)
     return len([render.digest_message(digest)])
 
 

@@ -52,10 +52,9 @@ async def test_sources_health_and_a_failing_source_reported_once(
     server = botapi_server
     feed = feeds.add("/feed.rss", "gone", "text/plain", status=404)
     clock = FixedClock(START)
-    svc: BriefingService = make_service(bot_db_url, server, clock=clock, sources=[feed])
-    svc._extractor = extractor
+    svc: BriefingService = make_service(bot_db_url, server, clock=clock, extractor=extractor, sources=[feed])
     try:
-        assert "rejected 1" in svc.ingest_sources().summary()  # failing since START
+        assert "rejected 1" in svc.ingestion.ingest_sources().summary()  # failing since START
         clock.advance(dt.timedelta(hours=25))  # a day later, still failing: the next run tells
         async with running_bot(svc, jobs=False) as app:
             server.user_sends(ADMIN, "/help")  # the admin has a chat with the bot

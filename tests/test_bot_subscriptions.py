@@ -29,7 +29,7 @@ async def test_subscribe_settings_errors_and_unsubscribe(
         assert "/subscribe 08:00 Asia/Kolkata" in none_yet["text"]
         done = await ask(server, user, "/subscribe 08:00 Asia/Kolkata", "Subscribed")
         assert "08:00" in done["text"] and "Asia/Kolkata" in done["text"] and "all topics" in done["text"]
-        info = service.subscription(user)
+        info = service.subscriptions.subscription(user)
         assert info is not None and info.active
         assert (info.local_time, info.timezone) == ("08:00", "Asia/Kolkata")
         shown = await ask(server, user, "/settings", "Daily digest at")
@@ -53,7 +53,7 @@ async def test_subscribe_settings_errors_and_unsubscribe(
         assert "<b>&amp;" in hostile["text"]  # shown as typed: escaped, not parsed
         for text in (bad_time["text"], bad_zone["text"], bad_topic["text"]):
             assert "went wrong" not in text
-        info = service.subscription(user)  # the errors changed nothing
+        info = service.subscriptions.subscription(user)  # the errors changed nothing
         assert info is not None and (info.local_time, info.timezone) == ("08:00", "Asia/Kolkata")
 
     async def topics_and_defaults(user: int) -> None:
@@ -87,14 +87,14 @@ async def test_group_commands_thread_and_only_admins_subscribe(
         refused_cmd = server.user_sends(MEMBER, "/subscribe@BriefBot 09:00 Asia/Kolkata", chat=GROUP)
         refused = await server.wait_for_message(GROUP, "Only this group's admins")
         assert refused["reply_to_message"]["message_id"] == refused_cmd["message_id"]
-        assert service.subscription(GROUP) is None
+        assert service.subscriptions.subscription(GROUP) is None
         server.user_sends(MEMBER, "/unsubscribe@BriefBot", chat=GROUP)
         await server.wait_for_message(GROUP, "Only this group's admins")
 
         server.user_sends(ADMIN_MEMBER, "/subscribe@BriefBot 09:00 Asia/Kolkata", chat=GROUP)
         accepted = await server.wait_for_message(GROUP, "Subscribed")
         assert "09:00" in accepted["text"]
-        info = service.subscription(GROUP)
+        info = service.subscriptions.subscription(GROUP)
         assert info is not None and info.active and info.timezone == "Asia/Kolkata"
 
         server.user_sends(OWNER, "/subscribe 10:15", chat=GROUP)  # the owner, without @BriefBot
@@ -120,7 +120,7 @@ async def test_basic_group_subscribes_too(botapi_server: BotApiServer, service: 
         await server.wait_for_message(group, "Only this group's admins")
         server.user_sends(OWNER, "/subscribe@BriefBot 06:45 Asia/Kolkata", chat=group)
         await server.wait_for_message(group, "Subscribed")
-    info = service.subscription(group)
+    info = service.subscriptions.subscription(group)
     assert info is not None and info.local_time == "06:45"
     assert_clean(server)
 
@@ -131,7 +131,7 @@ async def test_blocked_or_removed_bot_pauses_the_digest_at_once(
     server = botapi_server
     server.add_group(GROUP, "Newsroom", creator=OWNER)
     for chat, chat_type in ((USER, "private"), (GROUP, "supergroup")):
-        service.subscribe(chat, chat_type, ["08:00", "Asia/Kolkata"])
+        service.subscriptions.subscribe(chat, chat_type, ["08:00", "Asia/Kolkata"])
     async with running_bot(service):
         server.user_blocks_bot(USER)  # a my_chat_member update: kicked
         server.kick_bot(GROUP, by=OWNER)
@@ -147,5 +147,5 @@ async def test_blocked_or_removed_bot_pauses_the_digest_at_once(
 
 
 def _active(service: BriefingService, chat: int) -> bool:
-    info = service.subscription(chat)
+    info = service.subscriptions.subscription(chat)
     return info is not None and info.active

@@ -104,10 +104,10 @@ def fleet(pg_url: str, extractor: Extractor, tmp_path: Path) -> Iterator[Fleet]:
         for chat in WHOLE_BEAT + ONE_TOPIC:
             server.add_user(chat, started=True)
             topics = [] if chat in WHOLE_BEAT else ["terrorism"]
-            service.subscribe(chat, "private", ["08:00", "Asia/Kolkata", *topics])
+            service.subscriptions.subscribe(chat, "private", ["08:00", "Asia/Kolkata", *topics])
         for group in GROUPS:
             server.add_group(group, f"Group {group}")
-            service.subscribe(group, "supergroup", ["08:00", "Asia/Kolkata"])
+            service.subscriptions.subscribe(group, "supergroup", ["08:00", "Asia/Kolkata"])
         try:
             yield Fleet(server, service, pg_url, tmp_path, time.time())
         finally:
@@ -115,7 +115,7 @@ def fleet(pg_url: str, extractor: Extractor, tmp_path: Path) -> Iterator[Fleet]:
 
 
 def expected(service: BriefingService, topics: list[str]) -> list[str]:
-    digest = service.digest(0, None, topics, PLANNED_AT, "Asia/Kolkata")
+    digest = service.reading.digest(None, PLANNED_AT, topics, "Asia/Kolkata")
     return [parse_text(m, "HTML").text for m in [render.digest_message(digest)]]
 
 

@@ -76,44 +76,49 @@ def screens(name: str, view: Brief) -> None:
 
 
 def test_brief(corpus: BriefingService) -> None:
-    screens("brief", corpus.brief())
+    screens("brief", corpus.reading.brief())
 
 
 def test_brief_topic_and_since(corpus: BriefingService) -> None:
-    check("brief-flights.first.txt", render.first_screen_message(corpus.brief("flights"), html=False) + "\n")
+    check(
+        "brief-flights.first.txt",
+        render.first_screen_message(corpus.reading.brief("flights"), html=False) + "\n",
+    )
     check(
         "brief-since.first.txt",
-        render.first_screen_message(corpus.brief(since=dt.date(2025, 8, 1)), html=False) + "\n",
+        render.first_screen_message(corpus.reading.brief(since=dt.date(2025, 8, 1)), html=False) + "\n",
     )
 
 
 def test_channel_post(corpus: BriefingService) -> None:
-    assert corpus.channel_post_messages() == [render.first_screen_message(corpus.brief())]
+    assert corpus.reading.channel_post_messages() == [render.first_screen_message(corpus.reading.brief())]
 
 
 def test_timeline(corpus: BriefingService) -> None:
-    both("timeline", corpus.brief())
+    both("timeline", corpus.reading.brief())
 
 
 def test_profile(corpus: BriefingService) -> None:
-    result = corpus.who("misri")
+    result = corpus.reading.who("misri")
     assert result.profile is not None
     both("profile", result.profile)
 
 
 def test_who_suggestions(corpus: BriefingService) -> None:
-    check("who-none.txt", render.render_text("who", corpus.who("zzqx")))
-    president = corpus.who("president")  # no one is named that: suggestions, not a crash
+    check("who-none.txt", render.render_text("who", corpus.reading.who("zzqx")))
+    president = corpus.reading.who("president")  # no one is named that: suggestions, not a crash
     assert president.profile is None
 
 
 def test_digest(corpus: BriefingService) -> None:
     since = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    digest = corpus.reader.digest(since, NOW + dt.timedelta(days=365 * 100))
+    digest = corpus.reading.digest(since, NOW + dt.timedelta(days=365 * 100), zone="UTC")
     check("digest.txt", render.render_text("digest", digest))
     message = render.digest_message(digest)
     assert render.visible_len(message) <= render.SCREEN_LIMIT
     check("digest.telegram.json", json.dumps([message], ensure_ascii=False, indent=1) + "\n")
-    empty = corpus.reader.digest(NOW + dt.timedelta(days=365 * 100), NOW + dt.timedelta(days=365 * 101))
+    empty = corpus.reading.digest(
+        NOW + dt.timedelta(days=365 * 100), NOW + dt.timedelta(days=365 * 101), zone="UTC"
+    )
     assert empty.empty
     check("digest-empty.txt", render.render_text("digest", empty))

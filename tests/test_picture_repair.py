@@ -90,9 +90,9 @@ def test_the_service_repairs_at_start_and_db_check_reports_it(
     assert "FAIL beat india-china: picture of 1 articles; 2 of 2 stored are on the beat" in lagging.stdout
 
     svc = BriefingService(load_settings(database_url=db_url), db=db)
-    assert svc.catch_up() == ["india-china"]  # what the bot does before its first update
-    assert svc.who("Zhao Lan").profile is not None
-    assert svc.catch_up() == []  # nothing behind any more: a few counts, no rebuild
+    assert svc.ingestion.catch_up() == ["india-china"]  # what the bot does before its first update
+    assert svc.reading.who("Zhao Lan").profile is not None
+    assert svc.ingestion.catch_up() == []  # nothing behind any more: a few counts, no rebuild
 
     fine = subprocess.run(check, env=env, capture_output=True, text=True, timeout=120)
     assert fine.returncode == 0, fine.stdout + fine.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
@@ -16,14 +15,13 @@ from telegram.ext import CommandHandler
 
 from bot.calls import call
 from bot.context import BotContext
-from bot.delivery import Sender
 from bot.replies import reply_messages
+from briefings.service.ingesting import is_web_url
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 REFUSAL = "Sorry, that command is for the bot's admins."
 USAGE = "Usage: /ingest &lt;url&gt; (a page or an RSS/Atom feed)"
-_HTTP = re.compile(r"https?://", re.IGNORECASE)
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -67,12 +65,12 @@ async def ingest(update: Update, context: BotContext) -> None:
         await reply_messages(update, [USAGE])
         return
     admin = update.effective_user.id if update.effective_user else None
-    if not _HTTP.match(url):  # not urlsplit: it raises on a malformed URL, which the fetch rejects
+    if not is_web_url(url):  # not urlsplit: it raises on a malformed URL, which the fetch rejects
         # the service also reads files and folders; from a chat, only the safe fetch of a URL
         log.warning("/ingest by %s: refused %s: not an http(s) URL", admin, for_log(url))
         await reply_messages(update, [f"Only http and https URLs can be ingested from here. {USAGE}"])
         return
-    report = await call(context.service.ingest_url, url[:2048])
+    report = await call(context.ingestion.ingest_url, url[:2048])
     log.info("/ingest by %s of %s: %s", admin, for_log(url), report.summary())
     for rejected in report.rejected:  # a private address (unless allowed), a failed fetch, bad content
         log.warning("/ingest by %s: rejected %s: %s", admin, for_log(rejected.source), rejected.reason)
@@ -87,12 +85,11 @@ async def post(update: Update, context: BotContext) -> None:
     if not channel:
         await reply_messages(update, ["No channel configured: set BRIEFINGS_CHANNEL_ID."])
         return
-    beat, topic = context.service.beat_and_rest(list(context.args or []))
-    messages = await call(context.service.channel_post_messages, topic, beat)
-    sender: Sender = context.application.bot_data["sender"]
+    beat, topic = context.beats.split_args(list(context.args or []))
+    messages = await call(context.reading.channel_post_messages, topic, beat)
     target: int | str = channel if channel.startswith("@") else int(channel)
     try:
-        await sender.send_now(target, messages)
+        await context.sender.send_now(target, messages)
     except (Forbidden, BadRequest) as exc:  # the admin can fix these: say what Telegram said
         log.warning("/post to %s refused: %s", channel, exc.message)
         text = f"Could not post to {html.escape(channel)}: {html.escape(exc.message)}"
@@ -103,7 +100,7 @@ async def post(update: Update, context: BotContext) -> None:
 
 @admin_only
 async def stats(update: Update, context: BotContext) -> None:
-    s = await call(context.service.stats)
+    s = await call(context.reading.stats)
     text = (
         "<b>Stats</b>\n"
         f"articles: {s.articles}\nofficials: {s.officials}\nsubscribers: {s.subscribers}\n"

@@ -25,13 +25,13 @@ from bot.keyboards import (
 )
 from bot.replies import answer, edit_into, reply_messages
 from briefings.render import SECTIONS
-from briefings.service.app import Screen
+from briefings.service.reading import Screen
 
 STALE = "The briefing has changed since: this is the current one."
 
 
 def keyboard_of(context: BotContext, screen: Screen) -> InlineKeyboardMarkup:
-    index = [b.slug for b in context.service.beats].index(screen.beat)
+    index = context.beats.slugs.index(screen.beat)
     return screen_keyboard(
         SECTIONS,
         version=screen.version,
@@ -44,15 +44,17 @@ def keyboard_of(context: BotContext, screen: Screen) -> InlineKeyboardMarkup:
 
 
 async def brief(update: Update, context: BotContext) -> None:
-    service = context.service
+    beats = context.beats
     args = list(context.args or [])
-    if not args and len(service.beats) > 1:
-        beats = [(b.slug, b.name) for b in service.beats]
-        await reply_messages(update, ["<b>Which beat?</b>"], beats_keyboard(beats, default=service.beat.slug))
+    if not args and len(beats) > 1:
+        choices = [(b.slug, b.name) for b in beats]
+        await reply_messages(
+            update, ["<b>Which beat?</b>"], beats_keyboard(choices, default=beats.default.slug)
+        )
         return
-    beat, topic = service.beat_and_rest(args)
-    service.check_topic(topic, beat)
-    screen = await call(service.screen, beat, topic)
+    beat, topic = beats.split_args(args)
+    beats.check_topic(topic, beat)
+    screen = await call(context.reading.screen, beat, topic)
     await reply_messages(update, [screen.text], keyboard_of(context, screen))
 
 
@@ -63,15 +65,15 @@ async def screen_button(update: Update, context: BotContext) -> None:
     assert query is not None
     parsed = parse_callback(query.data)
     target = parse_screen(parsed[1]) if parsed else None
-    beats = context.service.beats
+    beats = context.beats.all
     if target is None or target[1] >= len(beats):
         await answer(query, "This button no longer works: send /brief.")
         return
     version, index, section, page, topic = target
     beat = beats[index].slug
-    current = await call(context.service.current_version, beat)
+    current = await call(context.reading.current_version, beat)
     stale = version != current
-    screen = await call(context.service.screen, beat, topic, section, 1 if stale else page)
+    screen = await call(context.reading.screen, beat, topic, section, 1 if stale else page)
     await answer(query, STALE if stale else None)
     await edit_into(update, [screen.text], keyboard_of(context, screen))
 
@@ -87,8 +89,8 @@ async def brief_button(update: Update, context: BotContext) -> None:
         await answer(query, "Already shown.")
         return
     topic = None if value == WHOLE_BEAT else value
-    context.service.check_topic(topic, beat)
-    screen = await call(context.service.screen, beat, topic)
+    context.beats.check_topic(topic, beat)
+    screen = await call(context.reading.screen, beat, topic)
     await answer(query)
     await edit_into(update, [screen.text], keyboard_of(context, screen))
 
@@ -98,7 +100,7 @@ async def topics_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     parsed = parse_callback(query.data)
-    beats = context.service.beats
+    beats = context.beats.all
     index = int(parsed[1]) if parsed and parsed[1].isdigit() and int(parsed[1]) < len(beats) else 0
     chosen = beats[index]
     other = None if index == 0 else chosen.slug
@@ -108,8 +110,8 @@ async def topics_button(update: Update, context: BotContext) -> None:
 
 
 async def timeline(update: Update, context: BotContext) -> None:
-    beat, topic = context.service.beat_and_rest(list(context.args or []))
-    messages = await call(context.service.timeline_messages, topic, beat)
+    beat, topic = context.beats.split_args(list(context.args or []))
+    messages = await call(context.reading.timeline_messages, topic, beat)
     await reply_messages(update, messages)
 
 

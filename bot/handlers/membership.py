@@ -20,7 +20,7 @@ async def my_status(update: Update, context: BotContext) -> None:
     if change is None or change.new_chat_member.status not in GONE:
         return
     status = change.new_chat_member.status
-    if await call(context.service.unsubscribe, change.chat.id):
+    if await call(context.subscriptions.unsubscribe, change.chat.id):
         log.info("digest paused in chat %s: the bot is %s there", change.chat.id, status)
 
 

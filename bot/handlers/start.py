@@ -26,17 +26,17 @@ HELP = """<b>Commands</b>
 async def start(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else ""
     if payload.startswith("brief_"):
-        topic = context.service.check_topic(payload.removeprefix("brief_") or None)
-        screen = await call(context.service.screen, None, topic)
+        topic = context.beats.check_topic(payload.removeprefix("brief_") or None)
+        screen = await call(context.reading.screen, None, topic)
         await reply_messages(update, [screen.text], keyboard_of(context, screen))
         return
     if payload.startswith("who_"):
         _result, messages = await call(
-            context.service.who_messages, payload.removeprefix("who_").replace("_", " ")
+            context.reading.who_messages, payload.removeprefix("who_").replace("_", " ")
         )
         await reply_messages(update, messages)
         return
-    beat = context.service.beat.title
+    beat = context.beats.default.title
     await reply_messages(update, [f"Welcome to the <b>{_escape(beat)}</b> bot.\n\n{HELP}"])
 
 

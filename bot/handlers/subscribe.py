@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler
 from bot.calls import call
 from bot.context import BotContext
 from bot.replies import reply_messages
-from briefings.service.app import SubscriptionInfo
+from briefings.service.subscribing import SubscriptionInfo
 
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
@@ -44,7 +44,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or not await _may_change(update, context):
         return
-    info = await call(context.service.subscribe, chat.id, chat.type, list(context.args or []))
+    info = await call(context.subscriptions.subscribe, chat.id, chat.type, list(context.args or []))
     await reply_messages(update, [f"Subscribed. {describe(info)}\n/unsubscribe stops it."])
 
 
@@ -52,7 +52,7 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or not await _may_change(update, context):
         return
-    stopped = await call(context.service.unsubscribe, chat.id)
+    stopped = await call(context.subscriptions.unsubscribe, chat.id)
     await reply_messages(
         update, ["Unsubscribed: no more digests here." if stopped else "You have no digest to stop."]
     )
@@ -62,7 +62,7 @@ async def settings(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    info = await call(context.service.subscription, chat.id)
+    info = await call(context.subscriptions.subscription, chat.id)
     if info is None:
         text = "No digest here yet. Try <code>/subscribe 08:00 Asia/Kolkata</code>."
     else:

@@ -18,30 +18,30 @@ from briefings.service.polling import SourceHealth
 
 
 async def topics(update: Update, context: BotContext) -> None:
-    beat, _ = context.service.beat_and_rest(list(context.args or []))
-    chosen = context.service.check_beat(beat)
+    beat, _ = context.beats.split_args(list(context.args or []))
+    chosen = context.beats.check(beat)
     lines = [f"<code>{html.escape(slug)}</code> — {html.escape(label)}" for slug, label in chosen.topics]
     text = "<b>Topics</b>\n" + "\n".join(lines) + "\n\nUse /brief &lt;topic&gt; or press a button."
-    if chosen.slug != context.service.beat.slug:
+    if chosen.slug != context.beats.default.slug:
         text = (
             f"<b>{html.escape(chosen.name)}</b>: "
             + text
             + f" (with the beat: /brief {chosen.slug} &lt;topic&gt;)"
         )
-    other = None if chosen.slug == context.service.beat.slug else chosen.slug
+    other = None if chosen.slug == context.beats.default.slug else chosen.slug
     await reply_messages(update, split_messages(text), topics_keyboard(chosen.topics, beat=other))
 
 
 async def beats(update: Update, context: BotContext) -> None:
     """The beats this bot follows, each with a button to its brief."""
-    listed = await call(context.service.beat_list)
+    listed = await call(context.reading.beat_list)
     lines = [
         f"• <b>{html.escape(b.name)}</b> (<code>{html.escape(b.slug)}</code>): {html.escape(b.parties_text)};"
         f" {b.articles} article{'s' if b.articles != 1 else ''}"
         for b in listed
     ]
     text = "<b>Beats</b>\n" + "\n".join(lines) + "\n\n/brief &lt;beat&gt; [topic], /subscribe … &lt;beat&gt;"
-    keyboard = beats_keyboard([(b.slug, b.name) for b in listed], default=context.service.beat.slug)
+    keyboard = beats_keyboard([(b.slug, b.name) for b in listed], default=context.beats.default.slug)
     await reply_messages(update, split_messages(text), keyboard)
 
 
@@ -64,8 +64,8 @@ def _polled_line(source: SourceHealth) -> str:
 
 async def sources(update: Update, context: BotContext) -> None:
     """The outlets with their articles, then the polled sources with their health."""
-    rows = await call(context.service.sources)
-    polled = await call(context.service.source_health)
+    rows = await call(context.reading.sources)
+    polled = await call(context.ingestion.source_health)
     if not rows and not polled:
         await reply_messages(update, ["No articles yet."])
         return

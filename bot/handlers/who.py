@@ -18,7 +18,7 @@ async def who(update: Update, context: BotContext) -> None:
     if not query:
         await reply_messages(update, [USAGE])
         return
-    result, messages = await call(context.service.who_messages, query[:200])
+    result, messages = await call(context.reading.who_messages, query[:200])
     keyboard = people_keyboard([c.name for c in result.candidates]) if result.candidates else None
     await reply_messages(update, messages, keyboard)
 
@@ -28,7 +28,7 @@ async def who_button(update: Update, context: BotContext) -> None:
     assert query is not None
     parsed = parse_callback(query.data)
     name = parsed[1] if parsed else ""
-    messages = await call(context.service.profile_messages, name)
+    messages = await call(context.reading.profile_messages, name)
     if messages is None:
         await answer(query, "No profile for that name any more.")
         return

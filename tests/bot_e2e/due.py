@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
+from bot.context import sender_of
 from briefings.service.app import BriefingService
 from briefings.service.clock import FixedClock
-from tests.bot_e2e.harness import ClientCall, client_log, initialized, sender_of
+from tests.bot_e2e.harness import ClientCall, client_log, initialized
 
 EIGHT_IN_KOLKATA = dt.datetime(2025, 6, 13, 2, 30, tzinfo=dt.UTC)
 #: a digest of one message (one topic): where several parts are not the point, no 1 s between them
@@ -21,7 +22,7 @@ def due_now(service: BriefingService) -> int:
     clock = service.clock
     assert isinstance(clock, FixedClock)
     clock.set(EIGHT_IN_KOLKATA)
-    return service.plan_due()
+    return service.delivery.plan_due()
 
 
 async def drain_logged(

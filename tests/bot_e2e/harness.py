@@ -30,7 +30,6 @@ from telegram.request import HTTPXRequest
 
 from bot.app import build_application
 from bot.context import BotApp
-from bot.delivery import Sender
 from bot.ratelimit import FLOOD_CLUSTER
 from briefings.config import Settings, load_settings
 from briefings.extract import Extractor
@@ -116,10 +115,13 @@ def make_service(
     server: BotApiServer | ThreadedBotApiServer | None = None,
     *,
     clock: Clock | None = None,
+    extractor: Extractor | None = None,
     **fields: Any,
 ) -> BriefingService:
     settings = make_settings(server, database_url=db_url, **fields)
-    return BriefingService(settings, db=Database(db_url), clock=clock or FixedClock(START))
+    return BriefingService(
+        settings, db=Database(db_url), clock=clock or FixedClock(START), extractor=extractor
+    )
 
 
 @asynccontextmanager
@@ -128,12 +130,6 @@ async def running_bot(service: BriefingService, *, jobs: bool = False) -> AsyncI
     app = build_application(service, with_jobs=jobs)
     async with polling(app):
         yield app
-
-
-def sender_of(app: BotApp) -> Sender:
-    sender = app.bot_data["sender"]
-    assert isinstance(sender, Sender)
-    return sender
 
 
 def describe(calls: Iterable[CallRecord]) -> str:
@@ -164,7 +160,7 @@ def subscribe_many(
     out = []
     for chat in chats:
         server.add_user(chat, started=True)
-        service.subscribe(chat, "private", list(args))
+        service.subscriptions.subscribe(chat, "private", list(args))
         out.append(chat)
     return out
 

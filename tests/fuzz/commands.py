@@ -188,9 +188,8 @@ class CommandTarget:
 
     def __enter__(self) -> CommandTarget:
         self.threaded.start()
-        self._service = make_service(self.db_url, self.server)
-        if self.extractor is not None:
-            self._service._extractor = self.extractor  # loaded once; /ingest never needs it here
+        # the extractor loaded once; /ingest never needs it here
+        self._service = make_service(self.db_url, self.server, extractor=self.extractor)
         self.errors.secrets += [self.server.token, self.server.token.split(":", 1)[1]]
         logging.getLogger().addHandler(self.errors)
         self._bot_level = logging.getLogger("bot").level

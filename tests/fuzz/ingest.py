@@ -257,17 +257,17 @@ class IngestTarget:
 
     def _rendered(self) -> None:
         svc = self.service
-        check_telegram_html(svc.brief_messages(), "brief")
-        check_telegram_html(svc.timeline_messages(), "timeline")
-        check_telegram_html(svc.channel_post_messages(), "channel post")
+        check_telegram_html(svc.reading.brief_messages(), "brief")
+        check_telegram_html(svc.reading.timeline_messages(), "timeline")
+        check_telegram_html(svc.reading.channel_post_messages(), "channel post")
         now = dt.datetime.now(dt.UTC)
         from briefings import render
 
-        digest = svc.digest(1, now - dt.timedelta(days=1), [], now + dt.timedelta(minutes=1))
+        digest = svc.reading.digest(now - dt.timedelta(days=1), now + dt.timedelta(minutes=1))
         check_telegram_html([render.digest_message(digest)], "digest")
-        officials = svc.reader.snapshot().picture.officials
+        officials = svc.reading.snapshot().picture.officials
         for person in officials[-3:]:
-            _result, messages = svc.who_messages(person.name)
+            _result, messages = svc.reading.who_messages(person.name)
             check_telegram_html(messages, f"/who {person.name!r}")
 
 
