@@ -1,4 +1,5 @@
-"""Structure from the dependency parse: who a quotation belongs to when the surface does not say.
+"""Structure from the dependency parse: who a quotation belongs to, and who an appositive title
+belongs to, when the surface does not say.
 
 Sentences written for these tests (fictional people and states). The parse is asked only about
 sentences the surface rules could not settle; the ``Parsed`` checks use hand-built trees, so they
@@ -142,3 +143,29 @@ def test_speaker_is_the_possessor_of_the_statement_a_quote_completes(ex: Extract
         "had been heard along the coast."
     )
     assert speakers(ex, text) == [("no fishing boat will be turned away", "Anna Vell")]
+
+
+def officials(ex: Extractor, text: str) -> dict[str, str | None]:
+    article = CleanArticle(title="", text=text, published=dt.date(2025, 3, 4))
+    return {o.name: o.title for o in ex.extract(article, "o.txt").officials}
+
+
+def test_an_appositive_title_holding_a_second_name_belongs_to_the_first(ex: Extractor) -> None:
+    text = (
+        "The talks were opened by Marten Quill, Head of Cabinet of Prime Minister Anna Vell, and "
+        "closed by a reception in the old harbour."
+    )
+    found = officials(ex, text)
+    assert found["Marten Quill"] == "Head of Cabinet of Prime Minister Anna Vell"
+    assert found["Anna Vell"] == "Prime Minister"
+
+
+def test_a_list_of_titled_names_is_not_an_apposition(ex: Extractor) -> None:
+    text = (
+        "The Ruritanian delegation included Trade Minister Anna Vell, Ambassador to Chile Marten "
+        "Quill, and Deputy Minister of Fisheries Osric Lamb."
+    )
+    found = officials(ex, text)
+    assert found["Anna Vell"] == "Trade Minister"
+    assert found["Marten Quill"] == "Ambassador to Chile"
+    assert found["Osric Lamb"] == "Deputy Minister of Fisheries"

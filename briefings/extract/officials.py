@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from ..models import Official, Span
+from .appositions import reassign_appositions
 from .countries import assign_countries
 from .document import Doc
 from .lexicon import Lexicon
@@ -204,7 +205,7 @@ def _inherit_counterpart_titles(people: list[Person]) -> None:
 
 
 def extract_officials(doc: Doc, lex: Lexicon) -> tuple[list[Official], list[Person]]:
-    people = group_people(doc, lex, find_mentions(doc, lex))
+    people = group_people(doc, lex, reassign_appositions(doc, lex, find_mentions(doc, lex)))
     assign_countries(doc, lex, people)
     _inherit_counterpart_titles(people)
     return to_officials(doc, people, lex.titles.ranks), people
