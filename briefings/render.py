@@ -252,40 +252,50 @@ def _fitted(view: Any, name: str, refs: Any, shrink: Any, limit: int, *, html: b
 def _shrink_screen(screen: Any) -> bool:
     """Drop the least important line of a first screen; False when nothing is left to drop. Every
     moving issue stays named as long as possible: its line on why goes before its name."""
-    if len(screen.people) > 5:
-        screen.people = screen.people[:-1]
-    elif len(screen.issues) > 1:
-        screen.other_issues = [screen.issues[-1], *screen.other_issues]
-        screen.issues = screen.issues[:-1]
-    elif screen.coming_up is not None:
-        screen.coming_up = None
-    elif len(screen.developments) > 2:
-        screen.developments = screen.developments[:-1]
-    elif len(screen.other_issues) > 6:
-        screen.other_issues = screen.other_issues[:-1]
-    elif len(screen.people) > 2:
-        screen.people = screen.people[:-1]
-    elif len(screen.developments) > 1:
-        screen.developments = screen.developments[:-1]
-    elif screen.other_issues:
-        screen.other_issues = screen.other_issues[:-1]
-    else:
-        return False
-    return True
+    return (
+        _drop_last(screen, "people", keep=5)
+        or _name_only_last_issue(screen)
+        or _drop_next_event(screen)
+        or _drop_last(screen, "developments", keep=2)
+        or _drop_last(screen, "other_issues", keep=6)
+        or _drop_last(screen, "people", keep=2)
+        or _drop_last(screen, "developments", keep=1)
+        or _drop_last(screen, "other_issues", keep=0)
+    )
 
 
 def _shrink_digest(view: Any) -> bool:
     """Drop the least important line of a digest; False when nothing is left to drop."""
-    if len(view.due) > 1:
-        view.due = view.due[:-1]
-    elif len(view.developments) > 1:
-        view.developments = view.developments[:-1]
-    elif len(view.status_changes) > 1:
-        view.status_changes = view.status_changes[:-1]
-    elif view.due:
-        view.due = []
-    else:
+    return (
+        _drop_last(view, "due", keep=1)
+        or _drop_last(view, "developments", keep=1)
+        or _drop_last(view, "status_changes", keep=1)
+        or _drop_last(view, "due", keep=0)
+    )
+
+
+def _drop_last(view: Any, field: str, *, keep: int) -> bool:
+    """Drop the last item of the list ``field`` when it has more than ``keep``."""
+    items = getattr(view, field)
+    if len(items) <= keep:
         return False
+    setattr(view, field, items[:-1])
+    return True
+
+
+def _name_only_last_issue(screen: Any) -> bool:
+    """The last issue with a line on why (when there are two or more) is named only."""
+    if len(screen.issues) <= 1:
+        return False
+    screen.other_issues = [screen.issues[-1], *screen.other_issues]
+    screen.issues = screen.issues[:-1]
+    return True
+
+
+def _drop_next_event(screen: Any) -> bool:
+    if screen.coming_up is None:
+        return False
+    screen.coming_up = None
     return True
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from briefings.consolidate import dates
 from briefings.consolidate.memo import Memo, fresh
-from briefings.consolidate.text import Bag, bag, bag_from, bag_state, central, fold, similar
+from briefings.consolidate.text import Bag, bag, bag_from, central, fold, similar, variants_state
 from briefings.consolidate.unionfind import UnionFind
 from briefings.consolidate.variants import Added, Variant, Variants, one_article
 from briefings.models import Agreement, AgreementRecord
@@ -148,10 +148,7 @@ class AgreementIndex:
 
     def state(self) -> tuple[object, ...]:
         """Each variant with its stems and mentions, and the links between them, as plain data."""
-        variants = [
-            (v.key, bag_state(v.mentions[0].stems), [m.key for m in v.mentions]) for v in self._variants
-        ]
-        return variants, self._uf.state()
+        return variants_state(self._variants), self._uf.state()
 
     @classmethod
     def from_state(cls, state: Any) -> AgreementIndex:

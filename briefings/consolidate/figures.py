@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from briefings.consolidate import dates
-from briefings.consolidate.text import Bag, bag, bag_from, bag_state, fold, similar, stem, wordset
+from briefings.consolidate.text import Bag, bag, bag_from, fold, similar, stem, variants_state, wordset
 from briefings.consolidate.unionfind import UnionFind
 from briefings.consolidate.variants import Added, Variant, Variants, one_article
 from briefings.models import Figure
@@ -136,10 +136,7 @@ class FigureIndex:
 
     def state(self) -> tuple[object, ...]:
         """Each variant with its stems and mentions, and the disagreements found, as plain data."""
-        variants = [
-            (v.key, bag_state(v.mentions[0].stems), [m.key for m in v.mentions]) for v in self._variants
-        ]
-        return variants, self._disagreeing.state()
+        return variants_state(self._variants), self._disagreeing.state()
 
     @classmethod
     def from_state(cls, state: Any) -> FigureIndex:

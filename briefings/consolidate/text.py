@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+from briefings.consolidate.variants import Variant
 
 _LETTERS: Mapping[int, str] = MappingProxyType(
     str.maketrans(
@@ -205,6 +207,25 @@ def bag_from(state: Any) -> Bag:
     """The bag :func:`bag_state` gave ``state`` for."""
     weights, names, total, things, marker = state
     return Bag(weights, names, total, things, marker)
+
+
+class Stemmed(Protocol):
+    """A mention compared on the stems of its text."""
+
+    @property
+    def key(self) -> Hashable: ...
+
+    @property
+    def stems(self) -> Bag: ...
+
+
+S = TypeVar("S", bound=Stemmed)
+
+
+def variants_state(variants: Iterable[Variant[Any, S]]) -> list[tuple[Any, BagState, list[Hashable]]]:
+    """Each variant as plain data: its key, the stems of its text (its first mention's) and its
+    mentions' keys, from which an index's ``from_state`` makes the mentions again."""
+    return [(v.key, bag_state(v.mentions[0].stems), [m.key for m in v.mentions]) for v in variants]
 
 
 def capitalised_runs(words: list[str]) -> list[int]:
