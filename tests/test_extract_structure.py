@@ -26,31 +26,20 @@ def speakers(ex: Extractor, text: str) -> list[tuple[str, str | None]]:
     return [(q.text, q.speaker) for q in ex.extract(article, "s.txt").quotes]
 
 
-def tree(words: list[tuple[str, str, int]]) -> Parsed:
-    """Tokens from ``(text, dep, head)``, separated by one space."""
+def tree(spec: str) -> Parsed:
+    """Tokens from "text/dep/head" items (head: the index of the head token), one space apart."""
     tokens, pos = [], 0
-    for text, dep, head in words:
-        tokens.append(Token(pos, pos + len(text), text, dep, head))
+    for item in spec.split():
+        text, dep, head = item.rsplit("/", 2)
+        tokens.append(Token(pos, pos + len(text), text, dep, int(head)))
         pos += len(text) + 1
     return Parsed(tuple(tokens))
 
 
 # "Vell recounted how talks stalled and ensured that “ships sail”"
 RECOUNTED = tree(
-    [
-        ("Vell", "nsubj", 1),  # 0
-        ("recounted", "ROOT", 1),  # 1
-        ("how", "advmod", 4),  # 2
-        ("talks", "nsubj", 4),  # 3
-        ("stalled", "ccomp", 1),  # 4
-        ("and", "cc", 1),  # 5
-        ("ensured", "conj", 1),  # 6
-        ("that", "mark", 10),  # 7
-        ("“", "punct", 10),  # 8
-        ("ships", "nsubj", 10),  # 9
-        ("sail", "ccomp", 6),  # 10
-        ("”", "punct", 10),  # 11
-    ]
+    "Vell/nsubj/1 recounted/ROOT/1 how/advmod/4 talks/nsubj/4 stalled/ccomp/1 and/cc/1 "
+    "ensured/conj/1 that/mark/10 “/punct/10 ships/nsubj/10 sail/ccomp/6 ”/punct/10"
 )
 
 
@@ -62,17 +51,8 @@ def test_the_subject_of_the_clause_above_a_quotation_is_outside_it() -> None:
 def test_a_relative_pronoun_stands_for_the_noun_it_modifies() -> None:
     # "met Lamb , who warned “fees rise”"
     parsed = tree(
-        [
-            ("met", "ROOT", 0),  # 0
-            ("Lamb", "dobj", 0),  # 1
-            (",", "punct", 1),  # 2
-            ("who", "nsubj", 4),  # 3
-            ("warned", "relcl", 1),  # 4
-            ("“", "punct", 7),  # 5
-            ("fees", "nsubj", 7),  # 6
-            ("rise", "ccomp", 4),  # 7
-            ("”", "punct", 7),  # 8
-        ]
+        "met/ROOT/0 Lamb/dobj/0 ,/punct/1 who/nsubj/4 warned/relcl/1 “/punct/7 fees/nsubj/7 "
+        "rise/ccomp/4 ”/punct/7"
     )
     assert parsed.governing_subject(parsed.tokens[5].start, parsed.tokens[8].end) == 1
 
@@ -80,32 +60,14 @@ def test_a_relative_pronoun_stands_for_the_noun_it_modifies() -> None:
 def test_a_noun_the_quotation_completes_stands_for_its_possessor() -> None:
     # "Lamb 's pledge that “ports open” was heard"
     parsed = tree(
-        [
-            ("Lamb", "poss", 2),  # 0
-            ("'s", "case", 0),  # 1
-            ("pledge", "nsubjpass", 9),  # 2
-            ("that", "mark", 6),  # 3
-            ("“", "punct", 6),  # 4
-            ("ports", "nsubj", 6),  # 5
-            ("open", "acl", 2),  # 6
-            ("”", "punct", 6),  # 7
-            ("was", "auxpass", 9),  # 8
-            ("heard", "ROOT", 9),  # 9
-        ]
+        "Lamb/poss/2 's/case/0 pledge/nsubjpass/9 that/mark/6 “/punct/6 ports/nsubj/6 "
+        "open/acl/2 ”/punct/6 was/auxpass/9 heard/ROOT/9"
     )
     assert parsed.governing_subject(parsed.tokens[4].start, parsed.tokens[7].end) == 0
 
 
 def test_a_name_with_its_title_is_one_noun_phrase() -> None:
-    parsed = tree(
-        [
-            ("Grand", "compound", 1),
-            ("Chancellor", "compound", 3),
-            ("Osric", "compound", 3),
-            ("Lamb", "nsubj", 4),
-            ("spoke", "ROOT", 4),
-        ]
-    )
+    parsed = tree("Grand/compound/1 Chancellor/compound/3 Osric/compound/3 Lamb/nsubj/4 spoke/ROOT/4")
     assert parsed.noun_phrase(3) == (0, 3)
 
 
