@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from briefings.consolidate import dates, discrepancies
 from briefings.consolidate.agreements import AgreementIndex
@@ -19,6 +19,9 @@ from briefings.consolidate.spelling import SpellingIndex
 from briefings.consolidate.text import fold
 from briefings.consolidate.timeline import TimelineIndex
 from briefings.models import ArticleSummary, Consolidated, Discrepancy, PersonRecord
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 def reference_date(summary: ArticleSummary) -> str | None:
@@ -90,10 +93,11 @@ class Consolidator:
 
     def state(self) -> dict[str, object]:
         """What the consolidator holds, as plain data (strings, numbers, lists, maps: see state.py):
-        what each index was given and what comparing it found. What can be worked out again
-        without comparing (the tables that find candidates, the memos of the last result) is left
-        out."""
+        what each index was given and what comparing it found, and what the last result built per
+        group (``memos``: a new process then builds again only the groups that change). The tables
+        that find candidates, which can be worked out again without comparing, are left out."""
         return {
+            "memos": self._memos(),
             "articles": list(self._articles.items()),
             "people": self._people.state(),
             "agreements": self._agreements.state(),
@@ -117,7 +121,64 @@ class Consolidator:
         c._quotes = QuoteIndex.from_state(state["quotes"])
         c._figures = FigureIndex.from_state(state["figures"])
         c._spelling = SpellingIndex.from_state(state["spelling"])
+        c._restore_memos(state["memos"])
         return c
+
+    def _memos(self) -> tuple[object, ...]:
+        """The records, entries and discrepancies the last result built per group: their keys as
+        plain data, the built values as the JSON of one picture (read back at the speed of the
+        picture's parser, not object by object)."""
+        flags: list[Discrepancy] = []
+        people = []
+        for key, (_, found, forms) in _last(self._people_memo):
+            people.append((sorted(key), len(found), sorted(forms)))
+            flags += found
+        dated = []
+        for (texts, n), flag in _last(self._dates_memo):
+            dated.append((sorted(texts), n, flag is not None))
+            flags += [flag] if flag is not None else []
+        figures = []
+        for key, flag in _last(self._figures_memo):
+            keys, n = key  # (the variants, how many mentions): see FigureIndex
+            figures.append((sorted(keys), n, flag is not None))
+            flags += [flag] if flag is not None else []
+        entries = self._timeline.memo_keys()
+        issues = self._issues.memo_keys()
+        built = Consolidated.model_construct(
+            officials=[record for record, _, _ in (v for _, v in _last(self._people_memo))],
+            issues=[record for _, record in issues],
+            timeline=[group.entry for _, group in entries],
+            discrepancies=flags,
+        )
+        keys = (people, dated, figures, [k for k, _ in entries], [k for k, _ in issues])
+        return built.model_dump_json().encode("utf-8"), keys
+
+    def _restore_memos(self, memos: Any) -> None:
+        """Seed the memos with what :meth:`_memos` stored (keys that no longer hold are left out)."""
+        data, (people, dated, figures, entries, issues) = memos
+        built = Consolidated.model_validate_json(data)
+        flags = iter(built.discrepancies)
+        persons = []
+        for (keys, n, forms), record in zip(people, built.officials, strict=True):
+            found = [next(flags) for _ in range(n)]
+            persons.append((frozenset((a, i) for a, i in keys), (record, found, frozenset(forms))))
+        _seed(self._people_memo, persons)
+        _seed(
+            self._dates_memo,
+            [
+                ((frozenset((d, w) for d, w in texts), n), next(flags) if flagged else None)
+                for texts, n, flagged in dated
+            ],
+        )
+        _seed(
+            self._figures_memo,
+            [
+                ((frozenset((d, v, w) for d, v, w in keys), n), next(flags) if flagged else None)
+                for keys, n, flagged in figures
+            ],
+        )
+        self._timeline.restore_memo(zip(entries, built.timeline, strict=True))
+        self._issues.restore_memo(zip(issues, built.issues, strict=True))
 
     def result(self) -> Consolidated:
         """The merged picture; groups that did not change since the last result are not built again."""
@@ -185,6 +246,16 @@ class Variants:
         tuple[list[str], dict[str, str]]
     ]  # (spellings of one name, article -> phrases using them)
     quotes: list[QuoteVariants]
+
+
+def _last(memo: Memo[Any, V]) -> list[tuple[Any, V]]:
+    """What the memo kept of the last result."""
+    return list(memo._last.items())
+
+
+def _seed(memo: Memo[K, V], items: Iterable[tuple[K, V]]) -> None:
+    """Start ``memo`` as if the last result had built ``items``."""
+    memo._last = dict(items)
 
 
 def _speakers(people: Sequence[_Person]) -> discrepancies.Who:

@@ -8,7 +8,7 @@ news the others may simply not mention. The disagreement itself is flagged (disc
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from types import MappingProxyType
 from typing import Any
@@ -63,6 +63,20 @@ class IssueIndex:
         index._names = {key: set(spellings) for key, spellings in names}
         index._changes = {key: int(n) for key, n in changes}
         return index
+
+    def memo_keys(self) -> list[tuple[tuple[str, int], IssueRecord]]:
+        """The records of the last result by (topic key, changes), as :meth:`restore_memo` takes them."""
+        return list(self._memo._last.items())
+
+    def restore_memo(self, records: Iterable[tuple[Any, IssueRecord]]) -> None:
+        """Take ``records`` as those of the last result: a topic that has had no change since keeps
+        its record, and its history is where the next change starts from."""
+        kept = {}
+        for (key, n), record in records:
+            if self._changes.get(key) == n and key not in self._dirty:
+                kept[key, n] = record
+                self._histories[key] = list(record.history)
+        self._memo._last = kept
 
     def records(self) -> list[IssueRecord]:
         out = [

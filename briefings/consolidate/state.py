@@ -17,7 +17,7 @@ import msgpack
 from briefings.consolidate.consolidator import Consolidator
 
 MAGIC = "briefings consolidator state"
-FORMAT = 1  # the layout of the payload; raised whenever it changes
+FORMAT = 2  # the layout of the payload; raised whenever it changes (2: the memos of the last result)
 MAX_BYTES = 1 << 30  # inflated: a state larger than this is refused (ten thousand articles: ~20 MB)
 
 

@@ -185,6 +185,21 @@ class TimelineIndex:
         index._sentences = dict(sentences)
         return index
 
+    def memo_keys(self) -> list[tuple[tuple[list[TextKey], int], EntryGroup]]:
+        """The entries of the last result with their keys as plain data (see :meth:`restore_memo`)."""
+        return [((sorted(texts), n), group) for (texts, n), group in self._entries.items()]
+
+    def restore_memo(self, entries: Iterable[tuple[Any, TimelineEntry]]) -> None:
+        """Take the entries :meth:`memo_keys` gave as those of the last result; an entry whose
+        events have gained mentions since is built again."""
+        for (texts, n), built in entries:
+            keys = [(d, w) for d, w in texts]
+            found = [self._variants.get(k) for k in keys]
+            variants = [v for v in found if v is not None]
+            if len(variants) == len(keys) and sum(len(v.mentions) for v in variants) == n:
+                ms = sorted((m for v in variants for m in v.mentions), key=lambda m: m.key)
+                self._entries[frozenset(keys), n] = EntryGroup(built, ms)
+
     def _file(self, v: EventVariant) -> None:
         date = _date(v)
         tables = {2: self._coarse, 3: self._finer}.get(dates.precision(date))
