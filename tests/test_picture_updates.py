@@ -18,6 +18,7 @@ from briefings.consolidate import Consolidator, consolidate
 from briefings.consolidate import state as consolidator_state
 from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
+from briefings.service import picture as picture_service
 from briefings.service import pipeline
 from briefings.storage import reads
 from briefings.storage.db import Database
@@ -47,7 +48,7 @@ def ingest(db: Database, extractor: Extractor, paths: list[Path]) -> None:
 def test_steps_in_one_process_and_in_others_give_the_batch_picture(
     db_url: str, extractor: Extractor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "STATE_EVERY", 2)  # the stored state lags behind the picture
+    monkeypatch.setattr(picture_service, "STATE_EVERY", 2)  # the stored state lags behind the picture
     assert len(EXAMPLES) >= 5
     first, second = Database(db_url), Database(db_url)  # two processes, as far as the picture knows
     try:

@@ -1,44 +1,45 @@
 """The pipeline on ingest: read → extract new articles → store them with their facts → update the picture.
 
 Each batch of new articles is stored with its facts in one transaction, so an article is never
-stored without its summary. After the batches the new articles are merged into the consolidated
-picture (:func:`update_picture`), which is saved under a new version.
+stored without its summary, and merged into this process's consolidators (see
+:mod:`briefings.service.picture`). After the batches each beat's picture is brought up to date
+and saved under a new version (:func:`update_pictures`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import hashlib
-import threading
-import weakref
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from briefings import consolidate as consolidate_package
-from briefings.beats import Beat, judge, load_beats, restrict
-from briefings.consolidate import Consolidator
-from briefings.consolidate import state as consolidator_state
+from briefings.beats import Beat, judge, load_beats
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.sources import EntryRef, Loaded, Polled, Rejected, SourceLoader
-from briefings.models import ArticleSummary, CleanArticle, Consolidated
+from briefings.models import ArticleSummary, CleanArticle
 from briefings.service.ingest import IngestReport, expand_inputs
+from briefings.service.picture import (  # the picture's names stay importable from here
+    STATE_VERSION,
+    PictureStatus,
+    _restore,
+    forget,
+    picture_status,
+    pictures_behind,
+    update_picture,
+    update_pictures,
+)
+from briefings.service.picture import merge as _merge
 from briefings.service.polling import DbMemory, Schedule, record
 from briefings.storage import picture as pictures
 from briefings.storage import polling as polled_store
-from briefings.storage import reads
 from briefings.storage import relevance as verdicts
 from briefings.storage import repository as repo
 from briefings.storage.db import Database
 from briefings.storage.facts import article_summary, summary_facts
-from briefings.storage.picture import pack_picture
-from briefings.storage.tables import Article, Picture, utcnow
+from briefings.storage.tables import Article
 
 BATCH = 64
 EXTRACTOR_VERSION = "1"
@@ -286,8 +287,7 @@ def _store(
     finally:
         in_flight.difference_update(batch.extracting)
     if replaced:
-        with _warm_lock:
-            _warm.pop(db, None)  # this process's consolidators hold the replaced texts
+        forget(db)  # this process's consolidators hold the replaced texts
     if written:
         _merge(db, beats, written.values())  # committed: merged now, as they read back, and not kept
 
@@ -311,219 +311,16 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-STATE_EVERY = 256  # articles merged since the stored state was saved before it is saved again
-
-
-@dataclass
-class _Warm:
-    """The consolidator of the picture version this process saved last, kept in memory."""
-
-    version: int
-    consolidator: Consolidator
-    saved: int  # how many of its articles the stored state covers
-
-
-_warm: weakref.WeakKeyDictionary[Database, dict[str, _Warm]] = weakref.WeakKeyDictionary()
-_warm_lock = threading.Lock()
-
-
-def update_picture(db: Database, beats: Sequence[Beat] = ()) -> Consolidated:
-    """Bring every beat's picture up to date (default: the bundled beat); the first beat's picture."""
-    pictures = update_pictures(db, list(beats) or load_beats([]))
-    return next(iter(pictures.values()))
-
-
-def update_pictures(db: Database, beats: Sequence[Beat]) -> dict[str, Consolidated]:
-    """Each beat's picture, brought up to date and saved as a new version (by beat slug)."""
-    return {beat.slug: _update_beat(db, beat) for beat in beats}
-
-
-@dataclass(frozen=True)
-class PictureStatus:
-    """How a beat's picture stands against the stored articles."""
-
-    beat: str
-    articles: int  # stored articles
-    judged: int  # of them judged for the beat
-    on_beat: int  # of them on the beat
-    pictured: int | None  # articles in the stored picture (None: no picture)
-    file_changed: bool  # the beat file changed since the articles were judged
-
-    @property
-    def behind(self) -> bool:
-        if self.pictured is None:
-            return self.articles > 0
-        return self.file_changed or self.judged != self.articles or self.pictured != self.on_beat
-
-    def describe(self) -> str:
-        if self.pictured is None:
-            return f"no picture yet, {self.articles} articles stored"
-        text = (
-            f"picture of {self.pictured} articles; {self.on_beat} of {self.articles} stored are on the beat"
-        )
-        if self.file_changed:
-            text += "; the beat file changed since they were judged"
-        elif self.judged != self.articles:
-            text += f"; {self.articles - self.judged} not judged yet"
-        return text
-
-
-def picture_status(db: Database, beats: Sequence[Beat]) -> list[PictureStatus]:
-    """Each beat's picture against the stored articles (a few counts)."""
-    out: list[PictureStatus] = []
-    with db.transaction() as session:
-        total = reads.article_count(session)
-        for beat in beats:
-            row = pictures.picture_counts(session, beat.slug)
-            judged, relevant = verdicts.counts(session, beat.slug)
-            out.append(
-                PictureStatus(
-                    beat.slug,
-                    total,
-                    judged,
-                    relevant,
-                    row[0] if row is not None else None,
-                    row is not None and row[1] != beat.digest,
-                )
-            )
-    return out
-
-
-def pictures_behind(db: Database, beats: Sequence[Beat]) -> list[Beat]:
-    """The beats whose picture lags the stored articles: articles not judged for the beat, a beat
-    file changed since they were judged, or a picture holding other than the articles on the beat
-    (cheap: a few counts, run on every ingest and at the bot's start)."""
-    by_slug = {b.slug: b for b in beats}
-    return [by_slug[s.beat] for s in picture_status(db, beats) if s.behind]
-
-
-def _judge_missing(session: Session, beat: Beat, row: Picture | None) -> bool:
-    """Judge the stored articles that have no verdict for the beat (all of them when its file
-    changed); True when every verdict was judged again."""
-    again = row is None or row.beat_digest != beat.digest
-    if again:
-        verdicts.forget(session, beat.slug)
-    missing = verdicts.unjudged(session, beat.slug)
-    for start in range(0, len(missing), 500):
-        chunk = missing[start : start + 500]
-        summaries = dict(zip(chunk, reads.stored_summaries(session, chunk), strict=True))
-        verdicts.store(session, beat.slug, {i: judge(s, beat).as_json() for i, s in summaries.items()})
-    return again
-
-
-def _update_beat(db: Database, beat: Beat) -> Consolidated:
-    """Merge the on-beat articles the beat's picture lacks into it and save it as a new version.
-
-    The consolidator behind the picture is found, in order: in this process's memory (when no
-    other process has saved a picture since), in the stored state, or rebuilt from every stored
-    summary. Whatever on-beat article it lacks is then read back and added, so a state saved a
-    few hundred articles ago costs those articles, not all of them (an ingest has merged its own
-    articles batch by batch already, see :func:`_merge`). The state
-    (hundreds of megabytes at ten thousand articles) is saved again only every ``STATE_EVERY``
-    articles, while the picture is saved every time.
-    """
-    with _warm_lock, _gc_paused(), db.transaction() as session:
-        row = pictures.picture_row(session, beat.slug, lock=True)
-        rejudged = _judge_missing(session, beat, row)
-        warm = _current(db, beat, row)
-        _warm.get(db, {}).pop(beat.slug, None)  # back only once this transaction has committed
-        on_beat = verdicts.relevant_ids(session, beat.slug)
-        missing = [i for i in on_beat if str(i) not in warm.consolidator]
-        if rejudged or len(missing) + len(warm.consolidator) != len(
-            on_beat
-        ):  # it holds an article off the beat
-            warm, missing = _Warm(warm.version, Consolidator(), 0), list(on_beat)
-        consolidator = warm.consolidator
-        for summary in reads.stored_summaries(session, missing):
-            consolidator.add(restrict(summary, beat))
-        picture = consolidator.result()
-        if row is None:
-            row = pictures.new_picture_row(session, beat.slug)
-        row.version += 1
-        row.articles = len(consolidator)
-        row.beat_digest = beat.digest
-        row.packed = pack_picture(picture)
-        if warm.saved == 0 or len(consolidator) - warm.saved >= STATE_EVERY:
-            row.state = _freeze(consolidator)
-            warm.saved = len(consolidator)
-        row.updated_at = utcnow()
-        session.flush()
-        warm.version = row.version
-    _warm.setdefault(db, {})[beat.slug] = warm  # only once the transaction has committed
-    return picture
-
-
-def _current(db: Database, beat: Beat, row: Picture | None) -> _Warm:
-    """This process's consolidator of ``beat`` for ``db`` when it is behind the stored picture
-    ``row``, else the stored state (or a new consolidator). Call with ``_warm_lock`` held."""
-    version = row.version if row is not None else 0
-    warm = _warm.get(db, {}).get(beat.slug)
-    if warm is None or warm.version != version:
-        restored = _restore(row) if row is not None and row.beat_digest == beat.digest else None
-        warm = _Warm(version, restored or Consolidator(), len(restored) if restored else 0)
-    return warm
-
-
-def _merge(db: Database, beats: Sequence[Beat], summaries: Iterable[ArticleSummary]) -> None:
-    """Add the summaries of newly committed articles to this process's consolidator of each beat
-    they are on."""
-    batch = list(summaries)
-    with _warm_lock, _gc_paused(), db.transaction() as session:
-        for beat in beats:
-            row = pictures.picture_row(session, beat.slug, lock=False)
-            if row is None or row.beat_digest != beat.digest:
-                continue  # the picture is built from scratch by the update
-            warm = _current(db, beat, row)
-            for summary in batch:
-                if summary.article not in warm.consolidator and judge(summary, beat).relevant:
-                    warm.consolidator.add(restrict(summary, beat))
-            _warm.setdefault(db, {})[beat.slug] = warm
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Consolidation allocates millions of small objects that live on: the cyclic collector,
-    which would walk them all again and again, has nothing to free there (measured: unpickling
-    a 3,000-article state 2.6 s with it, 0.4 s without)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _code_version() -> str:
-    """A digest of the consolidation code and its data files: a state saved by other code (or
-    other word lists) would restore into objects that lack what this code expects, so it is
-    rebuilt instead."""
-    digest = hashlib.blake2b(digest_size=16)
-    folder = Path(consolidate_package.__file__).parent
-    for path in sorted([*folder.glob("*.py"), *folder.glob("data/*")]):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-STATE_VERSION = _code_version()
-
-
-def _freeze(consolidator: Consolidator) -> bytes | None:
-    """The consolidator's state as stored (see :mod:`briefings.consolidate.state`), or None when
-    it cannot be written (then it is rebuilt next time)."""
-    try:
-        return consolidator_state.dump(consolidator, STATE_VERSION)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def _restore(row: Picture | None) -> Consolidator | None:
-    """The stored consolidator, or None when there is none, or other code or another format
-    stored it, or the bytes are not a state at all (then it is rebuilt from the stored summaries).
-    The state is plain data read as such: whatever the bytes, nothing in them is run."""
-    if row is None or row.state is None:
-        return None
-    try:
-        return consolidator_state.load(row.state, STATE_VERSION)
-    except consolidator_state.StateError:
-        return None
+__all__ = [
+    "STATE_VERSION",
+    "ExtractorLike",
+    "Pending",
+    "PictureStatus",
+    "Workers",
+    "_restore",
+    "ingest_articles",
+    "picture_status",
+    "pictures_behind",
+    "update_picture",
+    "update_pictures",
+]
