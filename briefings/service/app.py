@@ -19,6 +19,7 @@ from briefings.service.catalog import BeatCatalog
 from briefings.service.clock import Clock, SystemClock
 from briefings.service.delivering import Delivery
 from briefings.service.ingesting import Ingestion
+from briefings.service.part import Ground
 from briefings.service.reading import Reading
 from briefings.service.subscribing import Subscriptions
 from briefings.storage.db import Database
@@ -61,12 +62,12 @@ class BriefingService:
                 f"BRIEFINGS_CHANNEL_BEAT: unknown beat {settings.channel_beat!r} (the beats: {known})"
             )
         self.db = db or open_database(settings)
-        parts = (self.db, settings, self.clock, self.beats)
-        self.reading = Reading(*parts, on_picture_loaded=on_picture_loaded)
-        self.subscriptions = Subscriptions(*parts)
-        self.delivery = Delivery(*parts, self.reading)
+        ground = Ground(self.db, settings, self.clock, self.beats)
+        self.reading = Reading(ground, on_picture_loaded=on_picture_loaded)
+        self.subscriptions = Subscriptions(ground)
+        self.delivery = Delivery(ground, self.reading)
         self.ingestion = Ingestion(
-            *parts, extractor=extractor, after_ingest=self.reading.warm_up if warm else None
+            ground, extractor=extractor, after_ingest=self.reading.warm_up if warm else None
         )
 
     def prepare(self) -> None:

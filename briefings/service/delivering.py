@@ -9,13 +9,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from briefings import render
-from briefings.config import Settings
-from briefings.service.catalog import BeatCatalog
-from briefings.service.clock import Clock
-from briefings.service.part import Part
+from briefings.service.part import Ground, Part
 from briefings.service.reading import Reading
 from briefings.storage import outbox, reads, sendrate
-from briefings.storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -40,10 +36,8 @@ class Outgoing:
 class Delivery(Part):
     """The outbox as a sender sees it; the messages come from ``reading``."""
 
-    def __init__(
-        self, db: Database, settings: Settings, clock: Clock, beats: BeatCatalog, reading: Reading
-    ) -> None:
-        super().__init__(db, settings, clock, beats)
+    def __init__(self, ground: Ground, reading: Reading) -> None:
+        super().__init__(ground)
         self.reading = reading
 
     # ------------------------------------------------------------------ planning

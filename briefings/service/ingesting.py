@@ -10,15 +10,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from briefings.beats import Beat
-from briefings.config import Settings
 from briefings.ingest.sources import Rejected
 from briefings.service import polling
-from briefings.service.catalog import BeatCatalog
-from briefings.service.clock import Clock
 from briefings.service.ingest import ArticleRow, IngestReport, fetch_policy, list_articles
-from briefings.service.part import Part
+from briefings.service.part import Ground, Part
 from briefings.service.pipeline import ingest_articles, pictures_behind, update_pictures
-from briefings.storage.db import Database
 
 if TYPE_CHECKING:
     from briefings.extract import Extractor
@@ -64,16 +60,13 @@ class Ingestion(Part):
 
     def __init__(
         self,
-        db: Database,
-        settings: Settings,
-        clock: Clock,
-        beats: BeatCatalog,
+        ground: Ground,
         *,
         extractor: Extractor | None = None,
         after_ingest: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__(db, settings, clock, beats)
-        self.extractor = LazyExtractor(beats.all, extractor)
+        super().__init__(ground)
+        self.extractor = LazyExtractor(self.beats.all, extractor)
         self.after_ingest = after_ingest
 
     def catch_up(self) -> list[str]:

@@ -13,14 +13,11 @@ from pydantic import BaseModel
 
 from briefings import render
 from briefings.beats import restrict
-from briefings.config import Settings
 from briefings.errors import InvalidRequest
 from briefings.service.briefs import Reader, Snapshot
-from briefings.service.catalog import BeatCatalog, shown
-from briefings.service.clock import Clock
-from briefings.service.part import Part
+from briefings.service.catalog import shown
+from briefings.service.part import Ground, Part
 from briefings.storage import outbox, reads, relevance
-from briefings.storage.db import Database
 from briefings.views import Brief, Digest, WhoResult
 
 #: a /who query longer than this is cut (no name is that long)
@@ -73,24 +70,21 @@ class Reading(Part):
 
     def __init__(
         self,
-        db: Database,
-        settings: Settings,
-        clock: Clock,
-        beats: BeatCatalog,
+        ground: Ground,
         *,
         on_picture_loaded: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__(db, settings, clock, beats)
+        super().__init__(ground)
         self._readers = {
             b.slug: Reader(
-                db,
+                self.db,
                 b.labels,
                 beat=b.title,
                 slug=b.slug,
                 restrict=partial(restrict, beat=b),
                 taxonomy=b.taxonomy,
             )
-            for b in beats
+            for b in self.beats
         }
         self.on_picture_loaded(on_picture_loaded)
 
