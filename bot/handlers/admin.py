@@ -16,7 +16,7 @@ from telegram.ext import CommandHandler
 from bot.calls import call
 from bot.context import BotContext
 from bot.replies import reply_messages
-from briefings.service.ingesting import is_web_url
+from briefings.addresses import is_web_address
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -65,7 +65,7 @@ async def ingest(update: Update, context: BotContext) -> None:
         await reply_messages(update, [USAGE])
         return
     admin = update.effective_user.id if update.effective_user else None
-    if not is_web_url(url):  # not urlsplit: it raises on a malformed URL, which the fetch rejects
+    if not is_web_address(url):  # not urlsplit: it raises on a malformed URL, which the fetch rejects
         # the service also reads files and folders; from a chat, only the safe fetch of a URL
         log.warning("/ingest by %s: refused %s: not an http(s) URL", admin, for_log(url))
         await reply_messages(update, [f"Only http and https URLs can be ingested from here. {USAGE}"])

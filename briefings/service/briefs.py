@@ -25,7 +25,7 @@ from briefings.extract.topics import Taxonomy
 from briefings.models import ArticleSummary, Consolidated, PersonRecord, Quote
 from briefings.storage import reads, relevance
 from briefings.storage.db import Database
-from briefings.storage.facts import fold
+from briefings.storage.facts import name_key
 from briefings.views import (
     ArticleMeta,
     Brief,
@@ -184,7 +184,7 @@ class Reader:
             key = (snap.version, ids)  # the same summaries whatever the topics
             summaries = self._digest_inputs.get(key)
             if summaries is None:
-                summaries = reads.summaries_of(session, ids)
+                summaries = list(reads.stored_summaries(session, ids))
                 if self.restrict is not None:
                     summaries = [self.restrict(s) for s in summaries]
                 self._digest_inputs = {key: summaries}
@@ -232,7 +232,7 @@ class Reader:
 
 
 def _forms(person: PersonRecord) -> list[str]:
-    return [fold(f) for f in [person.name, *person.aliases] if f.strip()]
+    return [name_key(f) for f in [person.name, *person.aliases] if f.strip()]
 
 
 class People:
@@ -244,7 +244,7 @@ class People:
         forms = [_forms(p) for p in self.people]
         self.words = [[set(form.split()) for form in person] for person in forms]
         self.joined = {i: " ".join(person) for i, person in enumerate(forms)}
-        self.names = {i: fold(p.name) for i, p in enumerate(self.people)}
+        self.names = {i: name_key(p.name) for i, p in enumerate(self.people)}
         self.exact: dict[str, list[int]] = {}
         for i, person in enumerate(forms):
             for form in dict.fromkeys(person):
@@ -255,7 +255,7 @@ def find_people(people: Sequence[PersonRecord] | People, query: str) -> list[Per
     """Exact name or alias first; then people with the query as one of their name words; then fuzzy."""
     index = people if isinstance(people, People) else People(people)
     everyone = index.people
-    q = fold(query).strip()
+    q = name_key(query).strip()
     if not q:
         return []
     exact = [everyone[i] for i in index.exact.get(q, [])]
@@ -276,7 +276,7 @@ def find_people(people: Sequence[PersonRecord] | People, query: str) -> list[Per
 def suggest_people(people: Sequence[PersonRecord] | People, query: str, limit: int = 5) -> list[str]:
     index = people if isinstance(people, People) else People(people)
     everyone = index.people
-    q = fold(query)
+    q = name_key(query)
     scored = process.extract(q, index.names, scorer=fuzz.WRatio, limit=limit, score_cutoff=55)
     suggestions = [everyone[key].name for _choice, _score, key in scored]
     if not suggestions:

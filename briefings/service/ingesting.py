@@ -4,11 +4,11 @@ date; the polling of BRIEFINGS_SOURCES on its schedule, and the health of the so
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from briefings.addresses import is_web_address
 from briefings.beats import Beat
 from briefings.ingest.sources import Rejected
 from briefings.service import polling
@@ -19,14 +19,6 @@ from briefings.service.pipeline import ingest_articles, pictures_behind, update_
 if TYPE_CHECKING:
     from briefings.extract import Extractor
     from briefings.extract.pipeline import Workers
-
-
-_WEB = re.compile(r"https?://", re.IGNORECASE)
-
-
-def is_web_url(value: str) -> bool:
-    """Whether ``value`` is an http(s) URL: the one kind of input a chat may ingest (never a path)."""
-    return bool(_WEB.match(value.strip()))
 
 
 class LazyExtractor:
@@ -112,7 +104,7 @@ class Ingestion(Part):
 
     def ingest_url(self, url: str) -> IngestReport:
         """The bot's /ingest: http(s) URLs only, never a local path; private addresses only if allowed."""
-        if not is_web_url(url):
+        if not is_web_address(url):
             return IngestReport(
                 rejected=[Rejected(url[:200], "only http and https URLs can be ingested here")]
             )

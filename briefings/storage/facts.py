@@ -30,7 +30,6 @@ def name_key(text: str) -> str:
 
 
 # the old name, which briefings/service/briefs.py still imports
-fold = name_key
 
 
 def _span(item: BaseModel) -> tuple[int, int]:

@@ -98,11 +98,6 @@ def stored_summaries(session: Session, ids: Sequence[int] | None = None) -> Iter
             yield article_summary(article, facts[article.id])
 
 
-def summaries_of(session: Session, ids: Sequence[int]) -> list[ArticleSummary]:
-    """:func:`stored_summaries` as a list (the name briefings/service/briefs.py still calls)."""
-    return list(stored_summaries(session, ids))
-
-
 def quotes_by(session: Session, forms: Iterable[str], articles: Iterable[int]) -> list[tuple[str, Quote]]:
     """(article id, quote) of the quotes whose speaker key is one of ``forms``, in ``articles``."""
     keys, ids = sorted(set(forms)), sorted(set(articles))
