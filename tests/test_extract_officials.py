@@ -195,3 +195,48 @@ def test_a_generational_suffix_after_a_comma_stays_in_the_name() -> None:
     span = read_name_forward(text, text.index("Sri"), rules)
     assert span is not None and span.text == "Sri Mulyani Indrawati"
     assert read_name_forward("Sri Lanka's minister", 0, rules) is None
+
+
+# --------------------------------------------------------------------------- name boundaries (round seven)
+
+
+def test_particle_joined_by_hyphen_stays_in_the_name(ex: Extractor) -> None:
+    s = run(ex, "The talks were hosted by President of the Republic of Chile Abdel Karim el-Masri on Monday.")
+    assert by_name(s)["Abdel Karim el-Masri"].country == "Chile"
+
+
+def test_particles_do_not_count_towards_the_name_length(ex: Extractor) -> None:
+    s = run(
+        ex, "The Amir of the State of Kuwait HH Sheikh Nasser bin Khalid Al Fahad welcomed the delegation."
+    )
+    person = by_name(s)["Sheikh Nasser bin Khalid Al Fahad"]
+    assert person.title == "Amir of the State of Kuwait"
+    assert person.country == "Kuwait"
+
+
+def test_chinese_surname_that_is_a_common_word_before_an_appositive(ex: Extractor) -> None:
+    s = run(ex, "The Peruvian side was represented by He Lifang, Vice Premier of the State Council of Peru.")
+    assert "He Lifang" in by_name(s)
+    assert "Lifang" not in by_name(s)
+
+
+def test_a_name_never_opens_with_or_is_a_title_word(ex: Extractor) -> None:
+    s = run(
+        ex,
+        "The Peruvian delegation included Chief of Staff to the National Security and Intelligence Advisor "
+        "Tomas Verin, the Solicitor General, the Migration General Director and the Ambassador of Peru.",
+    )
+    people = by_name(s)
+    assert set(people) == {"Tomas Verin"}
+    assert people["Tomas Verin"].title == "Chief of Staff to the National Security and Intelligence Advisor"
+
+
+def test_a_title_word_before_a_single_name_word_may_be_a_given_name(ex: Extractor) -> None:
+    assert "Amir Khan" in by_name(run(ex, "President Amir Khan of Peru met the press on Friday."))
+
+
+def test_portfolio_words_are_not_names(ex: Extractor) -> None:
+    s = run(
+        ex, "Assistant Secretary for Terrorist Financing and Financial Crimes Dana Kerwin arrived in Lima."
+    )
+    assert set(by_name(s)) == {"Dana Kerwin"}

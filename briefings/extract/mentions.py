@@ -211,16 +211,51 @@ def _mention_at(doc: Doc, lex: Lexicon, start: int, end: int, s_start: int, s_en
             rank_text = _ACRONYM_RE.sub("", doc.clean[post_end:rank_end]).strip(" ,")
             mention.title = f"{mention.title} {rank_text}".strip()
             mention.phrase = role_phrase(doc.clean[mod_start:rank_end])
+    if name is not None:
+        name = _without_title_words(doc, lex, name, mention)
+        if name is None:
+            return None  # "the Migration General Director": a title word is never a name
     if name is None:
         before = _name_before(doc, lex, mod_start, principal or post_end, s_start, s_end)
         if before is None:
             return None
-        name, mention.copula = before
+        trimmed = _without_title_words(doc, lex, before[0], mention)
+        if trimmed is None:
+            return None
+        name, mention.copula = trimmed, before[1]
         mention.tentative = not _plausible(doc, name)
     mention.name = name
     if mention.country is None:
         mention.country = name_country(doc, name)
     return mention
+
+
+def _without_title_words(doc: Doc, lex: Lexicon, name: NameSpan, mention: Mention) -> NameSpan | None:
+    """A name holds no title word: "... to the National Security and Intelligence Advisor Jane Roe"
+    reads "Advisor" into the title and "Jane Roe" as the name (so does a name span that runs on from
+    the post, "Intelligence Advisor Jane Roe"); a name that is all title words is none. A title word
+    followed by one word only may be a given name ("Amir Khan") and stays."""
+    if _is_title_at(doc, lex, name.start, name.end) == name.end:
+        return None
+    cut = None
+    for w in re.finditer(r"\S+", doc.clean[name.start : name.end]):
+        stop = _is_title_at(doc, lex, name.start + w.start(), name.end)
+        if stop is not None and stop < name.end and len(doc.clean[stop : name.end].split()) >= 2:
+            cut = (name.start + w.start(), stop)
+    if cut is None:
+        return name
+    rest = doc.clean[cut[1] : name.end].lstrip()
+    if cut[0] == name.start and mention.end <= name.start:
+        mention.title = f"{mention.title} {doc.clean[cut[0] : cut[1]]}".strip()
+    return NameSpan(name.end - len(rest), name.end, rest)
+
+
+def _is_title_at(doc: Doc, lex: Lexicon, pos: int, end: int) -> int | None:
+    """Where a capitalised title word starting at ``pos`` ends (at a word end), if one does."""
+    title = lex.titles.pattern.match(doc.clean, pos, end)
+    if title is None or not title.group()[:1].isupper():
+        return None
+    return title.end() if title.end() == end or doc.clean[title.end()] == " " else None
 
 
 _CHAIN_LINK_RE = re.compile(r"\s*,?\s+and\s+|\s*,\s+")

@@ -42,6 +42,9 @@ def _is_name_word(token: str, rules: NameRules) -> bool:
         return False
     if _INITIAL_RE.match(token):
         return True
+    head, hyphen, rest = token.partition("-")
+    if hyphen and head in rules.particles and rest[:1].isupper():  # "el-Sisi", "al-Sudani"
+        return _is_name_word(rest, rules)
     if not token[0].isupper():
         return False
     letters = [c for c in token if c.isalpha()]
@@ -57,7 +60,7 @@ def read_name_forward(text: str, pos: int, rules: NameRules, limit: int | None =
     end_limit = len(text) if limit is None else limit
     tokens: list[tuple[int, int, str]] = []
     cursor = pos
-    while len(tokens) < MAX_NAME_TOKENS + 1:
+    while _core_count(tokens, rules) < MAX_NAME_TOKENS + 1:
         m = _TOKEN_RE.match(text, _skip_spaces(text, cursor, end_limit))
         if not m or m.start() >= end_limit or "\n" in text[cursor : m.start()]:
             break
@@ -114,13 +117,22 @@ def _skip_spaces(text: str, pos: int, limit: int) -> int:
 def _finish(tokens: list[tuple[int, int, str]], rules: NameRules) -> NameSpan | None:
     while tokens and (tokens[-1][2] in rules.particles):
         tokens.pop()
-    core = [t for t in tokens if t[2] not in rules.suffixes]
-    if not tokens or len(core) > MAX_NAME_TOKENS:
+    if not tokens or _core_count(tokens, rules) > MAX_NAME_TOKENS:
         return None
     if all(_INITIAL_RE.match(t[2]) for t in tokens):
         return None
     text = " ".join(t[2] for t in tokens)
     return NameSpan(tokens[0][0], tokens[-1][1], text)
+
+
+def _core_count(tokens: list[tuple[int, int, str]], rules: NameRules) -> int:
+    """Name words that count towards the length limit: not suffixes, nor particles after the first
+    word in either case ("Tamim bin Hamad Al Thani", "Tamim Bin Hamad Al-Thani", "von der")."""
+    return sum(
+        1
+        for i, t in enumerate(tokens)
+        if t[2] not in rules.suffixes and not (i and t[2].lower() in rules.particles)
+    )
 
 
 def read_name_backward(text: str, end: int, rules: NameRules) -> NameSpan | None:
@@ -135,6 +147,11 @@ def read_name_backward(text: str, end: int, rules: NameRules) -> NameSpan | None
         if raw.endswith(".") and not _INITIAL_RE.match(raw) and raw.rstrip(".") not in rules.suffixes:
             break  # "Ken. Park Ji-won": a full stop ends the previous sentence
         word, _ = _clean_token(raw)
+        if len(picked) == 1 and word in rules.chinese_surnames and word in rules.stop:
+            # "He Lifeng": a surname that is also a common word, before a given name of pinyin syllables
+            if looks_chinese(f"{word} {picked[0][2]}", rules):
+                picked.insert(0, (m.start(), m.start() + len(word), word))
+            break
         if not (
             _is_name_word(word, rules)
             or (picked and word in rules.particles)

@@ -160,6 +160,8 @@ def _portfolio_end(doc: Doc, lex: Lexicon, pos: int, s_end: int) -> int:
             if word is None:
                 break
             token = word.group().rstrip("'’")
+            if token in lex.names.honorifics:
+                break  # "Amir of the State of X HH Sheikh Y": "HH" opens the name
             if not (
                 token in lex.titles.post_words
                 or token in lex.names.stop
