@@ -36,7 +36,7 @@ from testing.botapi import BotApiServer, ThreadedBotApiServer
 from testing.botapi.records import CallRecord
 from tests.bot_e2e.harness import ADMIN, make_service, running_bot
 from tests.fuzz.ingest import PropertyFailed, expect
-from tests.fuzz.strategies import fit_utf16, hostile_text, repeated
+from tests.fuzz.texts import fit_utf16, hostile_text, repeated
 
 T = TypeVar("T")
 CORE = "Q7Z"

@@ -45,7 +45,7 @@ from briefings.storage.repository import content_hash
 from briefings.storage.tables import Article, ArticleBeat, ArticleSource, Fact, Outlet, Picture
 from testing.botapi.entities import parse_html, utf16_len
 from tests.bot_e2e.harness import make_settings
-from tests.fuzz.strategies import FuzzFile
+from tests.fuzz.files import FuzzFile
 
 REPO = Path(__file__).resolve().parents[2]
 TELEGRAM_LIMIT = 4096
