@@ -5,6 +5,8 @@
   (``session.execute``, ``.scalars``, ``.scalar``); services compose the storage modules inside a
   transaction they own.
 * The dependency arrow points one way: ``briefings`` never imports ``bot`` or ``telegram``.
+* No module is over 500 lines (migrations, which are generated and never edited, apart): a longer
+  one mixes jobs and is split by them.
 """
 
 from __future__ import annotations
@@ -68,3 +70,17 @@ def test_the_core_never_imports_the_telegram_layer() -> None:
                 if n.split(".")[0] in ("bot", "telegram")
             ]
     assert offending == []
+
+
+MAX_LINES = 500
+SOURCE_ROOTS = ("briefings", "bot", "testing", "benchmarks", "experiments", "tests")
+
+
+def test_no_module_over_500_lines() -> None:
+    long = [
+        f"{path.relative_to(REPO)}: {n} lines"
+        for path in _modules(*SOURCE_ROOTS)
+        if "migrations" not in path.parts
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
+    assert long == [], "split these by job:\n" + "\n".join(long)
