@@ -131,3 +131,46 @@ def test_a_list_of_topics_counts_as_weak_mentions(tmp_path: Path) -> None:
     )
     assert _topics(ex, listing) == set()
     assert "health" in _topics(ex, listing + " They pledged new funds for global health.")
+
+
+def _weak_extractor(tmp_path: Path, *, use_model: bool = True) -> Extractor:
+    path = tmp_path / "weak.toml"
+    path.write_text(
+        '[[topic]]\nslug = "economy"\nlabel = "Economy"\nstrong = ["fiscal"]\n'
+        'weak = ["economy", "economic", "financial", "investment*"]\n'
+        '[[topic]]\nslug = "relations"\nlabel = "Ties"\nstrong = ["strategic partnership"]\n'
+        'weak = ["partners", "cooperation"]\n'
+        '[[topic]]\nslug = "migration"\nlabel = "Migration"\nstrong = ["border security"]\n'
+        '[[topic]]\nslug = "war"\nlabel = "War"\nstrong = ["invasion"]\nweak = ["Ruritanian"]\n'
+    )
+    return Extractor.load(topics_file=path, use_model=use_model)
+
+
+def test_general_word_inside_a_proper_name_is_not_a_topic(tmp_path: Path) -> None:
+    ex = _weak_extractor(tmp_path, use_model=False)
+    text = (
+        "The Pacific Economic Cooperation Forum met in Lima. Delegates of the Regional Financial "
+        "Oversight Board attended."
+    )
+    assert "economy" not in _topics(ex, text)
+    assert "relations" not in _topics(ex, text)
+    assert "economy" in _topics(ex, "The economy grew. Ministers discussed the economy of the region.")
+
+
+def test_general_word_as_a_modifier_or_qualified_by_another_topic_is_not_its_topic(tmp_path: Path) -> None:
+    ex = _weak_extractor(tmp_path)
+    modifiers = "They saw economic opportunities in the region. They praised its economic leadership."
+    assert "economy" not in _topics(ex, modifiers)
+    qualified = (
+        "They agreed to deepen cooperation on border security. Officials praised the cooperation on "
+        "border security at the crossing."
+    )
+    assert "relations" not in _topics(ex, qualified)
+    heads = "The economy is growing. Ministers expect the economy to slow next year."
+    assert "economy" in _topics(ex, heads)
+
+
+def test_a_demonym_names_its_topic_even_as_a_modifier(tmp_path: Path) -> None:
+    ex = _weak_extractor(tmp_path)
+    text = "The Ruritanian delegation arrived on Monday. Ruritanian representatives met the envoys."
+    assert "war" in _topics(ex, text)

@@ -2,8 +2,10 @@
 
 A topic is covered with one strong trigger, or weak ones in two sentences (one is enough when an
 agreement of the article is about it). Triggers in background sentences (about an earlier year) do not count,
-nor triggers inside the name of a body ("National Security Council") or a dateline ("JERUSALEM –"); in a
-sentence that lists many topics at once every trigger counts as a weak one.
+nor triggers inside the name of a body ("National Security Council") or a dateline ("JERUSALEM –"), nor a
+weak (general) word inside a Title-Case name ("Asia-Pacific Economic Cooperation"); in a sentence that
+lists many topics at once every trigger counts as a weak one. A topic resting on weak cues alone
+counts only those that head an argument of their clause (``cue_roles.py``, from the parse).
 Status comes from the cue lists (``data/status.toml``) counted over the topic's sentences; an
 agreement on the topic counts as progress.
 """
@@ -14,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 
 from ..models import Agreement, IssueMention, Span
+from .cue_roles import weak_cue_counts
 from .document import Doc
 from .text import Sentence, squash
 from .topics import Taxonomy, TopicHit, topic_rule_words
@@ -69,6 +72,43 @@ def _dateline(text: str, hit: TopicHit) -> bool:
     )
 
 
+_CAP_WORD_RE = re.compile(r"[A-Z][\w’'.-]*")
+_NAME_LINK_RE = re.compile(r"(?:\s+(?:and|of|for|on|&)\s+|\s+|-)$")
+
+
+def _weak_in_name(text: str, hit: TopicHit) -> bool:
+    """A general word is part of a proper name when it is capitalised between other capitalised
+    words ("Asia-Pacific Economic Cooperation", "Financial Crimes Enforcement Network", "Just Energy
+    Transition Partnership"): the name is a thing of its own, not a mention of the general topic.
+    A word opening a sentence or a line is not taken for part of a name by its capital alone."""
+    cue = text[hit.start : hit.end]
+    if hit.strong or not cue[:1].isupper() or cue.isupper():
+        return False
+    after = re.match(r"(?:\s+(?:and|of|for|on|&)\s+|\s+)([A-Z][a-z]\w*)", text[hit.end : hit.end + 30])
+    if after is not None and after.group(1) not in _FUNCTION_CAPS:
+        return True
+    left = text[max(0, hit.start - 30) : hit.start]
+    link = _NAME_LINK_RE.search(left)
+    if link is None:
+        return False
+    word = re.search(r"([A-Z][\w’'.-]*[\w’'])$", left[: link.start()])  # "Monday." ends a sentence
+    return (
+        word is not None
+        and word.group(1) not in _FUNCTION_CAPS
+        and not _opens_sentence(text, hit.start - len(left) + word.start(1))
+    )
+
+
+_FUNCTION_CAPS = frozenset(
+    {"The", "A", "An", "This", "These", "Our", "Their", "In", "On", "For", "And", "To", "U.S."}
+)
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos]
+    return pos == 0 or "\n" in before or bool(re.search(r"[.!?:]\s+$", before))
+
+
 LIST_TOPICS = 5
 
 
@@ -88,7 +128,11 @@ def extract_issues(doc: Doc, taxonomy: Taxonomy, agreements: list[Agreement]) ->
     found = taxonomy.hits(doc.clean)
     covered = {h.start for h in found}
     for hit in found:
-        if _inside_body_name(doc.clean, hit, covered) or _dateline(doc.clean, hit):
+        if (
+            _inside_body_name(doc.clean, hit, covered)
+            or _dateline(doc.clean, hit)
+            or _weak_in_name(doc.clean, hit)
+        ):
             continue
         sentence = doc.sentence_of(hit.start)
         if sentence is not None and sentence.index not in skip:
@@ -100,6 +144,9 @@ def extract_issues(doc: Doc, taxonomy: Taxonomy, agreements: list[Agreement]) ->
         hits = by_topic.get(topic.slug, [])
         strong = sum(1 for h, s in hits if h.strong and s.index not in listing)
         weak = len({s.index for h, s in hits if not h.strong})  # weak cues count once per sentence
+        if not strong and (weak >= 2 or (weak and agreed[topic.slug])):
+            others = [h for h in found if h.slug != topic.slug]
+            weak = len({s.index for h, s in hits if not h.strong and weak_cue_counts(doc, h, others)})
         if not (strong or weak >= 2 or (weak and agreed[topic.slug])):
             continue
         sentences = list(dict.fromkeys(s for _, s in hits))
