@@ -236,3 +236,49 @@ def test_an_inline_enumerated_list_is_not_cut_and_each_side_keeps_its_commitment
     assert any(line.endswith("articles of Peru") for line in lines), lines
     assert any("points of the tariff on articles of Chile" in line for line in lines), lines
     assert not any("(1)" in line for line in lines), lines
+
+
+# --------------------------------------------------------------------------- structure (round seven)
+
+
+def _official(ex: Extractor, title: str, text: str) -> list[Agreement]:
+    article = CleanArticle(title=title, text=text, published=dt.date(2025, 5, 12))
+    return ex.extract(article, "o.txt").agreements
+
+
+def test_a_participle_set_off_by_commas_launches_the_noun_before_it(ex: Extractor) -> None:
+    found = _official(
+        ex,
+        "Readout of the Finance Ministers' Meeting",
+        "The new exchanges will run under the auspices of a joint Kelvara Task Force, also launched today, "
+        "on Payments Innovation.",
+    )
+    assert [a.text for a in found] == ["a joint Kelvara Task Force"]
+
+
+def test_a_passive_launch_gives_its_subject(ex: Extractor) -> None:
+    found = _official(
+        ex, "Readout of the Finance Ministers' Meeting", "A working group on tidal energy was launched today."
+    )
+    assert [a.text for a in found] == ["A working group on tidal energy"]
+
+
+def test_joint_subject_of_states_makes_a_news_launch_an_agreement(ex: Extractor) -> None:
+    found = agreements(
+        ex, "Chile and Peru launched a joint fund for glacier research on Monday, officials said."
+    )
+    assert len(found) == 1
+    assert set(found[0].parties) == {"Chile", "Peru"}
+    one_state = "The Chilean ministry of mines and the customs service launched new checks on copper exports."
+    assert agreements(ex, one_state) == []
+
+
+def test_commitments_with_different_verbs_are_separate_lines(ex: Extractor) -> None:
+    found = _official(
+        ex,
+        "Joint Statement from Chile and Peru on Migration",
+        "Chile and Peru will take steps to reduce irregular migration across the desert border. "
+        "Chile and Peru will also deepen cooperation on border security and will continue to address the "
+        "root causes of irregular migration.",
+    )
+    assert any(a.text.startswith("continue to address the root causes") for a in found)

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 
 from ..models import Agreement, Span
+from .agreement_repeats import dedupe
+from .clause_parts import joint_subject, passive_object, subject_parties
 from .document import Doc
 from .lexicon import Lexicon
 from .perspective import is_official_text
@@ -68,7 +70,7 @@ def extract_agreements(doc: Doc, lex: Lexicon, taxonomy: Taxonomy) -> list[Agree
         clauses += _affirmed(doc, lex, sentence, official, [c.trigger_start for c in clauses])
         for clause in sorted(clauses, key=lambda c: c.start):
             found += _agreements_from(doc, lex, taxonomy, clause, official)
-    return _dedupe(found, taxonomy, official)
+    return dedupe(found, taxonomy, official)
 
 
 _SUBORDINATE_RE = re.compile(r"(?i)\b(?:since|which|who|when|after|before|because|while|if|as)\b")
@@ -96,6 +98,11 @@ def _joint_in_news(subject: str, verb: str) -> bool:
     return bool(_SIDES_RE.search(subject))
 
 
+def _joined(doc: Doc, subject: str, m: re.Match[str]) -> bool:
+    """The parse shows parties joined in the verb's subject ("A and B launched ...")."""
+    return not _SUBORDINATE_RE.search(subject) and joint_subject(doc, m.start())
+
+
 _WILL_RE = re.compile(r"\b(?:will|shall)\s+(?:(?:also|further|jointly|now|each)\s+)*(?=[a-z])")
 _LEAD_IN_RE = re.compile(r"(?i)\bthe\s+following\b[^.]{0,60}$")
 
@@ -115,12 +122,16 @@ def _affirmed(doc: Doc, lex: Lexicon, sentence: Sentence, official: bool, taken:
     for m in sorted(triggers, key=lambda t: t.start()):
         if any(abs(m.start() - t) < 3 for t in taken) or not m.group()[:1].islower():
             continue
+        passive = passive_object(doc, m.start(), sentence.start)
+        if passive is not None:  # "a Task Force, also launched today, on X" / "X was launched"
+            out.append(_Clause(passive[0], passive[1], sentence, m.start()))
+            continue
         if _not_finite(text, lex, m, sentence):
             continue
         subject = text[sentence.start : m.start()]
         if _NEGATION_RE.search(subject[-25:]) or re.search(r"[“\"]", subject):
             continue
-        if not official and not _joint_in_news(subject, m.group()):
+        if not official and not _joint_in_news(subject, m.group()) and not _joined(doc, subject, m):
             continue
         start = m.end() + len(text[m.end() : sentence.end]) - len(text[m.end() : sentence.end].lstrip())
         stop = _clause_end(text, lex, start, sentence.end)
@@ -425,73 +436,8 @@ def _parties(doc: Doc, clause: _Clause) -> list[str]:
     subject = doc.clean[clause.sentence.start : clause.trigger_start]
     if _SIDES_RE.search(subject):
         return doc.main_countries()
+    joined = subject_parties(doc, clause.trigger_start) if doc.parses.cached(clause.sentence.start) else None
+    if joined:
+        return joined  # "Japan and the United States launched ...": the states of the joint subject
     found = [p.country for p in doc.places if clause.sentence.start <= p.start < clause.trigger_start]
     return list(dict.fromkeys(found))
-
-
-def _dedupe(found: list[Agreement], taxonomy: Taxonomy, official: bool = False) -> list[Agreement]:
-    """One line per thing agreed. Lines naming the same topics repeat one another; a line that names
-    no topic repeats another only when most of its words are shared (a lead paragraph restating
-    the body). Of two repeats, the fuller line is kept, at the place of the first. A government's
-    own text lists distinct commitments on one topic and does not paraphrase itself: there, lines
-    on the same topics repeat one another only when they share a third of their words and do not
-    name different parties."""
-    same_topics = 0.3 if official else 0.0
-    out: list[Agreement] = []
-    keys: list[tuple[frozenset[str], bool, bool]] = []
-    for a in found:
-        topics = taxonomy.topic_set(a.text)
-        key = (topics or frozenset({a.topic or ""}), a.prior, bool(topics))
-        twin = next(
-            (
-                i
-                for i, (k, b) in enumerate(zip(keys, out, strict=True))
-                if k[:2] == key[:2]
-                and _overlap(a.text, b.text) >= (same_topics if key[2] else 0.5)
-                and not (official and _other_parties(a, b))
-            ),
-            None,
-        )
-        if twin is None:
-            keys.append(key)
-            out.append(a)
-        elif _overlap(a.text, out[twin].text) >= 0.5 and len(_content(a.text)) > len(
-            _content(out[twin].text)
-        ):
-            out[twin] = a
-    return out
-
-
-def _other_parties(a: Agreement, b: Agreement) -> bool:
-    """In a government's own text each side's commitment is its own line ("the United States will
-    suspend X"; "China will suspend X"), however alike the words."""
-    return bool(a.parties) and bool(b.parties) and set(a.parties) != set(b.parties)
-
-
-_STOP = {
-    "the",
-    "a",
-    "an",
-    "of",
-    "to",
-    "and",
-    "in",
-    "on",
-    "for",
-    "with",
-    "at",
-    "by",
-    "from",
-    "their",
-    "its",
-    "two",
-}
-
-
-def _content(text: str) -> set[str]:
-    return {w[:6] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP}
-
-
-def _overlap(a: str, b: str) -> float:
-    x, y = _content(a), _content(b)
-    return len(x & y) / min(len(x), len(y)) if x and y else 0.0

@@ -118,6 +118,10 @@ class Parses:
     cache: dict[int, Parsed | None] = field(default_factory=dict)
     used: int = 0
 
+    def cached(self, start: int) -> bool:
+        """The sentence at ``start`` was parsed already (a rule may use it at no cost)."""
+        return self.cache.get(start) is not None
+
     def sentence(self, text: str, start: int, end: int) -> Parsed | None:
         if self.parse is None or end <= start:
             return None
