@@ -240,3 +240,19 @@ def test_portfolio_words_are_not_names(ex: Extractor) -> None:
         ex, "Assistant Secretary for Terrorist Financing and Financial Crimes Dana Kerwin arrived in Lima."
     )
     assert set(by_name(s)) == {"Dana Kerwin"}
+
+
+def test_a_plural_title_is_shared_across_its_list(ex: Extractor) -> None:
+    people = by_name(
+        run(ex, "Foreign Ministers Ana Ruiz of Chile and Tomas Verin of Peru signed the accord.")
+    )
+    assert (people["Ana Ruiz"].title, people["Ana Ruiz"].country) == ("Foreign Minister", "Chile")
+    assert (people["Tomas Verin"].title, people["Tomas Verin"].country) == ("Foreign Minister", "Peru")
+
+
+def test_a_nationality_before_a_plural_title_gives_the_list_its_state(ex: Extractor) -> None:
+    people = by_name(
+        run(ex, "The talks were attended by senior Chilean officials Ana Ruiz, Pedro Soto and Marta Vidal.")
+    )
+    assert {p.country for p in people.values()} == {"Chile"}
+    assert set(people) == {"Ana Ruiz", "Pedro Soto", "Marta Vidal"}

@@ -99,6 +99,8 @@ def _plural_mentions(doc: Doc, lex: Lexicon, plurals: list[re.Match[str]]) -> li
         if sentence is None or gap is None or gap.end() == m.end():
             continue
         core = re.sub(r"\s+", " ", doc.clean[m.start() : m.start("pl")])
+        # "senior Ruritanian officials A, B and C": the nationality before the plural is theirs
+        shared = left_modifiers(doc, lex, m.start(), sentence.start)[1]
         found: list[Mention] = []
         pos = gap.end()
         while len(found) < 6:
@@ -112,7 +114,7 @@ def _plural_mentions(doc: Doc, lex: Lexicon, plurals: list[re.Match[str]]) -> li
                     name=name,
                     title=core,
                     core=core.lower(),
-                    country=name_country(doc, name),
+                    country=name_country(doc, name) or shared,
                     weak=core.lower() in lex.titles.weak,
                     phrase=core,
                     sentence=sentence.index,
