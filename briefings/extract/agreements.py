@@ -99,8 +99,12 @@ def _joint_in_news(subject: str, verb: str) -> bool:
 
 
 def _joined(doc: Doc, subject: str, m: re.Match[str]) -> bool:
-    """The parse shows parties joined in the verb's subject ("A and B launched ...")."""
-    return not _SUBORDINATE_RE.search(subject) and joint_subject(doc, m.start())
+    """The parse shows parties joined in the verb's subject ("A and B launched ..."); parsed only
+    when two states and an "and" stand before the verb."""
+    if _SUBORDINATE_RE.search(subject) or " and " not in subject:
+        return False
+    states = {p.country for p in doc.places if m.start() - len(subject) <= p.start < m.start()}
+    return len(states) >= 2 and joint_subject(doc, m.start())
 
 
 _WILL_RE = re.compile(r"\b(?:will|shall)\s+(?:(?:also|further|jointly|now|each)\s+)*(?=[a-z])")
