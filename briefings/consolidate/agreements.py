@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
@@ -162,6 +162,18 @@ class AgreementIndex:
             index._file(index._variants.put(key, mentions, {k[0] for k in keys}))
         index._uf = UnionFind.from_state(uf)
         return index
+
+    def memo_keys(self) -> list[tuple[tuple[list[TextKey], int], AgreementRecord]]:
+        """The records of the last result with their keys as plain data (see :meth:`restore_memo`)."""
+        return [((sorted(keys, key=repr), n), built) for (keys, n), built in self._memo._last.items()]
+
+    def restore_memo(self, records: Iterable[tuple[Any, AgreementRecord]]) -> None:
+        """Take the records :meth:`memo_keys` gave as those of the last result (a record whose
+        variants have changed since is built again: its key no longer comes up)."""
+        self._memo._last = {
+            (frozenset((t, topic, when, bool(prior), ref) for t, topic, when, prior, ref in keys), n): built
+            for (keys, n), built in records
+        }
 
     def _relate(self, v: AgreementVariant) -> None:
         seen: set[TextKey] = {v.key}

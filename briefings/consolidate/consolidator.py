@@ -144,18 +144,27 @@ class Consolidator:
             flags += [flag] if flag is not None else []
         entries = self._timeline.memo_keys()
         issues = self._issues.memo_keys()
+        agreements = self._agreements.memo_keys()
         built = Consolidated.model_construct(
             officials=[record for record, _, _ in (v for _, v in _last(self._people_memo))],
+            agreements=[record for _, record in agreements],
             issues=[record for _, record in issues],
             timeline=[group.entry for _, group in entries],
             discrepancies=flags,
         )
-        keys = (people, dated, figures, [k for k, _ in entries], [k for k, _ in issues])
+        keys = (
+            people,
+            dated,
+            figures,
+            [k for k, _ in entries],
+            [k for k, _ in issues],
+            [k for k, _ in agreements],
+        )
         return built.model_dump_json().encode("utf-8"), keys
 
     def _restore_memos(self, memos: Any) -> None:
         """Seed the memos with what :meth:`_memos` stored (keys that no longer hold are left out)."""
-        data, (people, dated, figures, entries, issues) = memos
+        data, (people, dated, figures, entries, issues, agreements) = memos
         built = Consolidated.model_validate_json(data)
         flags = iter(built.discrepancies)
         persons = []
@@ -179,6 +188,7 @@ class Consolidator:
         )
         self._timeline.restore_memo(zip(entries, built.timeline, strict=True))
         self._issues.restore_memo(zip(issues, built.issues, strict=True))
+        self._agreements.restore_memo(zip(agreements, built.agreements, strict=True))
 
     def result(self) -> Consolidated:
         """The merged picture; groups that did not change since the last result are not built again."""

@@ -141,10 +141,8 @@ def event_dates(
         if memo is None:
             flag = _event_date(entries)
         else:
-            key = (
-                frozenset((m.date, m.what) for g in entries for m in g.mentions),
-                sum(len(g.mentions) for g in entries),
-            )
+            # the (date, description) of every mention is the key of its variant: the entries' keys
+            key = (frozenset().union(*(g.key[0] for g in entries)), sum(g.key[1] for g in entries))
             flag = memo.get(key, partial(_event_date, entries))
         if flag is not None:
             out.append(flag)
@@ -160,9 +158,10 @@ def _contradicting_dates(said: Mapping[str, set[str]]) -> bool:
     """True when two articles give the happening no date in common: none of the one's (most
     precise) dates is the other's or a less precise form of it. An article that gives both dates
     contradicts neither."""
-    precise = {a: _most_precise(given) for a, given in said.items()}
-    for a, b in combinations(sorted(precise), 2):
-        if not any(dates.compatible(x, y) for x in precise[a] for y in precise[b]):
+    # articles that give the same dates agree with each other: each set of dates is compared once
+    precise = {frozenset(_most_precise(given)) for given in said.values()}
+    for a, b in combinations(sorted(precise, key=sorted), 2):
+        if not any(dates.compatible(x, y) for x in a for y in b):
             return True
     return False
 
@@ -316,12 +315,14 @@ def figure(fs: Sequence[FigureMention]) -> Discrepancy | None:
 
 def _versions(said: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """Article -> what it says, in order, each version once."""
-    out: dict[str, list[str]] = {}
+    out: dict[str, dict[str, None]] = {}  # a dict keeps the order and finds a repeat at once
     for article, text in said:
-        seen = out.setdefault(article, [])
-        if text not in seen:
-            seen.append(text)
-    return out
+        seen = out.get(article)
+        if seen is None:
+            out[article] = {text: None}
+        else:
+            seen[text] = None
+    return {article: list(texts) for article, texts in out.items()}
 
 
 def ordered(found: Iterable[Discrepancy]) -> list[Discrepancy]:

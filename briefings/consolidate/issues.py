@@ -45,8 +45,14 @@ class IssueIndex:
                 self._dirty.setdefault(key, set()).add(article)
 
     def state(self) -> tuple[object, ...]:
-        """Each topic's statuses by article, its spellings and how many changes it had, as plain data."""
-        topics = [(key, [(a, *step) for a, step in by.items()]) for key, by in self._topics.items()]
+        """Each topic's statuses by article, its spellings and how many changes it had, as plain data.
+        A topic whose record in the last result is current is stored without its statuses: its
+        record's history holds them (one per article), and :meth:`restore_memo` takes them from there."""
+        kept = {key for key, n in self._memo._last if self._changes.get(key) == n and key not in self._dirty}
+        topics = [
+            (key, [(a, *by[a]) for a in sorted(by)] if key not in kept else None)  # in any order of adding
+            for key, by in self._topics.items()
+        ]
         return (
             topics,
             [(key, sorted(names)) for key, names in self._names.items()],
@@ -59,7 +65,9 @@ class IssueIndex:
         topics, names, changes = state
         index = cls()
         for key, steps in topics:
-            index._topics[key] = {a: (date, status, evidence) for a, date, status, evidence in steps}
+            index._topics[key] = (
+                {} if steps is None else {a: (date, status, evidence) for a, date, status, evidence in steps}
+            )
         index._names = {key: set(spellings) for key, spellings in names}
         index._changes = {key: int(n) for key, n in changes}
         return index
@@ -76,6 +84,8 @@ class IssueIndex:
             if self._changes.get(key) == n and key not in self._dirty:
                 kept[key, n] = record
                 self._histories[key] = list(record.history)
+                if not self._topics[key]:  # stored without its statuses: the history holds them
+                    self._topics[key] = {c.article: (c.date, c.status, c.evidence) for c in record.history}
         self._memo._last = kept
 
     def records(self) -> list[IssueRecord]:

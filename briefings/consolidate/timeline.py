@@ -113,6 +113,7 @@ class _Choice:
 class EntryGroup:
     entry: TimelineEntry
     mentions: list[EventMention]
+    key: _EntryKey = (frozenset(), 0)  # its variants (date, description) and how many mentions they have
 
 
 @dataclass
@@ -198,7 +199,7 @@ class TimelineIndex:
             variants = [v for v in found if v is not None]
             if len(variants) == len(keys) and sum(len(v.mentions) for v in variants) == n:
                 ms = sorted((m for v in variants for m in v.mentions), key=lambda m: m.key)
-                self._entries[frozenset(keys), n] = EntryGroup(built, ms)
+                self._entries[frozenset(keys), n] = EntryGroup(built, ms, (frozenset(keys), n))
 
     def _file(self, v: EventVariant) -> None:
         date = _date(v)
@@ -277,7 +278,7 @@ class TimelineIndex:
         group = cache.get(key)
         if group is None:
             ms = sorted((m for v in variants for m in v.mentions), key=lambda m: m.key)
-            group = EntryGroup(entry(ms), ms)
+            group = EntryGroup(entry(ms), ms, key)
         self._entries[key] = group
         e = group.entry
         whole = self._sentences.get((e.date, e.what), "")
@@ -286,6 +287,7 @@ class TimelineIndex:
                 date=e.date, what=e.what, articles=list(e.articles), sentence=whole
             ),
             group.mentions,
+            key,
         )
 
     def _settle(
