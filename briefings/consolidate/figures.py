@@ -20,7 +20,7 @@ from typing import Any
 from briefings.consolidate import dates
 from briefings.consolidate.text import Bag, bag, bag_from, fold, similar, stem, variants_state, wordset
 from briefings.consolidate.unionfind import UnionFind
-from briefings.consolidate.variants import Added, Variant, Variants, one_article
+from briefings.consolidate.variants import Added, Stored, Variant, Variants, one_article
 from briefings.models import Figure
 
 MentionKey = tuple[str, int]
@@ -144,13 +144,9 @@ class FigureIndex:
         variants, disagreeing = state
         index = cls()
         for key, stems, keys in variants:
-            day, value, what = key = (key[0], key[1], key[2])
-            b = bag_from(stems)
-            reference = None if day == "none" else day
-            index._variants.put(
-                key, [FigureMention(k, value, what, reference, b) for k in keys], {k[0] for k in keys}
-            )
-            index._by_day.setdefault(day, []).append(key)
+            key = (key[0], key[1], key[2])
+            index._variants.keep(Stored(key, stems, keys, _mentions))
+            index._by_day.setdefault(key[0], []).append(key)
         index._disagreeing = UnionFind.from_state(disagreeing)
         return index
 
@@ -168,9 +164,17 @@ class FigureIndex:
         out: list[tuple[object, Callable[[], list[FigureMention]]]] = []
         for keys in self._disagreeing.groups().values():
             variants = [self._variants[k] for k in keys]
-            key = (frozenset(keys), sum(len(v.mentions) for v in variants))
+            key = (frozenset(keys), sum(v.count() for v in variants))
             out.append((key, partial(_in_order, variants)))
         return out
+
+
+def _mentions(key: TextKey, stems: Any, keys: Sequence[MentionKey]) -> list[FigureMention]:
+    """The mentions of a stored variant (see :class:`Stored`)."""
+    day, value, what = key
+    b = bag_from(stems)
+    reference = None if day == "none" else day
+    return [FigureMention((k[0], k[1]), value, what, reference, b) for k in keys]
 
 
 def _in_order(variants: list[FigureVariant]) -> list[FigureMention]:

@@ -12,7 +12,7 @@ the threshold admits, whatever the order in which texts were filed.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Generic, TypeVar
 
 from briefings.consolidate.text import Bag
@@ -27,15 +27,16 @@ class StemTable(Generic[K]):
     def __init__(self) -> None:
         self._once: dict[str, list[K]] = {}
         self._heavy: dict[str, list[K]] = {}
-        self._pending: list[tuple[K, Bag]] = []
+        self._pending: list[tuple[K, Callable[[], Bag]]] = []
 
-    def add(self, key: K, bag: Bag) -> None:
+    def add(self, key: K, bag: Callable[[], Bag]) -> None:
+        """File ``key`` under the stems ``bag()`` gives (called when the table is first searched)."""
         self._pending.append((key, bag))
 
     def _file(self) -> None:
         once, heavy = self._once, self._heavy
-        for key, bag in self._pending:
-            for stem, weight in bag.weights.items():
+        for key, stems in self._pending:
+            for stem, weight in stems().weights.items():
                 once.setdefault(stem, []).append(key)
                 if weight > 1:
                     heavy.setdefault(stem, []).append(key)

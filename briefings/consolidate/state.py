@@ -17,7 +17,7 @@ import msgpack
 from briefings.consolidate.consolidator import Consolidator
 
 MAGIC = "briefings consolidator state"
-FORMAT = 3  # the layout of the payload; raised whenever it changes (2: the memos of the last result; 3: agreements)
+FORMAT = 3  # the layout of the payload, raised whenever it changes (2: the memos; 3: agreement memos)
 MAX_BYTES = 1 << 30  # inflated: a state larger than this is refused (ten thousand articles: ~20 MB)
 
 

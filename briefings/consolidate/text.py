@@ -225,7 +225,14 @@ S = TypeVar("S", bound=Stemmed)
 def variants_state(variants: Iterable[Variant[Any, S]]) -> list[tuple[Any, BagState, list[Hashable]]]:
     """Each variant as plain data: its key, the stems of its text (its first mention's) and its
     mentions' keys, from which an index's ``from_state`` makes the mentions again."""
-    return [(v.key, bag_state(v.mentions[0].stems), [m.key for m in v.mentions]) for v in variants]
+    out: list[tuple[Any, BagState, list[Hashable]]] = []
+    for v in variants:
+        kept = v.stored()  # read back and not changed since: written back as it was read
+        if kept is not None:
+            out.append((v.key, kept[0], list(kept[1])))
+        else:
+            out.append((v.key, bag_state(v.mentions[0].stems), [m.key for m in v.mentions]))
+    return out
 
 
 def capitalised_runs(words: list[str]) -> list[int]:

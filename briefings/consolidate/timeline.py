@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import Any
 
 from briefings.consolidate import dates
@@ -25,15 +26,15 @@ from briefings.consolidate.text import (
     Bag,
     bag,
     bag_from,
-    bag_state,
     boundaries_clash,
     central,
     dice,
     overlap,
     similar,
+    variants_state,
 )
 from briefings.consolidate.unionfind import UnionFind
-from briefings.consolidate.variants import Added, Variant, Variants, one_article
+from briefings.consolidate.variants import Added, Stored, Variant, Variants, one_article
 from briefings.models import Event, TimelineEntry
 
 MentionKey = tuple[str, int]
@@ -112,8 +113,13 @@ class _Choice:
 @dataclass
 class EntryGroup:
     entry: TimelineEntry
-    mentions: list[EventMention]
-    key: _EntryKey = (frozenset(), 0)  # its variants (date, description) and how many mentions they have
+    variants: list[EventVariant]
+    key: _EntryKey  # its variants (date, description) and how many mentions they have
+
+    @cached_property
+    def mentions(self) -> list[EventMention]:
+        """Its events in article order (made when first asked for: most entries never are)."""
+        return sorted((m for v in self.variants for m in v.mentions), key=lambda m: m.key)
 
 
 @dataclass
@@ -162,7 +168,7 @@ class TimelineIndex:
         """What was added and found, as plain data: each variant with its stems and mentions, the
         links and choices between variants, the whole sentences (see :meth:`from_state`)."""
         return (
-            [(v.key, bag_state(_stems(v)), [m.key for m in v.mentions]) for v in self._variants],
+            variants_state(self._variants),
             self._uf.state(),
             [(k, c.score, c.precision, c.target) for k, c in self._best.items()],
             self._conflicts.state(),
@@ -175,10 +181,9 @@ class TimelineIndex:
         variants, uf, best, conflicts, sentences = state
         index = cls()
         for key, stems, keys in variants:
-            date, what = key = (key[0], key[1])
-            b = bag_from(stems)
-            v = index._variants.put(key, [EventMention(k, date, what, b) for k in keys], {k[0] for k in keys})
-            index._totals[key] = b.total
+            key = (key[0], key[1])
+            v = index._variants.keep(Stored(key, stems, keys, _mentions))
+            index._totals[key] = stems[2]  # the bag's total (see bag_state)
             index._file(v)
         index._uf = UnionFind.from_state(uf)
         index._best = {key: _Choice(score, precision, target) for key, score, precision, target in best}
@@ -197,16 +202,16 @@ class TimelineIndex:
             keys = [(d, w) for d, w in texts]
             found = [self._variants.get(k) for k in keys]
             variants = [v for v in found if v is not None]
-            if len(variants) == len(keys) and sum(len(v.mentions) for v in variants) == n:
-                ms = sorted((m for v in variants for m in v.mentions), key=lambda m: m.key)
-                self._entries[frozenset(keys), n] = EntryGroup(built, ms, (frozenset(keys), n))
+            if len(variants) == len(keys) and sum(v.count() for v in variants) == n:
+                self._entries[frozenset(keys), n] = EntryGroup(built, variants, (frozenset(keys), n))
 
     def _file(self, v: EventVariant) -> None:
         date = _date(v)
         tables = {2: self._coarse, 3: self._finer}.get(dates.precision(date))
-        self._same_day.setdefault(date, StemTable()).add(v.key, _stems(v))
+        stems = partial(_stems, v)  # a stored variant's stems are made when its table is first searched
+        self._same_day.setdefault(date, StemTable()).add(v.key, stems)
         if tables is not None:
-            tables.setdefault(date[:7], StemTable()).add(v.key, _stems(v))
+            tables.setdefault(date[:7], StemTable()).add(v.key, stems)
 
     def _relate(self, v: EventVariant) -> None:
         """Compare ``v`` with the variants filed before it (again, when it gained a second article)."""
@@ -264,7 +269,7 @@ class TimelineIndex:
         cache, self._entries = self._entries, {}
         built = [self._entry(vs, cache) for vs in merged.values()]
         built.sort(key=lambda g: _entry_order(g.entry))
-        position = {home[self._uf.find(_text_key(g.mentions[0]))]: i for i, g in enumerate(built)}
+        position = {home[self._uf.find(g.variants[0].key)]: i for i, g in enumerate(built)}
         conflicts: set[tuple[int, int]] = set()
         for members in self._conflicts.groups().values():
             at = sorted({position[home[self._uf.find(k)]] for k in members})
@@ -274,11 +279,10 @@ class TimelineIndex:
     def _entry(self, variants: list[EventVariant], cache: dict[_EntryKey, EntryGroup]) -> EntryGroup:
         """The entry of these events, reused from the last result when they are the same events
         (the same variants with as many mentions: mentions are only ever added)."""
-        key = (frozenset(v.key for v in variants), sum(len(v.mentions) for v in variants))
+        key = (frozenset(v.key for v in variants), sum(v.count() for v in variants))
         group = cache.get(key)
         if group is None:
-            ms = sorted((m for v in variants for m in v.mentions), key=lambda m: m.key)
-            group = EntryGroup(entry(ms), ms, key)
+            group = EntryGroup(entry(m for v in variants for m in v.mentions), variants, key)
         self._entries[key] = group
         e = group.entry
         whole = self._sentences.get((e.date, e.what), "")
@@ -286,7 +290,7 @@ class TimelineIndex:
             TimelineEntry.model_construct(
                 date=e.date, what=e.what, articles=list(e.articles), sentence=whole
             ),
-            group.mentions,
+            group.variants,
             key,
         )
 
@@ -307,8 +311,10 @@ class TimelineIndex:
         return home[root]
 
 
-def _text_key(m: EventMention) -> TextKey:
-    return m.date, m.what
+def _mentions(key: TextKey, stems: Any, keys: Sequence[MentionKey]) -> list[EventMention]:
+    """The mentions of a stored variant (see :class:`Stored`)."""
+    b = bag_from(stems)
+    return [EventMention((k[0], k[1]), key[0], key[1], b) for k in keys]
 
 
 def entry(mentions: Iterable[EventMention]) -> TimelineEntry:

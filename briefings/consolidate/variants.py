@@ -17,9 +17,9 @@ judged under the stricter rule must be judged again: :meth:`Variants.add` says s
 from __future__ import annotations
 
 import enum
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 M = TypeVar("M")
@@ -36,6 +36,60 @@ class Variant(Generic[K, M]):
     key: K
     mentions: list[M] = field(default_factory=list)
     articles: set[str] = field(default_factory=set)
+
+    def count(self) -> int:
+        """How many mentions give it."""
+        return len(self.mentions)
+
+    def stored(self) -> tuple[Any, Sequence[tuple[str, int]]] | None:
+        """(the plain data of its text, its mentions' keys) as read from a stored state and not
+        made into mentions since, else None (see :class:`Stored`)."""
+        return None
+
+
+class Stored(Variant[K, M]):
+    """A variant read back from a stored state: its mentions are made from their keys, by
+    ``make(key, text, keys)``, when they are first asked for. Until then, how many there are and
+    which articles give them are known from the keys alone: a restored index makes only the
+    mentions that one more article is compared with or that a changed group needs."""
+
+    def __init__(
+        self,
+        key: K,
+        text: Any,
+        keys: Sequence[tuple[str, int]],
+        make: Callable[[K, Any, Sequence[tuple[str, int]]], list[M]],
+    ) -> None:
+        self.key = key
+        self._text, self._keys, self._make = text, keys, make
+        self._mentions: list[M] | None = None
+        self._articles: set[str] | None = None
+
+    @property
+    def mentions(self) -> list[M]:
+        if self._mentions is None:
+            self._mentions = self._make(self.key, self._text, self._keys)
+        return self._mentions
+
+    @mentions.setter
+    def mentions(self, value: list[M]) -> None:
+        self._mentions = value
+
+    @property
+    def articles(self) -> set[str]:
+        if self._articles is None:
+            self._articles = {k[0] for k in self._keys}
+        return self._articles
+
+    @articles.setter
+    def articles(self, value: set[str]) -> None:
+        self._articles = value
+
+    def count(self) -> int:
+        return len(self._keys) if self._mentions is None else len(self._mentions)
+
+    def stored(self) -> tuple[Any, Sequence[tuple[str, int]]] | None:
+        return (self._text, self._keys) if self._mentions is None else None
 
 
 def one_article(a: Variant[K, M], b: Variant[K, M]) -> bool:
@@ -67,6 +121,11 @@ class Variants(Generic[K, M]):
     def __iter__(self) -> Iterator[Variant[K, M]]:
         """The variants in the order they were first given."""
         return iter(self._by_key.values())
+
+    def keep(self, variant: Variant[K, M]) -> Variant[K, M]:
+        """File a variant read back from a stored state."""
+        self._by_key[variant.key] = variant
+        return variant
 
     def put(self, key: K, mentions: list[M], articles: set[str]) -> Variant[K, M]:
         """File a variant as it was (restoring a state): ``mentions`` given by ``articles``."""
