@@ -380,6 +380,7 @@ class Perspective:
     single_posts: frozenset[str]  # lowercased posts a state has one holder of ("president")
     head_posts: frozenset[str]  # lowercased posts of a head of state or government
     unused_words: MappingProxyType[str, frozenset[str]]  # state -> lowercased title words it never uses
+    voice: re.Pattern[str]  # a title naming the one whose words the text is ("Statement from <Title> <Name>")
 
 
 @lru_cache(maxsize=1)
@@ -400,7 +401,14 @@ def load_perspective() -> Perspective:
         state: frozenset(w.lower() for w in _strs(words))
         for state, words in cast(dict[str, Any], raw.get("unused_words", {})).items()
     }
-    return Perspective(genre, self_names, MappingProxyType(state_of), single, heads, MappingProxyType(unused))
+    voices = sorted(_strs(raw.get("voices")), key=len, reverse=True) or ["(?!x)x"]
+    voice = re.compile(
+        r"\W*(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in voices) + r")\s+(?:the\s+)?",
+        re.IGNORECASE,
+    )
+    return Perspective(
+        genre, self_names, MappingProxyType(state_of), single, heads, MappingProxyType(unused), voice
+    )
 
 
 # --------------------------------------------------------------------------- everything

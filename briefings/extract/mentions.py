@@ -80,10 +80,19 @@ def find_mentions(doc: Doc, lex: Lexicon) -> list[Mention]:
         if mention is not None:
             mention.sentence = sentence.index
             if doc.headline is not None and doc.headline[0] <= mention.name.start < doc.headline[1]:
-                mention.tentative = True  # "Vice President X Rejects Isolationism": headline words
+                # "Vice President X Rejects Isolationism": headline words, unless the title names
+                # the text's own voice ("Statement from NSC Spokesperson X")
+                mention.tentative = not _voiced(doc, lex, m.start())
             mentions.append(mention)
     mentions += _plural_mentions(doc, lex, plurals)
     return _drop_nested(mentions, lex.titles.ranks)
+
+
+def _voiced(doc: Doc, lex: Lexicon, start: int) -> bool:
+    """The headline's role phrase at ``start`` follows a voice opening ("Statement from ...")."""
+    assert doc.headline is not None
+    voice = lex.perspective.voice.match(doc.clean, doc.headline[0])
+    return voice is not None and voice.end() == start
 
 
 _LIST_SEP_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")

@@ -18,6 +18,7 @@ from .document import Doc
 from .lexicon import Lexicon
 from .mentions import Mention, Person, find_mentions
 from .names import NameSpan, fullness, same_person
+from .voices import add_voices, voice_mentions
 
 __all__ = ["Mention", "Person", "extract_officials", "group_people", "to_officials"]
 
@@ -206,6 +207,7 @@ def _inherit_counterpart_titles(people: list[Person]) -> None:
 
 def extract_officials(doc: Doc, lex: Lexicon) -> tuple[list[Official], list[Person]]:
     people = group_people(doc, lex, reassign_appositions(doc, lex, find_mentions(doc, lex)))
+    add_voices(people, voice_mentions(doc, lex))
     assign_countries(doc, lex, people)
     _inherit_counterpart_titles(people)
     return to_officials(doc, people, lex.titles.ranks), people

@@ -1,0 +1,58 @@
+"""Officials named by a title as the text's own voice (written for the purpose, fictional people)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefings.extract import Extractor
+from briefings.models import CleanArticle, Official
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor.load()
+
+
+def officials(ex: Extractor, title: str, body: str) -> dict[str, Official]:
+    article = CleanArticle(title=title, text=body, published=dt.date(2024, 3, 5))
+    return {o.name: o for o in ex.extract(article, "t.txt").officials}
+
+
+def test_a_statement_from_an_official_names_its_speaker(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Statement from Secretary of State Orla Venn on the Harbour Accord",
+        "Tonight the harbour talks ended without a deal. We will keep working with our partners.",
+    )
+    assert people["Orla Venn"].title == "Secretary of State"
+
+
+def test_remarks_by_two_leaders_name_both(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Remarks by President Halvard Mott and Prime Minister Ines Calder of Ruritania Before Bilateral"
+        " Meeting",
+        "PRESIDENT MOTT: Welcome. It is good to see you again.\n\nPRIME MINISTER CALDER: Thank you.",
+    )
+    assert people["Halvard Mott"].title == "President"
+    assert people["Ines Calder"].title == "Prime Minister"
+
+
+def test_a_name_elsewhere_in_a_title_stays_unconfirmed(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Readout of the Harbour Talks on Minister Edda Brandt’s Proposal",
+        "The delegations met today and discussed the harbour.",
+    )
+    assert "Edda Brandt" not in people
+
+
+def test_the_body_keeps_its_own_title_for_a_voice(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Statement from President Halvard Mott",
+        "President Halvard Mott, the Chair of the Council, said the harbour will reopen.",
+    )
+    assert list(people).count("Halvard Mott") == 1
