@@ -56,3 +56,27 @@ def test_the_body_keeps_its_own_title_for_a_voice(ex: Extractor) -> None:
         "President Halvard Mott, the Chair of the Council, said the harbour will reopen.",
     )
     assert list(people).count("Halvard Mott") == 1
+
+
+def speakers(ex: Extractor, title: str, body: str) -> list[str | None]:
+    article = CleanArticle(title=title, text=body, published=dt.date(2024, 3, 5))
+    return [q.speaker for q in ex.extract(article, "t.txt").quotes]
+
+
+def test_a_quotation_inside_a_labelled_turn_is_the_labelled_speakers(ex: Extractor) -> None:
+    said = speakers(
+        ex,
+        "Remarks by President Halvard Mott and Prime Minister Ines Calder of Ruritania in a Press Gaggle",
+        "Q What will you tell the harbour board?\n\nPRIME MINISTER CALDER: I will say “We are ready to sign "
+        "the accord this week.”\n\nQ And the tariffs?\n\nTHE PRESIDENT: Stay tuned.",
+    )
+    assert said == ["Ines Calder"]
+
+
+def test_a_statement_in_one_voice_is_that_voices_quotation(ex: Extractor) -> None:
+    said = speakers(
+        ex,
+        "Statement from Secretary of State Orla Venn",
+        "“Tonight the harbour talks ended without a deal, and we regret the outcome deeply.”",
+    )
+    assert said == ["Orla Venn"]

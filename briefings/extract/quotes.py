@@ -26,6 +26,7 @@ from .lexicon import Lexicon, load_titles
 from .mentions import Person
 from .names import same_person
 from .text import squash
+from .turns import fallback_speaker
 
 _DOUBLE_RE = re.compile(r"“([^”\n]{1,3000}?)”|(?<![\w\"])\"([^\"\n]{1,3000}?)\"(?![\w])")
 _SINGLE_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=[^\s'’])", re.MULTILINE)
@@ -432,8 +433,12 @@ def extract_quotes(doc: Doc, lex: Lexicon, people: list[Person]) -> list[Quote]:
         if found is None:
             found = state.parsed_subject(q) or state.sentence_subject(q)
         speaker = found.speaker if found is not None and found.kind != "generic" else None
+        if found is None:  # a transcript's turn or a statement's one voice
+            speaker = fallback_speaker(doc, people, q.start)
         kind = (
-            "unknown" if speaker is None or found is None else ("body" if found.kind == "body" else "person")
+            "unknown"
+            if speaker is None
+            else ("body" if found is not None and found.kind == "body" else "person")
         )
         quotes.append(
             Quote(text=text, speaker=speaker, speaker_kind=kind, span=Span(start=q.start, end=q.end))

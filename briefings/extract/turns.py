@@ -1,0 +1,38 @@
+"""Who speaks at a point of a transcript or a statement, when no sentence says so.
+
+A transcript gives each turn a label ("PRESIDENT MOTT:", "THE PRESIDENT:", "Q"): a quotation inside
+a turn is the labelled speaker's. A statement whose title names one voice ("Statement from Secretary
+X", see ``voices.py``) and has no turns is that voice's words throughout.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .document import Doc
+from .mentions import Person
+
+#: a turn's label at the start of a line: capitals up to a colon ("PRIME MINISTER AL-KADHIMI:")
+_LABEL_RE = re.compile(r"^[ \t]*(?P<label>[A-Z][A-Z.'’ -]{1,60}?)\s*:", re.MULTILINE)
+
+
+def fallback_speaker(doc: Doc, people: list[Person], pos: int) -> str | None:
+    """The speaker of the turn holding ``pos``, else the title's one voice, else None."""
+    labels = list(_LABEL_RE.finditer(doc.clean))
+    if labels:
+        turn = next((m for m in reversed(labels) if m.start() < pos), None)
+        return _labelled(turn.group("label"), people) if turn is not None else None
+    voices = [p for p in people if any(m.sentence == -1 for m in p.mentions)]
+    return voices[0].name if len(voices) == 1 else None
+
+
+def _labelled(label: str, people: list[Person]) -> str | None:
+    """The person a label names: by a word of the name ("PRESIDENT MOTT"), or by the post of its one
+    holder ("THE PRESIDENT")."""
+    words = set(re.findall(r"[a-z’'-]+", label.lower()))
+    named = [p for p in people if words & {w.lower() for f in p.forms for w in f.split()}]
+    if len(named) == 1:
+        return named[0].name
+    post = re.sub(r"^the\s+", "", label.strip().lower())
+    holders = [p for p in people if any((m.title or "").lower() == post for m in p.mentions)]
+    return holders[0].name if len(holders) == 1 else None
