@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from briefings.extract import Extractor
-from briefings.models import CleanArticle, Official
+from briefings.models import CleanArticle
+from tests.test_extract_perspective import ex, officials
 
-
-@pytest.fixture(scope="module")
-def ex() -> Extractor:
-    return Extractor.load()
-
-
-def officials(ex: Extractor, title: str, body: str) -> dict[str, Official]:
-    article = CleanArticle(title=title, text=body, published=dt.date(2024, 3, 5))
-    return {o.name: o for o in ex.extract(article, "t.txt").officials}
+__all__ = ["ex"]  # the module's extractor fixture, shared with the perspective tests
 
 
 def test_a_statement_from_an_official_names_its_speaker(ex: Extractor) -> None:
