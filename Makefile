@@ -30,8 +30,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check briefings bot testing tests benchmarks
-	$(BIN)/ruff format --check briefings bot testing tests benchmarks
+	$(BIN)/ruff check briefings bot testing tests benchmarks experiments
+	$(BIN)/ruff format --check briefings bot testing tests benchmarks experiments
 	$(BIN)/mypy
 
 bench: $(STAMP)
