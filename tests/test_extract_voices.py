@@ -71,3 +71,28 @@ def test_a_statement_in_one_voice_is_that_voices_quotation(ex: Extractor) -> Non
         "“Tonight the harbour talks ended without a deal, and we regret the outcome deeply.”",
     )
     assert said == ["Orla Venn"]
+
+
+def test_the_voice_of_a_statement_speaks_for_the_publisher(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Statement from Secretary of State Orla Venn",
+        "Tonight, Chile took action against Peru. We are not involved. President Dace Holm and the "
+        "Administration have taken every step to protect our forces. Chile told us this was necessary.",
+    )
+    assert people["Orla Venn"].country == "United States"
+    assert people["Dace Holm"].country == "United States"
+
+
+def test_a_readout_titles_voices_serve_the_state_one_of_their_titles_implies(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Readout of National Security Advisor Rand Ostby, Secretary of State Orla Venn, and General Kell"
+        " Marr’s Call with Chilean Counterparts",
+        "Today, National Security Advisor Rand Ostby, Secretary of State Orla Venn, and General Kell Marr "
+        "held a call with Foreign Minister Ana Pell of Chile. The U.S. officials discussed the Russian "
+        "blockade of the port.",
+    )
+    assert people["Rand Ostby"].country == "United States"
+    assert people["Kell Marr"].country == "United States"
+    assert people["Ana Pell"].country == "Chile"

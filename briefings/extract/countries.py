@@ -22,6 +22,7 @@ from .lexicon import Lexicon
 from .mentions import Mention, Person, name_country, paren_country
 from .names import NameSpan, looks_chinese
 from .perspective import publisher
+from .voices import voiced_state
 
 _RELATION_RE = re.compile(
     r"(?i)\b(?:met|meets|meeting|conveyed|sent|wrote|written|writes|called|spoke|assured|told|hosted|"
@@ -65,13 +66,14 @@ def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
         if explicit:
             person.country = explicit.most_common(1)[0][0]
     _by_principal(doc, people)
-    own = publisher(doc, lex, {p.country for p in people if p.country})
+    voiced = voiced_state(doc, lex, people)
+    own = publisher(doc, lex, {p.country for p in people if p.country}, voiced)
     if len(main) == 2:
         _by_title_states(lex, people, main)
         _pinyin_tie_break(doc, lex, people, main)
         if own is None:  # a government's own text is read from its perspective instead
             _by_relation(doc, people, main)
-            own = publisher(doc, lex, {p.country for p in people if p.country})
+            own = publisher(doc, lex, {p.country for p in people if p.country}, voiced)
     if own is not None:
         _by_publisher(doc, lex, people, own)
 

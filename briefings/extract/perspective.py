@@ -32,10 +32,12 @@ def is_official_text(doc: Doc, lex: Lexicon) -> bool:
     return bool(cues.genre.match(opening) or cues.self_names.search(opening))
 
 
-def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
+def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str], voiced: str | None = None) -> str | None:
     """The state whose government speaks in this text, or None for news copy and the undecided.
 
-    ``marked``: the states of officials the text marks explicitly (never the publisher's own)."""
+    ``marked``: the states of officials the text marks explicitly (never the publisher's own);
+    ``voiced``: the state of the voices its title names (``voices.voiced_state``), second only to
+    the government's own name for itself."""
     cues = lex.perspective
     title = doc.title.strip()
     # the lead counts only in a text that reads as a government's own (news copy names governments)
@@ -47,6 +49,8 @@ def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str]) -> str | None:
     )
     if own:
         return own.most_common(1)[0][0]
+    if voiced is not None:
+        return voiced
     opening = title or doc.clean.lstrip()[:200]
     gov = _GOVERNMENT_OF_RE.match(opening)
     place = lex.places.pattern.match(opening, gov.end()) if gov else None

@@ -54,3 +54,20 @@ def add_voices(people: list[Person], voices: list[Mention]) -> None:
             people.append(person)
         if not any(m.title for m in person.mentions):
             person.mentions.append(mention)
+
+
+def voiced_state(doc: Doc, lex: Lexicon, people: list[Person]) -> str | None:
+    """The state the title's voices speak for: the first voice's own state ("Statement from
+    Secretary of State X"), else one a later voice's title implies ("Readout of Advisor A, Secretary
+    of State B, and General C's Call"). A later voice marked with a state ("and Prime Minister B of
+    <State>", "and <Demonym> Prime Minister B") is the other side, so it never counts."""
+    for rank, mention in enumerate(voice_mentions(doc, lex)):
+        name = mention.name.text
+        person = next(
+            (p for p in people if any(same_person(name, f) or same_person(f, name) for f in p.forms)), None
+        )
+        if person is None or person.country is None:
+            continue
+        if rank == 0 or lex.titles.implied_country.get(mention.core or "") == person.country:
+            return person.country
+    return None
