@@ -18,14 +18,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from typing import Any
 
 from briefings.consolidate import dates
 from briefings.consolidate.memo import Memo, fresh
-from briefings.consolidate.text import Bag, bag, bag_from, central, fold, similar, variants_state
+from briefings.consolidate.text import Bag, bag, central, fold, similar, stored_bag, variants_state
 from briefings.consolidate.unionfind import UnionFind
-from briefings.consolidate.variants import Added, Variant, Variants, one_article
+from briefings.consolidate.variants import Added, Stored, Variant, Variants, one_article
 from briefings.models import Agreement, AgreementRecord
 
 MentionKey = tuple[str, int]
@@ -59,20 +59,11 @@ class AgreementMention:
 
     @cached_property
     def interval(self) -> tuple[int, int] | None:
-        if self.when:
-            return dates.interval(self.when)
-        day = dates.ordinal(self.reference)
-        if self.prior or day is None:
-            return None
-        return day - REPORT_LAG_DAYS, day
+        return _interval(self.when, self.prior, self.reference)
 
     def buckets(self) -> list[str]:
         """Where the mention is filed: the months its date covers, its year, or 'none'."""
-        if self.interval is None:
-            return ["none"]
-        if self.when and dates.precision(self.when) == 1:
-            return [self.when]
-        return _months(self.interval)
+        return list(_buckets(self.when, self.prior, self.reference))
 
     def lookups(self) -> list[str]:
         """Where agreements that may share its date are filed."""
@@ -80,6 +71,26 @@ class AgreementMention:
             return ["none"]
         months = _months(self.interval)
         return months + sorted({m[:4] for m in months})
+
+
+@lru_cache(maxsize=1 << 12)
+def _interval(when: str | None, prior: bool, reference: str | None) -> tuple[int, int] | None:
+    if when:
+        return dates.interval(when)
+    day = dates.ordinal(reference)
+    if prior or day is None:
+        return None
+    return day - REPORT_LAG_DAYS, day
+
+
+@lru_cache(maxsize=1 << 12)
+def _buckets(when: str | None, prior: bool, reference: str | None) -> tuple[str, ...]:
+    interval = _interval(when, prior, reference)
+    if interval is None:
+        return ("none",)
+    if when and dates.precision(when) == 1:
+        return (when,)
+    return tuple(_months(interval))
 
 
 def _months(span: tuple[int, int]) -> list[str]:
@@ -142,9 +153,10 @@ class AgreementIndex:
                 self._file(variant)
 
     def _file(self, v: AgreementVariant) -> None:
-        first = v.mentions[0]
-        for bucket in first.buckets():
-            self._filed.setdefault((first.topic_key, bucket), []).append(v.key)
+        _, topic, when, prior, reference = v.key  # what the mentions' filing depends on
+        topic_key = fold(topic or "")
+        for bucket in _buckets(when, prior, reference):
+            self._filed.setdefault((topic_key, bucket), []).append(v.key)
 
     def state(self) -> tuple[object, ...]:
         """Each variant with its stems and mentions, and the links between them, as plain data."""
@@ -155,11 +167,9 @@ class AgreementIndex:
         """The index :meth:`state` described; the variants are filed by topic and month again."""
         variants, uf = state
         index = cls()
-        for key, stems, keys in variants:
-            text, topic, when, prior, reference = key = (key[0], key[1], key[2], bool(key[3]), key[4])
-            b = bag_from(stems)
-            mentions = [AgreementMention(k, text, topic, when, prior, reference, b) for k in keys]
-            index._file(index._variants.put(key, mentions, {k[0] for k in keys}))
+        for key, stems, total, keys in variants:
+            key = (key[0], key[1], key[2], bool(key[3]), key[4])
+            index._file(index._variants.keep(Stored(key, (stems, total), keys, _mentions)))
         index._uf = UnionFind.from_state(uf)
         return index
 
@@ -190,12 +200,24 @@ class AgreementIndex:
         """The best corroborated first; among equals, the newest first."""
         out = []
         for keys in self._uf.groups().values():
-            mentions = [m for k in keys for m in self._variants[k].mentions]
-            out.append(fresh(self._memo.get((frozenset(keys), len(mentions)), partial(record, mentions))))
+            variants = [self._variants[k] for k in keys]
+            n = sum(v.count() for v in variants)
+            out.append(fresh(self._memo.get((frozenset(keys), n), partial(_record_of, variants))))
         self._memo.done()
         out.sort(key=lambda r: (r.topic or "", r.text, r.articles))
         out.sort(key=lambda r: (len(r.articles), dates.sort_key(r.latest)), reverse=True)
         return out
+
+
+def _mentions(key: TextKey, stems: Any, keys: Sequence[MentionKey]) -> list[AgreementMention]:
+    """The mentions of a stored variant (see :class:`Stored`)."""
+    text, topic, when, prior, reference = key
+    b = stored_bag(stems)
+    return [AgreementMention((k[0], k[1]), text, topic, when, prior, reference, b) for k in keys]
+
+
+def _record_of(variants: Sequence[AgreementVariant]) -> AgreementRecord:
+    return record([m for v in variants for m in v.mentions])
 
 
 def record(mentions: Sequence[AgreementMention]) -> AgreementRecord:

@@ -169,12 +169,13 @@ def _contradicting_dates(said: Mapping[str, set[str]]) -> bool:
 def _event_date(entries: Sequence[EntryGroup]) -> Discrepancy | None:
     said: dict[str, set[str]] = {}
     for g in entries:
-        for m in g.mentions:
-            said.setdefault(m.article, set()).add(m.date)
+        for (article, _), (date, _) in g.events:
+            said.setdefault(article, set()).add(date)
     if not _contradicting_dates(said):
         return None
     main = max(entries, key=lambda g: len(g.entry.articles))
-    versions = _versions((m.article, f"{m.date}: {m.what}") for g in entries for m in g.mentions)
+    texts = {key: f"{key[0]}: {key[1]}" for g in entries for key in g.key[0]}
+    versions = _versions((article, texts[key]) for g in entries for (article, _), key in g.events)
     return _flag("date", f"date of: {main.entry.what}", {a: "; ".join(v) for a, v in versions.items()})
 
 

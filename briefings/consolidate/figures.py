@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from briefings.consolidate import dates
-from briefings.consolidate.text import Bag, bag, bag_from, fold, similar, stem, variants_state, wordset
+from briefings.consolidate.text import Bag, bag, fold, similar, stem, stored_bag, variants_state, wordset
 from briefings.consolidate.unionfind import UnionFind
 from briefings.consolidate.variants import Added, Stored, Variant, Variants, one_article
 from briefings.models import Figure
@@ -143,9 +143,9 @@ class FigureIndex:
         """The index :meth:`state` described; the variants are filed by day again."""
         variants, disagreeing = state
         index = cls()
-        for key, stems, keys in variants:
+        for key, stems, total, keys in variants:
             key = (key[0], key[1], key[2])
-            index._variants.keep(Stored(key, stems, keys, _mentions))
+            index._variants.keep(Stored(key, (stems, total), keys, _mentions))
             index._by_day.setdefault(key[0], []).append(key)
         index._disagreeing = UnionFind.from_state(disagreeing)
         return index
@@ -172,7 +172,7 @@ class FigureIndex:
 def _mentions(key: TextKey, stems: Any, keys: Sequence[MentionKey]) -> list[FigureMention]:
     """The mentions of a stored variant (see :class:`Stored`)."""
     day, value, what = key
-    b = bag_from(stems)
+    b = stored_bag(stems)
     reference = None if day == "none" else day
     return [FigureMention((k[0], k[1]), value, what, reference, b) for k in keys]
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel, Levenshtein
 
+from briefings.consolidate import packed
 from briefings.consolidate.text import STOPWORDS, capitalised_runs, fold, raw_words
 from briefings.consolidate.unionfind import UnionFind
 
@@ -73,6 +74,7 @@ def variants(a: str, b: str) -> bool:
 class SpellingIndex:
     def __init__(self) -> None:
         self._uses: dict[str, dict[str, set[str]]] = {}  # token -> article -> phrases
+        self._stored: dict[str, bytes] = {}  # token -> the uses a restored state gave it, not read yet
         self._raw: dict[str, Counter[str]] = {}
         self._neighbours: dict[str, set[str]] = {}
         self._buckets: dict[tuple[str, str], list[str]] = {}
@@ -85,19 +87,20 @@ class SpellingIndex:
 
     def _record(self, article: str, use: NameUse) -> None:
         token = use.token
-        if token not in self._uses:
+        if token not in self._raw:
             bucket = self._buckets.setdefault((token[:2], token[-2:]), [])
             self._pairs.update((min(token, o), max(token, o)) for o in bucket if variants(token, o))
             bucket.append(token)
             self._uses[token], self._raw[token], self._neighbours[token] = {}, Counter(), set()
-        self._uses[token].setdefault(article, set()).add(use.phrase)
+        # an article is added once: its uses never meet those stored for the token
+        self._uses.setdefault(token, {}).setdefault(article, set()).add(use.phrase)
         self._raw[token][use.raw] += 1
         self._neighbours[token] |= use.neighbours
 
     def state(self) -> tuple[object, ...]:
         """Each long capitalised word with where and how it was written, and the close pairs, as
         plain data."""
-        uses = [(t, [(a, sorted(p)) for a, p in by.items()]) for t, by in self._uses.items()]
+        uses = [(t, self._packed_uses(t)) for t in self._raw]
         return (
             uses,
             [(t, list(c.items())) for t, c in self._raw.items()],
@@ -111,25 +114,40 @@ class SpellingIndex:
         uses, raw, neighbours, pairs = state
         index = cls()
         for token, by in uses:
-            index._uses[token] = {a: set(phrases) for a, phrases in by}
+            index._stored[token] = by  # read when the word is compared (see uses)
             index._buckets.setdefault((token[:2], token[-2:]), []).append(token)
         index._raw = {t: Counter(dict(c)) for t, c in raw}
         index._neighbours = {t: set(n) for t, n in neighbours}
         index._pairs = {(a, b) for a, b in pairs}
         return index
 
+    def uses(self, token: str) -> dict[str, set[str]]:
+        """Article -> the phrases it uses ``token`` in."""
+        stored = self._stored.pop(token, None)
+        if stored is not None:
+            by = {a: set(phrases) for a, phrases in packed.unpack(stored)}
+            self._uses[token] = by | self._uses.get(token, {})
+        return self._uses[token]
+
+    def _packed_uses(self, token: str) -> bytes:
+        """The uses of ``token`` as stored (as read, when no article has used it since)."""
+        if token in self._stored and token not in self._uses:
+            return self._stored[token]
+        return packed.pack([(a, sorted(p)) for a, p in sorted(self.uses(token).items())])
+
     def groups(self) -> list[tuple[list[str], dict[str, str]]]:
         """Each set of spellings of one name: (spellings, article -> phrases it uses)."""
         uf: UnionFind[str] = UnionFind()
         for a, b in sorted(self._pairs):
-            if self._neighbours[a] & self._neighbours[b] and set(self._uses[a]) != set(self._uses[b]):
+            if self._neighbours[a] & self._neighbours[b] and set(self.uses(a)) != set(self.uses(b)):
                 uf.link(a, b)
         return sorted(self._group(tokens) for tokens in uf.groups().values())
 
     def _group(self, tokens: list[str]) -> tuple[list[str], dict[str, str]]:
         details: dict[str, set[str]] = {}
         for token in sorted(tokens):
-            for article in sorted(self._uses[token])[:ARTICLES_PER_SPELLING]:
-                details.setdefault(article, set()).update(self._uses[token][article])
+            uses = self.uses(token)
+            for article in sorted(uses)[:ARTICLES_PER_SPELLING]:
+                details.setdefault(article, set()).update(uses[article])
         spellings = sorted(min(self._raw[t], key=lambda r: (-self._raw[t][r], r)) for t in tokens)
         return spellings, {a: "; ".join(sorted(p)) for a, p in sorted(details.items())}

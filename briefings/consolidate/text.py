@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
 
+from briefings.consolidate import packed
 from briefings.consolidate.variants import Variant
 
 _LETTERS: Mapping[int, str] = MappingProxyType(
@@ -222,17 +223,25 @@ class Stemmed(Protocol):
 S = TypeVar("S", bound=Stemmed)
 
 
-def variants_state(variants: Iterable[Variant[Any, S]]) -> list[tuple[Any, BagState, list[Hashable]]]:
-    """Each variant as plain data: its key, the stems of its text (its first mention's) and its
-    mentions' keys, from which an index's ``from_state`` makes the mentions again."""
-    out: list[tuple[Any, BagState, list[Hashable]]] = []
+def variants_state(variants: Iterable[Variant[Any, S]]) -> list[tuple[Any, bytes, int, Sequence[Hashable]]]:
+    """Each variant as plain data: its key, the stems of its text (its first mention's, packed:
+    see :func:`stored_bag`) and their total weight, and its mentions' keys, from which an index's
+    ``from_state`` makes the mentions again."""
+    out: list[tuple[Any, bytes, int, Sequence[Hashable]]] = []
     for v in variants:
         kept = v.stored()  # read back and not changed since: written back as it was read
         if kept is not None:
-            out.append((v.key, kept[0], list(kept[1])))
+            (stems, total), keys = kept
+            out.append((v.key, stems, total, list(keys)))
         else:
-            out.append((v.key, bag_state(v.mentions[0].stems), [m.key for m in v.mentions]))
+            b = v.mentions[0].stems
+            out.append((v.key, packed.pack(bag_state(b)), b.total, [m.key for m in v.mentions]))
     return out
+
+
+def stored_bag(text: tuple[bytes, int]) -> Bag:
+    """The stems :func:`variants_state` packed (with their total) for a stored variant."""
+    return bag_from(packed.unpack(text[0]))
 
 
 def capitalised_runs(words: list[str]) -> list[int]:

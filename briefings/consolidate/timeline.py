@@ -25,12 +25,12 @@ from briefings.consolidate.postings import StemTable, overlapping
 from briefings.consolidate.text import (
     Bag,
     bag,
-    bag_from,
     boundaries_clash,
     central,
     dice,
     overlap,
     similar,
+    stored_bag,
     variants_state,
 )
 from briefings.consolidate.unionfind import UnionFind
@@ -117,9 +117,10 @@ class EntryGroup:
     key: _EntryKey  # its variants (date, description) and how many mentions they have
 
     @cached_property
-    def mentions(self) -> list[EventMention]:
-        """Its events in article order (made when first asked for: most entries never are)."""
-        return sorted((m for v in self.variants for m in v.mentions), key=lambda m: m.key)
+    def events(self) -> list[tuple[MentionKey, TextKey]]:
+        """Its events as (mention key, (date, description)) in article order (worked out when first
+        asked for, from the variants' keys: a stored variant makes no mention for it)."""
+        return sorted((tuple(k), v.key) for v in self.variants for k in v.mention_keys())  # type: ignore[misc]
 
 
 @dataclass
@@ -180,10 +181,10 @@ class TimelineIndex:
         """The index :meth:`state` described; the tables it finds variants by are filed again."""
         variants, uf, best, conflicts, sentences = state
         index = cls()
-        for key, stems, keys in variants:
+        for key, stems, total, keys in variants:
             key = (key[0], key[1])
-            v = index._variants.keep(Stored(key, stems, keys, _mentions))
-            index._totals[key] = stems[2]  # the bag's total (see bag_state)
+            v = index._variants.keep(Stored(key, (stems, total), keys, _mentions))
+            index._totals[key] = total
             index._file(v)
         index._uf = UnionFind.from_state(uf)
         index._best = {key: _Choice(score, precision, target) for key, score, precision, target in best}
@@ -313,7 +314,7 @@ class TimelineIndex:
 
 def _mentions(key: TextKey, stems: Any, keys: Sequence[MentionKey]) -> list[EventMention]:
     """The mentions of a stored variant (see :class:`Stored`)."""
-    b = bag_from(stems)
+    b = stored_bag(stems)
     return [EventMention((k[0], k[1]), key[0], key[1], b) for k in keys]
 
 

@@ -41,6 +41,10 @@ class Variant(Generic[K, M]):
         """How many mentions give it."""
         return len(self.mentions)
 
+    def mention_keys(self) -> Sequence[tuple[str, int]]:
+        """The keys (article, position) of its mentions."""
+        return [m.key for m in self.mentions]  # type: ignore[attr-defined]
+
     def stored(self) -> tuple[Any, Sequence[tuple[str, int]]] | None:
         """(the plain data of its text, its mentions' keys) as read from a stored state and not
         made into mentions since, else None (see :class:`Stored`)."""
@@ -87,6 +91,9 @@ class Stored(Variant[K, M]):
 
     def count(self) -> int:
         return len(self._keys) if self._mentions is None else len(self._mentions)
+
+    def mention_keys(self) -> Sequence[tuple[str, int]]:
+        return self._keys if self._mentions is None else super().mention_keys()
 
     def stored(self) -> tuple[Any, Sequence[tuple[str, int]]] | None:
         return (self._text, self._keys) if self._mentions is None else None
