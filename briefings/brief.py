@@ -126,7 +126,8 @@ def build_brief(
     happened = _happened(entries, meta, as_of, scope, taxonomy)
     shown_timeline = happened[-MAX_TIMELINE:]
     timeline_keys = _want_timeline(shown_timeline, picture.officials, pending)
-    people = _people(picture, meta, scope)
+    cited = _people(picture, meta, scope)
+    people = cited[:MAX_OFFICIALS]
     latest = _want_latest(people, happened, as_of, pending)
     issue_keys = {r.topic: issue_candidates(r, pending, taxonomy) for r in issue_records}
     histories = {r.topic: issue_history(r, pending, taxonomy) for r in issue_records}
@@ -140,6 +141,7 @@ def build_brief(
         since=scope.since,
         as_of=as_of,
         officials=[_official(p, latest[p.name], pending) for p in people],
+        officials_more=len(cited) - len(people),
         agreements=agreements[:MAX_AGREEMENTS],
         issues=_issues(issue_records, labels, issue_keys, histories, pending, taxonomy),
         timeline=_timeline(shown_timeline, timeline_keys, pending),
@@ -216,7 +218,7 @@ def _happened(
 
 
 def _people(picture: Consolidated, meta: Mapping[str, ArticleMeta], scope: Scope) -> list[PersonRecord]:
-    """The most cited people in scope."""
+    """The people in scope, most cited first."""
     people = [
         p
         for p in picture.officials
@@ -227,7 +229,7 @@ def _people(picture: Consolidated, meta: Mapping[str, ArticleMeta], scope: Scope
         )
     ]
     people.sort(key=lambda p: (-len(p.articles), p.name))
-    return people[:MAX_OFFICIALS]
+    return people
 
 
 def _discrepancies(

@@ -147,6 +147,7 @@ class Brief(View):
     first_screen: FirstScreen | None = None
     coming_up: list[ComingUpLine] = Field(default_factory=list)
     officials: list[OfficialLine] = Field(default_factory=list)
+    officials_more: int = 0  # people in scope beyond the most cited listed (/who finds them)
     agreements: list[AgreementLine] = Field(default_factory=list)
     issues: list[IssueLine] = Field(default_factory=list)
     timeline: list[TimelineLine] = Field(default_factory=list)

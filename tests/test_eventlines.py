@@ -455,3 +455,27 @@ def test_word_lists_are_data() -> None:
     assert {"thursday", "october", "year"} <= lex.date_heads
     assert "not" in lex.keep_adverbs
     assert lex.argument_preps["accuse"] == frozenset({"of"})
+
+
+def test_a_quotation_that_lost_its_marks_is_still_what_was_said() -> None:
+    # stored facts keep sentences without quotation marks: the parse must not lose the statement
+    sentence = (
+        "On Friday in Lisbon, when asked whether Veloria would lift its export curbs on cobalt to Ostrava—as "
+        "it has begun clearing licences to Kessel and Marn—Veloria's Foreign Ministry spokesperson Tomas "
+        "Arlen said, We are willing to deepen dialogue and cooperation with relevant countries to jointly "
+        "keep supply chains stable."
+    )
+    line = event_line(sentence, focus="Arlen")  # it was "Tomas Arlen said"
+    assert "Arlen" in line and "deepen dialogue" in line, line
+    assert not line.rstrip(".”").endswith("said"), line
+
+
+@pytest.mark.parametrize("limit", [60, 80, 120])
+def test_a_line_never_stops_at_a_verb_of_saying(limit: int) -> None:
+    sentence = (
+        "Separately, Ostrava's deputy foreign minister Lena Varga said the government had recalled its "
+        "ambassador from Kessel over the seizure of two fishing boats, which had crew from both countries."
+    )
+    line = event_line(sentence, limit=limit)
+    assert line and len(line) <= limit, line
+    assert line.split()[-1].lower() not in {"said", "says", "stated", "added"}, line

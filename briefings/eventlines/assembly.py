@@ -195,8 +195,31 @@ def line_from_doc(doc: Doc, text: str, limit: int, focus: str | None, lex: Lexic
         line = builder.build()
     except RecursionError:  # a pathological parse
         line = None
-    if line and len(line) <= limit and len(re.findall(r"[^\W\d_]{2,}", line)) >= 2:
+    if (
+        line
+        and len(line) <= limit
+        and len(re.findall(r"[^\W\d_]{2,}", line)) >= 2
+        and not _says_nothing(line, doc, lex)
+    ):
         return line
     found = builder._main_verb()
     verb_text = found[0].text if found is not None else None
-    return rule_line(text, limit=limit, verb=verb_text)
+    fallback = rule_line(text, limit=limit, verb=verb_text)
+    if not _says_nothing(fallback, doc, lex):
+        return fallback
+    # "X said" and no room for what: what was said, without its speaker, if it fits
+    last = re.findall(r"[^\W\d_]+", fallback)[-1].lower()
+    verb = next(t for t in doc if t.lower_ == last and t.lemma_ in lex.reporting_verbs)
+    said = re.sub(r"^[\s,:]*(?:that\s+)?", "", doc.text[verb.idx + len(verb.text) :])
+    reported = rule_line(said, limit=limit) if said else ""
+    return reported if reported and not _says_nothing(reported, doc, lex) else ""
+
+
+def _says_nothing(line: str, doc: Doc, lex: Lexicon) -> bool:
+    """Whether ``line`` stops at a verb of saying ("X said"): what was said was lost (a quotation
+    whose marks were stripped, a statement cut away), and such a line tells the reader nothing."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", line)]
+    if not words or not any(t.lower_ == words[-1] and t.lemma_ in lex.reporting_verbs for t in doc):
+        return False
+    before = set(words[:-1])  # what was said, when the line holds it before the verb ("…," X said)
+    return not any(t.pos_ in ("VERB", "AUX") and t.lower_ in before for t in doc)

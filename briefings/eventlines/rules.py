@@ -4,6 +4,7 @@ cut at a clause boundary; :func:`finish` tidies the ends of every line."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from briefings.eventlines.lexicon import Lexicon, lexicon
 
@@ -16,7 +17,37 @@ ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|S
 def normalise(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     # a sentence someone already cut ("… and…"): the words before the cut are all there is
-    return re.sub(r"\s*(?:…|\.\.\.)$", "", text)
+    text = re.sub(r"\s*(?:…|\.\.\.)$", "", text)
+    return requote(text)
+
+
+_IRREGULAR_SAYING = frozenset({"said", "says", "told", "tells", "wrote", "writes"})
+
+
+@lru_cache(maxsize=1)
+def _saying_forms() -> frozenset[str]:
+    forms = set(_IRREGULAR_SAYING)
+    for verb in lexicon().reporting_verbs:
+        stem = verb[:-1] if verb.endswith("e") else verb
+        forms |= {verb, verb + "s", verb + "es", stem + "ed", verb + "d"}
+        if verb.endswith("y"):
+            forms |= {verb[:-1] + "ied", verb[:-1] + "ies"}
+    return frozenset(forms)
+
+
+_STRIPPED_QUOTE = re.compile(r"\b([A-Za-z]+),\s+(?=[A-Z])([^\"“”]+?)([.!?]?)$")
+
+
+def requote(text: str) -> str:
+    """Put back the marks of a quotation that lost them ("X said, We will …" as stored facts keep
+    sentences): what follows a verb of saying, a comma and a capital is what was said. Without
+    its marks the parse takes the quotation for a clause of its own and the line loses it."""
+    if any(mark in text for mark in '"“”'):
+        return text
+    m = _STRIPPED_QUOTE.search(text)
+    if m is None or m.group(1).lower() not in _saying_forms():
+        return text
+    return f"{text[: m.start(2)]}“{m.group(2)}{m.group(3)}”"
 
 
 def rule_line(sentence: str, *, limit: int = LIMIT, verb: str | None = None) -> str:
