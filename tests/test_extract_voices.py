@@ -96,3 +96,14 @@ def test_a_readout_titles_voices_serve_the_state_one_of_their_titles_implies(ex:
     assert people["Rand Ostby"].country == "United States"
     assert people["Kell Marr"].country == "United States"
     assert people["Ana Pell"].country == "Chile"
+
+
+def test_a_reporters_echo_and_a_quoted_term_are_not_quotations(ex: Extractor) -> None:
+    said = speakers(
+        ex,
+        "Remarks by President Halvard Mott in a Press Gaggle",
+        "Q Mr. President, when will you sign?\n\nTHE PRESIDENT: When do you want me to sign?\n\n"
+        "Q “When do you want me to sign”?\n\nTHE PRESIDENT: Press “raise hand” if you have a question. "
+        "I said “We will sign the accord this week.”",
+    )
+    assert said == ["Halvard Mott"]

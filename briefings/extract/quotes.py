@@ -26,7 +26,7 @@ from .lexicon import Lexicon, load_titles
 from .mentions import Person
 from .names import same_person
 from .text import squash
-from .turns import fallback_speaker
+from .turns import fallback_speaker, in_question
 
 _DOUBLE_RE = re.compile(r"“([^”\n]{1,3000}?)”|(?<![\w\"])\"([^\"\n]{1,3000}?)\"(?![\w])")
 _SINGLE_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=[^\s'’])", re.MULTILINE)
@@ -434,6 +434,8 @@ def extract_quotes(doc: Doc, lex: Lexicon, people: list[Person]) -> list[Quote]:
             found = state.parsed_subject(q) or state.sentence_subject(q)
         speaker = found.speaker if found is not None and found.kind != "generic" else None
         if found is None:  # a transcript's turn or a statement's one voice
+            if _is_term(text) or in_question(doc, q.start):
+                continue  # a word in quotation marks ("press *1 to “raise hand”"), a reporter's echo
             speaker = fallback_speaker(doc, people, q.start)
         kind = (
             "unknown"
@@ -445,6 +447,12 @@ def extract_quotes(doc: Doc, lex: Lexicon, people: list[Person]) -> list[Quote]:
         )
         previous = (q, found)
     return _drop_repeats(quotes)
+
+
+def _is_term(text: str) -> bool:
+    """One or two words, no sentence: a term in quotation marks rather than something said (kept
+    only when a sentence attributes it: 'X called the plan “practical”')."""
+    return len(text.split()) <= 2 and not re.search(r"[.!?]$", text.strip())
 
 
 _NAME_GLUE = {"of", "on", "the", "de", "del", "la", "and", "for", "to", "a", "an", "in", "&", "at", "y"}

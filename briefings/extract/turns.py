@@ -14,14 +14,31 @@ from .mentions import Person
 
 #: a turn's label at the start of a line: capitals up to a colon ("PRIME MINISTER AL-KADHIMI:")
 _LABEL_RE = re.compile(r"^[ \t]*(?P<label>[A-Z][A-Z.'’ -]{1,60}?)\s*:", re.MULTILINE)
+#: a reporter's question: a line opening with a bare "Q" ("Q    Mr. President, ...")
+_QUESTION_RE = re.compile(r"^[ \t]*Q(?:[ \t]+|[ \t]*[:.][ \t]*)(?=\S)", re.MULTILINE)
+
+
+def _turn_at(doc: Doc, pos: int) -> re.Match[str] | None:
+    """The label or question line that opens the turn holding ``pos`` (None before any)."""
+    starts = [m for m in _LABEL_RE.finditer(doc.clean, 0, pos)]
+    starts += [m for m in _QUESTION_RE.finditer(doc.clean, 0, pos)]
+    return max(starts, key=lambda m: m.start(), default=None)
+
+
+def in_question(doc: Doc, pos: int) -> bool:
+    """``pos`` lies in a reporter's question of a transcript: a quotation there is the reporter's
+    echo of what was said, not a statement of the text."""
+    turn = _turn_at(doc, pos)
+    return turn is not None and "label" not in turn.re.groupindex
 
 
 def fallback_speaker(doc: Doc, people: list[Person], pos: int) -> str | None:
     """The speaker of the turn holding ``pos``, else the title's one voice, else None."""
-    labels = list(_LABEL_RE.finditer(doc.clean))
-    if labels:
-        turn = next((m for m in reversed(labels) if m.start() < pos), None)
-        return _labelled(turn.group("label"), people) if turn is not None else None
+    if _LABEL_RE.search(doc.clean):
+        turn = _turn_at(doc, pos)
+        if turn is None or "label" not in turn.re.groupindex:
+            return None  # before the first turn, or a reporter's question
+        return _labelled(turn.group("label"), people)
     voices = [p for p in people if any(m.sentence == -1 for m in p.mentions)]
     return voices[0].name if len(voices) == 1 else None
 
