@@ -139,8 +139,8 @@ class Consolidator:
             flags += [flag] if flag is not None else []
         figures = []
         for key, flag in _last(self._figures_memo):
-            keys, n = key  # (the variants, how many mentions): see FigureIndex
-            figures.append((sorted(keys), n, flag is not None))
+            root, size, n = key  # (first variant, how many variants, how many mentions): see FigureIndex
+            figures.append((root, size, n, flag is not None))
             flags += [flag] if flag is not None else []
         entries = self._timeline.memo_keys()
         issues = self._issues.memo_keys()
@@ -182,8 +182,8 @@ class Consolidator:
         _seed(
             self._figures_memo,
             [
-                ((frozenset((d, v, w) for d, v, w in keys), n), next(flags) if flagged else None)
-                for keys, n, flagged in figures
+                ((tuple(root), size, n), next(flags) if flagged else None)
+                for root, size, n, flagged in figures
             ],
         )
         self._timeline.restore_memo(zip(entries, built.timeline, strict=True))

@@ -159,12 +159,16 @@ class FigureIndex:
 
     def keyed_groups(self) -> list[tuple[object, Callable[[], list[FigureMention]]]]:
         """Figures for one thing that disagree, each with a key that changes when the set does
-        (its variants and how many mentions they have) and a function giving the set in article
-        order, to be called only when the key is new."""
+        and a function giving the set in article order, to be called only when the key is new.
+
+        The key is (the set's first variant, how many variants, how many mentions): sets of
+        variants only ever join and variants only gain mentions, so the set that holds a variant
+        and has as many variants as before is the same set, and as many mentions the same mentions
+        (the first variant stays first unless the set joins another: it then has more variants)."""
         out: list[tuple[object, Callable[[], list[FigureMention]]]] = []
-        for keys in self._disagreeing.groups().values():
+        for root, keys in self._disagreeing.groups().items():
             variants = [self._variants[k] for k in keys]
-            key = (frozenset(keys), sum(v.count() for v in variants))
+            key = (root, len(keys), sum(v.count() for v in variants))
             out.append((key, partial(_in_order, variants)))
         return out
 

@@ -317,8 +317,9 @@ class PeopleIndex:
     def _cluster(self, keys: list[MentionKey]) -> PersonCluster:
         return PersonCluster([self._mentions[k] for k in keys])
 
-    def roots_for_token(self, token: str) -> set[MentionKey]:
-        return {self._uf.find(k) for k in self._by_token.get(token, [])}
+    def mentions_with(self, token: str) -> list[MentionKey]:
+        """The mentions with ``token`` as surname, first token or one-word form."""
+        return self._by_token.get(token, [])
 
 
 def _cluster_order(cluster: PersonCluster) -> tuple[int, int, tuple[str, ...], MentionKey]:
@@ -334,6 +335,7 @@ class _Resolver:
         self._groups = groups
         self._final: dict[MentionKey, MentionKey] = {}
         self._token_roots: dict[str, set[MentionKey]] = {}
+        self._root_of: dict[MentionKey, MentionKey] = {}  # mention -> the root of its group
         self._decided: dict[tuple[object, ...], MentionKey | None] = {}  # clusters alike decide alike
 
     def attach(self, root: MentionKey) -> MentionKey:
@@ -361,9 +363,14 @@ class _Resolver:
         out: set[MentionKey] = set()
         for token in tokens:
             if token not in self._token_roots:
-                self._token_roots[token] = self._index.roots_for_token(token)
+                self._token_roots[token] = self._roots_for_token(token)
             out |= self._token_roots[token]
         return out
+
+    def _roots_for_token(self, token: str) -> set[MentionKey]:
+        if not self._root_of:  # one lookup per mention instead of a walk up the union-find
+            self._root_of = {m.key: root for root, c in self._groups.items() for m in c.mentions}
+        return set(map(self._root_of.__getitem__, self._index.mentions_with(token)))
 
     @staticmethod
     def _fits(short: PersonCluster, full: PersonCluster) -> bool:
