@@ -282,3 +282,13 @@ def test_commitments_with_different_verbs_are_separate_lines(ex: Extractor) -> N
         "root causes of irregular migration.",
     )
     assert any(a.text.startswith("continue to address the root causes") for a in found)
+
+
+def test_a_reporters_question_and_the_one_addressed_agree_nothing(ex: Extractor) -> None:
+    text = (
+        "MODERATOR: By joining this call, you are agreeing to these ground rules.\n\n"
+        "MINISTER VALK: We agreed to reopen the harbour to fishing fleets next month.\n\n"
+        "Q Thanks. You said the two sides agreed to lift the port fees on grain. When?\n\n"
+        "MINISTER VALK: Soon. Thank you.\n\nMINISTER ORN: You’re welcome, Minister."
+    )
+    assert [a.text for a in agreements(ex, text)] == ["reopen the harbour to fishing fleets next month"]

@@ -27,6 +27,7 @@ from .lexicon import Lexicon
 from .perspective import is_official_text
 from .text import Sentence, squash
 from .topics import Taxonomy
+from .turns import questions
 
 _NEGATION_RE = re.compile(
     r"(?i)(?:\bnot|n['’]t|\bfailed\s+to|\brefused\s+to|\byet\s+to|\bnever)\s+(?:\w+\s+)?$"
@@ -65,10 +66,17 @@ class _Clause:
 def extract_agreements(doc: Doc, lex: Lexicon, taxonomy: Taxonomy) -> list[Agreement]:
     found: list[Agreement] = []
     official = is_official_text(doc, lex)
+    asked = questions(doc)
     for sentence in doc.sentences:
+        if any(start <= sentence.start < end for start, end in asked):
+            continue  # a reporter's question: its premise, not what the parties agreed
         clauses = _clauses(doc, lex, sentence)
         clauses += _affirmed(doc, lex, sentence, official, [c.trigger_start for c in clauses])
         for clause in sorted(clauses, key=lambda c: c.start):
+            if _ADDRESSED_RE.search(
+                doc.clean, max(sentence.start, clause.trigger_start - 25), clause.trigger_start
+            ):
+                continue  # "By joining, you are agreeing to ...", "You're welcome": the one addressed
             found += _agreements_from(doc, lex, taxonomy, clause, official)
     return dedupe(found, taxonomy, official)
 
@@ -182,6 +190,10 @@ def _not_finite(text: str, lex: Lexicon, m: re.Match[str], sentence: Sentence) -
 
 
 # --------------------------------------------------------------------------- clauses
+
+
+#: the one the text addresses right before a verb: "you are agreeing to", "you’re welcome"
+_ADDRESSED_RE = re.compile(r"(?i)\byou(?:\s+(?:are|were|have|had|will|would)|['’](?:re|ve|ll))?\s+$")
 
 
 def _clauses(doc: Doc, lex: Lexicon, sentence: Sentence) -> list[_Clause]:

@@ -25,11 +25,22 @@ def _turn_at(doc: Doc, pos: int) -> re.Match[str] | None:
     return max(starts, key=lambda m: m.start(), default=None)
 
 
+def questions(doc: Doc) -> list[tuple[int, int]]:
+    """The reporters' questions of a transcript: each "Q" line to the next turn. What is quoted
+    or agreed there is the reporter's echo or premise, not a statement of the text."""
+    turns = sorted(
+        [(m.start(), True) for m in _QUESTION_RE.finditer(doc.clean)]
+        + [(m.start(), False) for m in _LABEL_RE.finditer(doc.clean)]
+    )
+    if not turns:
+        return []
+    ends = [start for start, _ in turns[1:]] + [len(doc.clean)]
+    return [(start, end) for (start, asked), end in zip(turns, ends, strict=True) if asked]
+
+
 def in_question(doc: Doc, pos: int) -> bool:
-    """``pos`` lies in a reporter's question of a transcript: a quotation there is the reporter's
-    echo of what was said, not a statement of the text."""
-    turn = _turn_at(doc, pos)
-    return turn is not None and "label" not in turn.re.groupindex
+    """``pos`` lies in a reporter's question of a transcript (see :func:`questions`)."""
+    return any(start <= pos < end for start, end in questions(doc))
 
 
 def fallback_speaker(doc: Doc, people: list[Person], pos: int) -> str | None:
