@@ -33,6 +33,7 @@ from benchmarks.bench_extract import compose, tree_rss_mb
 from briefings import service
 from briefings.extract import Extractor
 from briefings.ingest.fetch import FetchPolicy
+from briefings.service import picture as picture_service
 from briefings.service import pipeline
 from briefings.storage.db import Database
 
@@ -86,8 +87,13 @@ class Timed:
 
     def __init__(self) -> None:
         self.spent = {"picture": 0.0, "restore": 0.0}
-        for name, part in (("_merge", "picture"), ("update_pictures", "picture"), ("_restore", "restore")):
-            setattr(pipeline, name, self._wrap(getattr(pipeline, name), part))
+        # the pipeline calls the picture's merge and update; the picture module restores the state
+        for module, name, part in (
+            (pipeline, "_merge", "picture"),
+            (pipeline, "update_pictures", "picture"),
+            (picture_service, "_restore", "restore"),
+        ):
+            setattr(module, name, self._wrap(getattr(module, name), part))
 
     def _wrap(self, fn: Callable[..., Any], part: str) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:

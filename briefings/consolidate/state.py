@@ -17,7 +17,7 @@ import msgpack
 from briefings.consolidate.consolidator import Consolidator
 
 MAGIC = "briefings consolidator state"
-FORMAT = 3  # the layout of the payload, raised whenever it changes (2: the memos; 3: agreement memos)
+FORMAT = 4  # the layout of the payload, raised whenever it changes (2: memos; 3: agreements; 4: packed parts)
 MAX_BYTES = 1 << 30  # inflated: a state larger than this is refused (ten thousand articles: ~20 MB)
 
 
