@@ -292,3 +292,28 @@ def test_a_reporters_question_and_the_one_addressed_agree_nothing(ex: Extractor)
         "MINISTER VALK: Soon. Thank you.\n\nMINISTER ORN: You’re welcome, Minister."
     )
     assert [a.text for a in agreements(ex, text)] == ["reopen the harbour to fishing fleets next month"]
+
+
+def test_news_copy_announcements_in_the_passive_agree_nothing(ex: Extractor) -> None:
+    text = (
+        "The export curbs, announced by Veloria's trade ministry on March 3, have hit Ostravan carmakers. "
+        "Hotels in Marn, the last town on the Kessel road, welcomed the news. "
+        "Guides expect to be fully booked once the tour dates are announced."
+    )
+    assert [a.text for a in agreements(ex, text)] == []
+
+
+def test_news_copy_welcomes_a_step_not_a_state_of_affairs(ex: Extractor) -> None:
+    text = (
+        "The two leaders welcomed the calm along the frontier over the past year. "
+        "The two leaders also welcomed the decision to reopen the Kessel crossing."
+    )
+    assert [a.text for a in agreements(ex, text)] == ["the decision to reopen the Kessel crossing"]
+
+
+def test_agreed_to_without_an_object_agrees_nothing(ex: Extractor) -> None:
+    text = (
+        "The ferry's return was one of the steps that Minister Ana Ruiz and Minister Piet Olsen "
+        "agreed to in principle when they met in Marn on January 27."
+    )
+    assert [a.text for a in agreements(ex, text)] == []

@@ -136,7 +136,10 @@ def _affirmed(doc: Doc, lex: Lexicon, sentence: Sentence, official: bool, taken:
             continue
         passive = passive_object(doc, m.start(), sentence.start)
         if passive is not None:  # "a Task Force, also launched today, on X" / "X was launched"
-            out.append(_Clause(passive[0], passive[1], sentence, m.start()))
+            # a government's own text says what it launched; news copy's "curbs, announced by X"
+            # or "once the batches were announced" names no parties that agreed to anything
+            if official:
+                out.append(_Clause(passive[0], passive[1], sentence, m.start()))
             continue
         if _not_finite(text, lex, m, sentence):
             continue
@@ -144,6 +147,12 @@ def _affirmed(doc: Doc, lex: Lexicon, sentence: Sentence, official: bool, taken:
         if _NEGATION_RE.search(subject[-25:]) or re.search(r"[“\"]", subject):
             continue
         if not official and not _joint_in_news(subject, m.group()) and not _joined(doc, subject, m):
+            continue
+        if (
+            not official
+            and m.group().lower() in lex.verbs.welcome
+            and not _step_object(text, lex, m.end(), sentence.end)
+        ):
             continue
         start = m.end() + len(text[m.end() : sentence.end]) - len(text[m.end() : sentence.end].lstrip())
         stop = _clause_end(text, lex, start, sentence.end)
@@ -172,11 +181,22 @@ _HEAD_ENDS = {"to", "for", "of", "with", "in", "on", "toward", "towards", "that"
 
 
 def _commitment_object(text: str, lex: Lexicon, start: int, end: int) -> bool:
-    """The object's head (its last word before a preposition, within six words) is a commitment
-    ("the Administration's firm commitment to X", "strong U.S. support for X")."""
+    """The object's head is a commitment ("the Administration's firm commitment to X", "strong
+    U.S. support for X")."""
+    return _object_head(text, start, end) in lex.verbs.commitment_nouns
+
+
+def _step_object(text: str, lex: Lexicon, start: int, end: int) -> bool:
+    """The object's head is a step taken ("the decision to X", "the resumption of flights")."""
+    return _object_head(text, start, end) in lex.verbs.step_nouns
+
+
+def _object_head(text: str, start: int, end: int) -> str | None:
+    """The head of the object starting at ``start``: its last word before a preposition, within
+    six words."""
     words = [w.group().lower() for w in _OBJECT_HEAD_RE.finditer(text, start, min(end, start + 80))][:7]
     head = next((i for i, w in enumerate(words) if w in _HEAD_ENDS), len(words))
-    return 0 < head <= 6 and words[head - 1] in lex.verbs.commitment_nouns
+    return words[head - 1] if 0 < head <= 6 else None
 
 
 def _not_finite(text: str, lex: Lexicon, m: re.Match[str], sentence: Sentence) -> bool:
@@ -314,6 +334,8 @@ def _agreements_from(
         text, topic = _with_reference(doc, taxonomy, clause, _TRAILING_RE.sub("", squash(line)))
         if len(text.split()) < 2 or _LEAD_IN_RE.search(text):
             continue  # "take the following actions by ...": the actions are the list after it
+        if text.split()[0].lower() in lex.verbs.no_object:
+            continue  # "the steps they agreed to in principle when they met": no object follows
         out.append(
             Agreement(
                 text=text,

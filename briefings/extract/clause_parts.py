@@ -84,6 +84,8 @@ def passive_object(doc: Doc, verb_start: int, sentence_start: int) -> tuple[int,
     i = parsed.at(verb_start) if parsed is not None else None
     if parsed is None or i is None:
         return None
+    if any(parsed.tokens[j].dep in ("nsubj", "csubj") for j in parsed.children(i)):
+        return None  # an active verb with its own subject ("operators in X, the town on Y, welcomed")
     if parsed.tokens[i].dep == "acl":
         noun = parsed.tokens[i].head
         lo, _ = parsed.subtree(noun)

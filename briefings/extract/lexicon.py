@@ -300,6 +300,9 @@ class Verbs:
     new_clause_verbs: re.Pattern[str]
     affirm_commitment: re.Pattern[str]
     commitment_nouns: frozenset[str]
+    welcome: frozenset[str]
+    no_object: frozenset[str]
+    step_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -324,6 +327,9 @@ def load_verbs() -> Verbs:
         new_clause_verbs=words_regex(_strs(raw.get("new_clause_verbs"))),
         affirm_commitment=words_regex(_strs(raw.get("affirm_commitment"))),
         commitment_nouns=frozenset(w.lower() for w in _strs(raw.get("commitment_nouns"))),
+        welcome=frozenset(w.lower() for w in _strs(raw.get("welcome"))),
+        no_object=frozenset(w.lower() for w in _strs(raw.get("no_object"))),
+        step_nouns=frozenset(w.lower() for w in _strs(raw.get("step_nouns"))),
     )
 
 
