@@ -159,7 +159,7 @@ def _contradicting_dates(said: Mapping[str, set[str]]) -> bool:
     precise) dates is the other's or a less precise form of it. An article that gives both dates
     contradicts neither."""
     # articles that give the same dates agree with each other: each set of dates is compared once
-    precise = {frozenset(_most_precise(given)) for given in said.values()}
+    precise = {frozenset(_most_precise(set(given))) for given in {frozenset(g) for g in said.values()}}
     for a, b in combinations(sorted(precise, key=sorted), 2):
         if not any(dates.compatible(x, y) for x in a for y in b):
             return True
@@ -167,16 +167,28 @@ def _contradicting_dates(said: Mapping[str, set[str]]) -> bool:
 
 
 def _event_date(entries: Sequence[EntryGroup]) -> Discrepancy | None:
-    said: dict[str, set[str]] = {}
-    for g in entries:
-        for (article, _), (date, _) in g.events:
-            said.setdefault(article, set()).add(date)
+    said: dict[str, set[str]] = {}  # article -> the dates it gives
+    given: dict[str, list[tuple[int, int, str]]] = {}  # article -> (entry, its mention, what it says)
+    for n, g in enumerate(entries):
+        for v in g.variants:  # from the variants' keys: a stored variant makes no mention for it
+            date, what = v.key
+            text = f"{date}: {what}"
+            for article, i in v.mention_keys():
+                rows = given.get(article)
+                if rows is None:  # (not setdefault: it would make a set and a list per mention)
+                    said[article], given[article] = {date}, [(n, i, text)]
+                else:
+                    said[article].add(date)
+                    rows.append((n, i, text))
     if not _contradicting_dates(said):
         return None
     main = max(entries, key=lambda g: len(g.entry.articles))
-    texts = {key: f"{key[0]}: {key[1]}" for g in entries for key in g.key[0]}
-    versions = _versions((article, texts[key]) for g in entries for (article, _), key in g.events)
-    return _flag("date", f"date of: {main.entry.what}", {a: "; ".join(v) for a, v in versions.items()})
+    # what each article says, in the order of the entries and of its mentions, each version once
+    versions = {
+        a: rows[0][2] if len(rows) == 1 else "; ".join(dict.fromkeys(text for _, _, text in sorted(rows)))
+        for a, rows in given.items()
+    }
+    return _flag("date", f"date of: {main.entry.what}", versions)
 
 
 # ---------------------------------------------------------------------------- quotes and figures

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from typing import Any
 
 from briefings.consolidate import dates
@@ -115,12 +115,6 @@ class EntryGroup:
     entry: TimelineEntry
     variants: list[EventVariant]
     key: _EntryKey  # its variants (date, description) and how many mentions they have
-
-    @cached_property
-    def events(self) -> list[tuple[MentionKey, TextKey]]:
-        """Its events as (mention key, (date, description)) in article order (worked out when first
-        asked for, from the variants' keys: a stored variant makes no mention for it)."""
-        return sorted((tuple(k), v.key) for v in self.variants for k in v.mention_keys())  # type: ignore[misc]
 
 
 @dataclass
