@@ -123,6 +123,7 @@ class LineBuilder(LineParts):
         for i in [i for i in words if i in self.glued]:
             words.update(k for k in self.glued[i] if not doc[k].is_punct)
         words.update(i for i in self.negations if doc[i].head.i in words)  # never lose a "not"
+        words.update(i for i in self.possessives if i - 1 in words)  # "the United States’ commitment"
         marks: set[int] = set()
         for a, b in self.quotes:  # quotation marks only around a quotation kept whole
             inner = [i for i in range(a + 1, b) if not doc[i].is_punct]

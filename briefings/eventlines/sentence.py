@@ -26,6 +26,7 @@ SYMMETRIC_QUOTES = frozenset({'"', "'"})
 CLOSE_QUOTES = frozenset({"”", "’", "»"})
 ALL_QUOTES = frozenset(OPEN_QUOTES) | CLOSE_QUOTES | SYMMETRIC_QUOTES
 BRACKETS = {"(": ")", "[": "]"}
+APOSTROPHES = frozenset({"’", "'"})  # a possessive's mark, or a closing quotation mark
 YEAR = re.compile(r"^(?:1[89]|20)\d\d(?:s|-\d\d)?$")
 ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)?$")
 
@@ -39,6 +40,7 @@ class SentenceFacts:
         self.limit = limit
         self.soft = min(limit, max(40, round(limit * 0.8)))
         self.banned = self._asides()
+        self.possessives: set[int] = set()
         self.quotes = self._quote_pairs()
         self.glued = self._glued_words()
         keep_adverbs = lex.keep_adverbs
@@ -87,11 +89,22 @@ class SentenceFacts:
         return out
 
     def _quote_pairs(self) -> list[tuple[int, int]]:
+        """Pairs of quotation marks; an apostrophe of a plural possessive ("the United States’
+        commitment", "airlines' plans") is a word's ending, not a mark (:attr:`possessives`)."""
         pairs: list[tuple[int, int]] = []
         open_at: dict[str, int] = {}
-        for tok in self.doc:
+        doc = self.doc
+        for tok in doc:
             text = tok.text
-            if text in OPEN_QUOTES:
+            if (
+                text in APOSTROPHES
+                and tok.i > 0
+                and doc[tok.i - 1].whitespace_ == ""
+                and not doc[tok.i - 1].is_punct
+                and (tok.tag_ == "POS" or (doc[tok.i - 1].text[-1:] in "sS" and text not in open_at))
+            ):
+                self.possessives.add(tok.i)
+            elif text in OPEN_QUOTES:
                 open_at[OPEN_QUOTES[text]] = tok.i
             elif text in CLOSE_QUOTES and text in open_at:
                 pairs.append((open_at.pop(text), tok.i))
