@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from briefings.extract import Extractor
+from briefings.extract.document import build_doc
+from briefings.extract.perspective import publisher
 from briefings.models import CleanArticle, Official
 
 
@@ -113,3 +115,38 @@ def test_leaders_listed_together_lead_different_states(ex: Extractor) -> None:
     )
     assert people["Alan Vance"].country == "United States"
     assert people["Rosa Quilca"].country == "Peru"
+
+
+def test_a_press_gaggle_reads_its_officials_from_the_publishers_side(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Background Press Gaggle on the Chile-Peru Bilateral Meeting",
+        "MODERATOR: Thanks for joining.\n\nSENIOR OFFICIAL: President Lena Orrin had a warm meeting with"
+        " President Tomas Reyk of Peru. Administrator Paul Wexley joined them to discuss the"
+        " Chile-Peru space partnership and Chile’s support for the harbour.",
+    )
+    assert people["Tomas Reyk"].country == "Peru"
+    assert people["Paul Wexley"].country == "Chile"
+
+
+def test_a_tie_goes_to_the_state_a_text_pairs_first_with_the_other_side(ex: Extractor) -> None:
+    title = (
+        "Readout of National Security Advisor Dana Holt’s Meeting with Defence Secretary Ivo Brandt of Peru"
+    )
+    body = (
+        "National Security Advisor Dana Holt met with Defence Secretary Ivo Brandt of Peru today to"
+        " discuss Chile-Peru cooperation, the crisis in Sudan and support for Ukraine."
+    )
+    doc = build_doc(body, dt.date(2024, 3, 5), ex.lexicon, title)
+    assert publisher(doc, ex.lexicon, {"Peru"}) == "Chile"
+
+
+def test_a_text_naming_one_state_only_gives_its_officials_that_state(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "President Lena Orrin Announces her Intent to Nominate Paul Wexley",
+        "Today, President Lena Orrin announced her intent to nominate Paul Wexley for Commissioner of the"
+        " Trade Commission. Commissioner Ada Brix served the people of Chile for a decade.",
+    )
+    assert people["Lena Orrin"].country == "Chile"
+    assert people["Ada Brix"].country == "Chile"

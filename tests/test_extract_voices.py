@@ -107,3 +107,13 @@ def test_a_reporters_echo_and_a_quoted_term_are_not_quotations(ex: Extractor) ->
         "I said “We will sign the accord this week.”",
     )
     assert said == ["Halvard Mott"]
+
+
+def test_a_voices_state_in_the_title_holds_when_the_body_names_the_post_only(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Remarks by President Halvard Mott and President Tomas Reyk of the Republic of Peru During Arrival",
+        "(President Reyk arrives.)\n\nPRESIDENT MOTT: Welcome.\n\nPRESIDENT REYK: Thank you for having us.",
+    )
+    reyk = next(p for name, p in people.items() if "Reyk" in name or "REYK" in name)
+    assert reyk.country == "Peru"

@@ -28,10 +28,10 @@ from tests.realtext_gate import REPO, check_complete, check_not_lowered, check_q
 HELDOUT_REAL3 = REPO / "tests" / "heldout_real3"
 
 PINNED_FLOORS: dict[str, float] = {
-    "score": 0.773,
+    "score": 0.79,
     "officials": 0.905,
     "titles": 0.846,
-    "countries": 0.696,
+    "countries": 0.846,
     "agreements": 0.502,
     "issues": 0.677,
     "events": 0.672,

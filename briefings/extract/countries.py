@@ -76,6 +76,11 @@ def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
             own = publisher(doc, lex, {p.country for p in people if p.country}, voiced)
     if own is not None:
         _by_publisher(doc, lex, people, own)
+    elif len(named := {p.country for p in doc.places}) == 1:
+        # a text that names one state and no other ("WASHINGTON – Today, President X announced"):
+        # its officials with no state of their own serve that one
+        for person in people:
+            person.country = person.country or next(iter(named))
 
 
 def _by_publisher(doc: Doc, lex: Lexicon, people: list[Person], own: str) -> None:

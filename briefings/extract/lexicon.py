@@ -387,15 +387,13 @@ class Perspective:
     head_posts: frozenset[str]  # lowercased posts of a head of state or government
     unused_words: MappingProxyType[str, frozenset[str]]  # state -> lowercased title words it never uses
     voice: re.Pattern[str]  # a title naming the one whose words the text is ("Statement from <Title> <Name>")
+    spoken: re.Pattern[str]  # a title of a government's press call or gaggle (its talk commits no one)
 
 
 @lru_cache(maxsize=1)
 def load_perspective() -> Perspective:
     raw = read_toml(data_path("perspective.toml"))
-    genres = sorted(_strs(raw.get("genres")), key=len, reverse=True)
-    genre = re.compile(
-        r"^\W*(?:" + "|".join(re.escape(g).replace(r"\ ", r"\s+") for g in genres) + r")\b", re.IGNORECASE
-    )
+    genre, spoken = (_opening(_strs(raw.get(key))) for key in ("genres", "spoken"))
     state_of: dict[str, str] = {}
     for state, names in cast(dict[str, Any], raw.get("self", {})).items():
         for name in _strs(names):
@@ -413,7 +411,15 @@ def load_perspective() -> Perspective:
         re.IGNORECASE,
     )
     return Perspective(
-        genre, self_names, MappingProxyType(state_of), single, heads, MappingProxyType(unused), voice
+        genre, self_names, MappingProxyType(state_of), single, heads, MappingProxyType(unused), voice, spoken
+    )
+
+
+def _opening(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A title opening with one of ``words`` (the longest first; none: never)."""
+    alts = sorted(words, key=len, reverse=True) or ["(?!x)x"]
+    return re.compile(
+        r"^\W*(?:" + "|".join(re.escape(g).replace(r"\ ", r"\s+") for g in alts) + r")\b", re.IGNORECASE
     )
 
 

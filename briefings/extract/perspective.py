@@ -56,7 +56,7 @@ def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str], voiced: str | None 
     place = lex.places.pattern.match(opening, gov.end()) if gov else None
     if place and (state := lex.places.lookup(place.group())):
         return state  # "Government of <State> and ... Launch ...": that government's own text
-    if not cues.genre.match(opening):
+    if not (cues.genre.match(opening) or cues.spoken.match(opening)):
         return None
     shut_out = set(marked) | _marked_parties(doc, lex) | _named_of(title, lex)
     counts = Counter(p.country for p in doc.places if p.kind != "capital" and p.country not in shut_out)
@@ -85,9 +85,21 @@ def publisher(doc: Doc, lex: Lexicon, marked: Iterable[str], voiced: str | None 
         return first[0] if len(parties) >= 2 and first and not _JOINT_RE.match(opening) else None
     if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
         # a tie: a government names itself first in its own title ("The United States and India ...")
-        tied = {c for c, n in ranked if n == ranked[0][1]}
-        return next((c for c in in_title if c in tied), None)
+        tied = {c for c, n in counts.items() if n == ranked[0][1]}
+        named_first = next((c for c in in_title if c in tied), None)
+        return named_first if named_first is not None else _paired_first(doc, tied, shut_out)
     return ranked[0][0]
+
+
+def _paired_first(doc: Doc, tied: set[str], others: set[str]) -> str | None:
+    """The one tied state a text pairs first with the other side ("U.S.-UK cooperation": a government
+    names its own side of a relationship first), else None."""
+    found = {
+        a.country
+        for a, b in zip(doc.places, doc.places[1:], strict=False)
+        if a.country in tied and b.country in others and b.start == a.end + 1 and doc.clean[a.end] in "-–"
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 #: a title opening with the government that speaks: "(The) Government of <State> ..."

@@ -41,8 +41,8 @@ def voice_mentions(doc: Doc, lex: Lexicon) -> list[Mention]:
 
 
 def add_voices(people: list[Person], voices: list[Mention]) -> None:
-    """Each voice joins the person the body names so (its title if the body gives none), or is a
-    person of its own, without a place in the body."""
+    """Each voice joins the person the body names so (its title if the body gives none, its state if
+    the body gives none), or is a person of its own, without a place in the body."""
     for mention in voices:
         name = mention.name.text
         person = next(
@@ -52,7 +52,10 @@ def add_voices(people: list[Person], voices: list[Mention]) -> None:
             person = Person(name)
             person.forms.append(name)
             people.append(person)
-        if not any(m.title for m in person.mentions):
+        titled = any(m.title for m in person.mentions)
+        # "PRESIDENT X:" in the body, "President X of <State>" in the title: the title gives the state
+        placed = mention.country is not None and not any(m.country for m in person.mentions)
+        if not titled or placed:
             person.mentions.append(mention)
 
 
