@@ -167,10 +167,12 @@ class FigureIndex:
         (the first variant stays first unless the set joins another: it then has more variants)."""
         out: list[tuple[object, Callable[[], list[FigureMention]]]] = []
         for root, keys in self._disagreeing.groups().items():
-            variants = [self._variants[k] for k in keys]
-            key = (root, len(keys), sum(v.count() for v in variants))
-            out.append((key, partial(_in_order, variants)))
+            key = (root, len(keys), self._variants.count(keys))
+            out.append((key, partial(self._in_order, keys)))
         return out
+
+    def _in_order(self, keys: list[TextKey]) -> list[FigureMention]:
+        return sorted((m for k in keys for m in self._variants[k].mentions), key=lambda m: m.key)
 
 
 def _mentions(key: TextKey, stems: Any, keys: Sequence[MentionKey]) -> list[FigureMention]:
@@ -179,7 +181,3 @@ def _mentions(key: TextKey, stems: Any, keys: Sequence[MentionKey]) -> list[Figu
     b = stored_bag(stems)
     reference = None if day == "none" else day
     return [FigureMention((k[0], k[1]), value, what, reference, b) for k in keys]
-
-
-def _in_order(variants: list[FigureVariant]) -> list[FigureMention]:
-    return sorted((m for v in variants for m in v.mentions), key=lambda m: m.key)

@@ -17,7 +17,7 @@ judged under the stricter rule must be judged again: :meth:`Variants.add` says s
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -124,6 +124,11 @@ class Variants(Generic[K, M]):
 
     def __getitem__(self, key: K) -> Variant[K, M]:
         return self._by_key[key]
+
+    def count(self, keys: Iterable[K]) -> int:
+        """How many mentions the variants ``keys`` have together."""
+        by_key = self._by_key
+        return sum(by_key[k].count() for k in keys)
 
     def __iter__(self) -> Iterator[Variant[K, M]]:
         """The variants in the order they were first given."""
