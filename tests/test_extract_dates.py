@@ -125,3 +125,26 @@ def test_a_readout_without_a_day_reports_a_meeting_on_its_date(ex: Extractor) ->
         events(news, "Secretary Alan Vance met with Minister Tomas Reld on the sidelines of the summit.")
         == []
     )
+
+
+def _event_dates(ex: Extractor, text: str, published: dt.date) -> list[str]:
+    article = CleanArticle(title="Statement on the harbour", text=text, published=published)
+    return [e.date for e in ex.extract(article, "t.txt").events]
+
+
+def test_tonight_is_the_published_day(ex: Extractor) -> None:
+    assert _event_dates(ex, "Tonight, the Ruritanian fleet left the harbour.", FRIDAY) == ["2025-06-13"]
+
+
+def test_a_weekday_takes_the_tense_of_its_own_clause(ex: Extractor) -> None:
+    monday = dt.date(2022, 8, 1)
+    text = (
+        "Following Minister Tam Orr’s call with Envoy Ida Lusk on Friday in which he previewed upcoming"
+        " plans, the officials said the government will authorize a new package."
+    )
+    assert _event_dates(ex, text, monday) == ["2022-07-29"]
+
+
+def test_a_plan_on_a_bare_month_looks_ahead(ex: Extractor) -> None:
+    text = "PRESIDENT ORR: I plan on going to Ruritania in February after the vote."
+    assert _event_dates(ex, text, dt.date(2024, 5, 22)) == ["2025-02"]

@@ -60,7 +60,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "relative",
         re.compile(
             r"(?i:(?P<rel>earlier this|later this|this|last|next|past)\s+(?P<unit>month|year|week)"
-            r"|(?P<day>yesterday|today|tomorrow))(?![\w])"
+            r"|(?P<day>yesterday|today|tonight|tomorrow))(?![\w])"
         ),
     ),
     ("year", re.compile(rf"(?<![\d,.$€£¥₹/-])(?P<y>{_YEAR})(?![\d/]|,\d|\s*%|-\d)")),
@@ -216,7 +216,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date:
 
 
 _FUTURE_CLAUSE = re.compile(
-    r"(?i)\b(?:will|shall|scheduled|is\s+to|are\s+to|expected|plans?\s+to|planning|planned|due|"
+    r"(?i)\b(?:will|shall|scheduled|is\s+to|are\s+to|expected|plans?\s+(?:to|on)|planning|planned|due|"
     r"set\s+(?:to|for)|slated|upcoming|coming|later\s+this\s+year|to\s+be\s+held|aims?\s+to)\b"
 )
 
@@ -238,7 +238,9 @@ def _resolve_value(d: DateMention, ref: Reference | None, sentence: str, clause:
     if d.kind == "month" and d.month is not None:
         return _resolve_month(d, ref, sentence, clause)
     if d.kind == "weekday" and ref.published and d.day is not None:
-        return _resolve_weekday(d.day, d.qualifier, ref.date, sentence).isoformat()
+        # the tense of the clause that holds the day ("X's call on Friday, in which ..." is past
+        # although the sentence goes on "... will authorize today")
+        return _resolve_weekday(d.day, d.qualifier, ref.date, clause or sentence).isoformat()
     if d.kind == "relative":
         return _resolve_relative(d.qualifier, ref)
     return None
@@ -287,10 +289,10 @@ def _resolve_weekday(weekday: int, qualifier: str, ref: dt.date, sentence: str) 
 
 
 def _resolve_relative(qualifier: str, ref: Reference) -> str | None:
-    if qualifier in {"today", "yesterday", "tomorrow"}:
+    if qualifier in {"today", "tonight", "yesterday", "tomorrow"}:
         if not ref.published:
             return None
-        shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[qualifier]
+        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[qualifier]
         return (ref.date + dt.timedelta(days=shift)).isoformat()
     rel, _, unit = qualifier.rpartition(" ")
     if unit == "week" and rel.split()[-1:] in (["last"], ["next"], ["past"]) and ref.published:
