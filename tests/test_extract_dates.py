@@ -148,3 +148,11 @@ def test_a_weekday_takes_the_tense_of_its_own_clause(ex: Extractor) -> None:
 def test_a_plan_on_a_bare_month_looks_ahead(ex: Extractor) -> None:
     text = "PRESIDENT ORR: I plan on going to Ruritania in February after the vote."
     assert _event_dates(ex, text, dt.date(2024, 5, 22)) == ["2025-02"]
+
+
+def test_a_reporters_question_in_a_transcript_reports_no_happening(ex: Extractor) -> None:
+    text = (
+        "Q    Mr. President, will you get to Ruritania before January?\n\n"
+        "PRESIDENT ORR:  We will see.  The envoys met on Thursday."
+    )
+    assert _event_dates(ex, text, FRIDAY) == ["2025-06-12"]

@@ -12,6 +12,7 @@ from ..models import Event, Span
 from .dates import DateMention
 from .document import Doc
 from .text import Sentence, squash
+from .turns import questions
 
 MAX_WHAT = 200
 # "by 2030", "a 2035 goal": a target year, not a happening
@@ -82,8 +83,9 @@ def extract_events(doc: Doc, official: bool = False) -> list[Event]:
 def _dated_events(doc: Doc) -> list[Event]:
     out: list[Event] = []
     seen: set[tuple[int, str]] = set()
+    asked = questions(doc)  # a reporter's question in a transcript asks; it reports no happening
     for d in doc.dates:
-        if not d.value:
+        if not d.value or any(start <= d.start < end for start, end in asked):
             continue
         sentence = doc.sentence_of(d.start)
         if sentence is None or (sentence.index, d.value) in seen:
