@@ -4,14 +4,14 @@ core shrunk until it fits, extras added while there is room, the kept tokens wri
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from briefings.eventlines.events import Event
 from briefings.eventlines.lexicon import Lexicon
 from briefings.eventlines.line_parts import LineParts
 from briefings.eventlines.phrases import MAX_LEVEL, Part
 from briefings.eventlines.rules import finish, rule_line
-from briefings.eventlines.sentence import ALL_QUOTES, PROPN_TAGS, Doc
+from briefings.eventlines.sentence import ALL_QUOTES, PROPN_TAGS, Doc, Token
 
 DANGLING_END = frozenset({"cc", "mark", "prep", "det", "aux", "case", "preconj", "punct", "poss"})
 DANGLING_START = frozenset({"cc", "mark", "punct", "preconj"})
@@ -20,31 +20,51 @@ DANGLING_START = frozenset({"cc", "mark", "punct", "preconj"})
 class LineBuilder(LineParts):
     """Builds the line of one parsed sentence (:meth:`build`)."""
 
-    def choose(self) -> Event | None:
+    def choose(self) -> list[Event]:
+        """The events whose line can name the focus: those whose subject or object names it first,
+        then those with a phrase that does, each group in the sentence's order (its own event first)."""
+        found = list(self._focused())
+
+        def central(event: Event) -> bool:
+            parts, fixed = self.core(event)
+            return bool(self.focus & fixed.union(*(p.levels[0] for p in parts)))
+
+        return sorted(found, key=lambda e: not central(e))
+
+    def _focused(self) -> Iterator[Event]:
         first = self.default_event()
-        if not self.focus or (first is not None and self.focus & self._reach(first)):
-            return first
+        if first is not None and self.focus & self._reach(first):
+            yield first
         verbs = [t for t in self.doc if t.pos_ in ("VERB", "AUX") and t.i not in self.banned]
         verbs.sort(key=lambda t: (self._depth(t), t.i))
         for verb in verbs:
+            if not self._statement(verb):
+                continue
             subject = self.subject_of(verb) or self._lent_subject(verb)
             if subject is None:
                 continue
             if subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" and verb.head.i < subject.i:
-                # "A, who met B on Monday, ...": "A met B"
+                # "A, who met B on Monday, ...": "A met B" (not "the X that supports Y": a description)
                 event = Event(verb, verb.head, drop=frozenset({subject.i}))
-                if self.focus & self._reach(event):
-                    return event
+                if self.doc[subject.i - 1].text == "," and self.focus & self._reach(event):
+                    yield event
                 continue
             if self.is_reporting(verb) and self.ccomp_of(verb) is not None:
                 if self.focus & self.np(subject, 0, appos=True):
                     clause = self.ccomp_of(verb)
-                    return Event(clause, self.subject_of(clause), frame=verb)
+                    yield Event(clause, self.subject_of(clause), frame=verb)
                 continue
             event = Event(verb, subject)
-            if self.focus & self._reach(event):
-                return event
-        return first
+            if verb.i != (first.verb.i if first else -1) and self.focus & self._reach(event):
+                yield event
+
+    def _statement(self, verb: Token) -> bool:
+        """Whether a verb states something with its subject: a finite verb ("Beijing resumed", not
+        the bare "that Beijing resume" of a request nor "to start") outside a question or condition
+        ("whether China would ease ...", "if X agrees")."""
+        if not self._finite(verb):
+            return False
+        return not any(m.dep_ == "mark" and m.lower_ in ("whether", "if", "unless") for m in verb.children)
 
     def _reach(self, event: Event) -> frozenset[int]:
         parts, fixed = self.core(event)
@@ -58,7 +78,15 @@ class LineBuilder(LineParts):
     # --- the line -------------------------------------------------------------------------------
 
     def build(self) -> str | None:
-        event = self.choose()
+        if self.focus:  # a line that names the focus, when one fits
+            for event in self.choose():
+                line = self._build_chain(event)
+                if line is not None:
+                    return line
+            self.without_focus()
+        return self._build_chain(self.default_event())
+
+    def _build_chain(self, event: Event | None) -> str | None:
         while event is not None:
             line = self.build_event(event)
             if line is not None:
@@ -74,9 +102,11 @@ class LineBuilder(LineParts):
             core_tokens |= p.levels[0]
         extras = self.extras(event, core_tokens)
         kept: list[tuple[int, Part]] = []
-        for rank, p in extras:  # a phrase naming the focus person belongs to the core
-            if self.focus & p.levels[0]:
+        named = bool(self.focus & core_tokens)
+        for rank, p in extras:  # a phrase naming the focus belongs to the core (the first one)
+            if not named and self.focus & p.levels[0]:
                 parts.append(p)
+                named = True
             else:
                 kept.append((rank, p))
         text = self.render(self._union(fixed, parts))

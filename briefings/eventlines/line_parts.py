@@ -143,6 +143,7 @@ class LineParts(Events):
                 d = c.dep_
                 if verb.i in lenders and d != "advcl":
                     continue
+                before = len(found)
                 if d == "prep":
                     low = c.lower_
                     if not self._plain_pp(c):
@@ -188,6 +189,14 @@ class LineParts(Events):
                     part = self.part(lambda lv, c=c, ccs=ccs: self.clause(c, lv, nested=True) | ccs)
                     part.floor = len(self.verb_group(c) | ccs)
                     found.append((4 if own else 3, c.i, part))
+                if len(found) == before and c.i in self.focus_path and d not in ("punct", "cc", "mark"):
+                    # a phrase naming the focus ("..., beginning with economic and trade issues")
+                    part = self.part(
+                        lambda lv, c=c: (
+                            self.clause(c, lv, nested=True) if c.pos_ in ("VERB", "AUX") else self.np(c, lv)
+                        )
+                    )
+                    found.append((2, c.i, part))
         for obj in self.objects(event.verb):  # "passed a bill that will allow ..." (not ", which")
             for c in obj.children:
                 if c.dep_ == "relcl" and c.i > obj.i and c.i not in self.banned and c.left_edge.i > 0:

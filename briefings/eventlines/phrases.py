@@ -66,6 +66,17 @@ class Phrases(SentenceFacts):
             d = c.dep_
             if (d in DATE_MODIFIERS and self.is_date(c) and c.i not in self.glued) or c.i == self.hung:
                 continue
+            if (
+                c.i in self.focus_path
+                and d not in ("relcl", "appos", "punct")
+                and tok.pos_ in ("NOUN", "PROPN")
+                and not (d == "conj" and c.pos_ in ("VERB", "AUX"))  # a clause misparsed under a noun
+            ):
+                # a phrase naming the focus is kept at every level ("barriers impacting digital trade")
+                keep |= self.clause(c, level, nested=True) if c.pos_ in ("VERB", "AUX") else self.np(c, level)
+                if d == "conj":
+                    conj_kept = True
+                continue
             if d == "relcl" and self._infinitive(c) and not self._relative(c):
                 d = "acl"  # "measures to facilitate visas"
             elif c.i > tok.i and self._relative(c):
@@ -170,6 +181,9 @@ class Phrases(SentenceFacts):
                 keep.add(c.i)
             elif c.dep_ == "prep":
                 keep |= self.pp(c, level)
+            elif c.dep_ == "conj" and c.i in self.focus_path:  # "on X and on <the focus>"
+                keep |= self.pp(c, level)
+                keep.update(g.i for g in prep.children if g.dep_ == "cc" and prep.i < g.i < c.i)
         return keep
 
     def verb_group(self, verb: Token) -> set[int]:

@@ -48,6 +48,7 @@ class SentenceFacts:
             t.i for t in doc if t.dep_ == "neg" or (t.dep_ == "advmod" and t.lower_ in keep_adverbs)
         ]
         self.focus = self._focus_tokens(focus)
+        self.focus_path = self._path(self.focus)
         self.forced: set[int] = set()
         self.hung = -1  # a verb the parser hung on its subject noun: not part of that noun phrase
         self._dates: dict[int, bool] = {}
@@ -116,12 +117,39 @@ class SentenceFacts:
         return pairs
 
     def _focus_tokens(self, focus: str | None) -> frozenset[int]:
+        """The words of the sentence that ``focus`` names: where the sentence holds it as written
+        (a topic's cue, "rare-earth", "economic and trade"), those words; else each of its words
+        wherever it stands (a person's surname without the given name)."""
         if not focus:
             return frozenset()
+        doc = self.doc
+        spans = [
+            (m.start(), m.end())
+            for m in re.finditer(rf"(?<!\w){re.escape(focus.casefold())}(?!\w)", doc.text.casefold())
+        ]
+        if spans and len(doc.text.casefold()) == len(doc.text):
+            return frozenset(
+                t.i
+                for t in doc
+                if not t.is_punct and any(a < t.idx + len(t.text) and t.idx < b for a, b in spans)
+            )
         words = {w.casefold() for w in re.findall(r"[^\W\d_][\w'’.-]*", focus) if len(w) > 1}
         if not words:
             return frozenset()
         return frozenset(t.i for t in self.doc if t.text.casefold() in words)
+
+    def _path(self, tokens: frozenset[int]) -> frozenset[int]:
+        """The tokens whose phrase holds one of ``tokens`` (each and its heads up to the root)."""
+        out: set[int] = set()
+        for i in tokens:
+            tok = self.doc[i]
+            out.add(i)
+            out.update(a.i for a in tok.ancestors)
+        return frozenset(out)
+
+    def without_focus(self) -> None:
+        """Forget the focus (a line that cannot keep it is built as if there were none)."""
+        self.focus = self.focus_path = frozenset()
 
     def is_date(self, tok: Token) -> bool:
         """Whether a phrase only says when ("on Thursday", "in October last year", "2020")."""
