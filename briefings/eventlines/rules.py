@@ -14,8 +14,16 @@ TRAILING_CHARS = ",;:-–—….([/"
 ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|Bros|No)\.)$")
 
 
+# a dateline before the story ("NUSA DUA –", "BUENOS AIRES —"): a place in capitals and a dash
+DATELINE = re.compile(
+    r"^(?=[A-Z .'’,]*[A-Z]{3})"  # three capitals in a row: not "U.S. – China"
+    r"(?:[A-Z][A-Z.'’]+ ){0,3}[A-Z][A-Z.'’]+,?(?: [A-Z][a-z]+\.?)? ?[–—-] +(?=\S)"
+)
+
+
 def normalise(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
+    text = DATELINE.sub("", text)
     # a sentence someone already cut ("… and…"): the words before the cut are all there is
     text = re.sub(r"\s*(?:…|\.\.\.)$", "", text)
     return requote(text)
