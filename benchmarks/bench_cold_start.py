@@ -1,6 +1,7 @@
 """A new process merges one article into the picture of 10,000 articles: how long each step takes.
 
     .venv/bin/python -m benchmarks.bench_cold_start [--n 10000] [--runs 5] [--cache /tmp/briefings-cold-start]
+    .venv/bin/python -m benchmarks.bench_cold_start --quick   # 60 stories, 2 runs, a fresh cache (CI)
 
 1. The database (built once, kept in ``--cache``): bench_ingest's synthetic corpus of ``--n``
    stories ingested with ``briefings ingest`` into a SQLite file (about 4 minutes at 10,000).
@@ -25,6 +26,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -69,9 +71,9 @@ def database(cache: Path, n: int, seed: int) -> str:
 
 
 def prepare(cache: Path, url: str, code: str) -> Path:
-    """The state and the one more article for this code (built once), and the reference picture
-    (built once per database: consolidated output must not change with the code)."""
-    folder = cache / f"state-{code}"
+    """The state and the one more article for this code and database (built once), and the
+    reference picture (built once per database: consolidated output must not change with the code)."""
+    folder = cache / f"state-{code}-{Path(url).stem}"
     if (folder / "state.bin").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -137,19 +139,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/briefings-cold-start"))
+    ap.add_argument("--quick", action="store_true", help="60 stories, 2 runs, a fresh cache (no thresholds)")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--code", default="", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child is not None:  # the code tag of the state it was given, whatever changed since
-        print(json.dumps(child(args.child, args.child.name.removeprefix("state-"))))
+        print(json.dumps(child(args.child, args.code)))
         return 0
+    if args.quick:
+        with tempfile.TemporaryDirectory() as tmp:
+            return measure(Path(tmp), 60, args.seed, 2)
+    return measure(args.cache, args.n, args.seed, args.runs)
+
+
+def measure(cache: Path, n: int, seed: int, runs_wanted: int) -> int:
     code = code_digest()
-    args.cache.mkdir(parents=True, exist_ok=True)
-    folder = prepare(args.cache, database(args.cache, args.n, args.seed), code)
+    cache.mkdir(parents=True, exist_ok=True)
+    folder = prepare(cache, database(cache, n, seed), code)
     runs: list[dict[str, float]] = []
-    for _ in range(args.runs):
+    for _ in range(runs_wanted):
         t0 = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_cold_start", "--child", str(folder)],
+            [sys.executable, "-m", "benchmarks.bench_cold_start", "--child", str(folder), "--code", code],
             capture_output=True,
             text=True,
             check=False,
@@ -158,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         if out.returncode != 0:
             raise SystemExit(out.stderr.strip()[-800:] or out.stdout.strip())
         runs.append({**json.loads(out.stdout), "process": time.perf_counter() - t0})
-    print(f"{args.n} articles, state {runs[0]['bytes'] / 1e6:.1f} MB, {args.runs} new processes")
+    print(f"{n} articles, state {runs[0]['bytes'] / 1e6:.1f} MB, {runs_wanted} new processes")
     runs = [{**r, "picture work": sum(r[s] for s in STEPS)} for r in runs]
     for step in (*STEPS, "picture work", *AFTER, "process"):
         values = [r[step] * 1000 for r in runs]
