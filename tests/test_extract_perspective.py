@@ -144,9 +144,20 @@ def test_a_tie_goes_to_the_state_a_text_pairs_first_with_the_other_side(ex: Extr
 def test_a_text_naming_one_state_only_gives_its_officials_that_state(ex: Extractor) -> None:
     people = officials(
         ex,
-        "President Lena Orrin Announces her Intent to Nominate Paul Wexley",
-        "Today, President Lena Orrin announced her intent to nominate Paul Wexley for Commissioner of the"
-        " Trade Commission. Commissioner Ada Brix served the people of Chile for a decade.",
+        "Statement from President Lena Orrin on her Intent to Nominate Paul Wexley",
+        "Today, President Lena Orrin announced her intent to nominate Paul Wexley for Commissioner of"
+        " the Trade Commission. Commissioner Ada Brix served the people of Chile for a decade.",
     )
     assert people["Lena Orrin"].country == "Chile"
     assert people["Ada Brix"].country == "Chile"
+
+
+def test_a_text_naming_one_foreign_state_gives_its_officials_no_state(ex: Extractor) -> None:
+    # a domestic story names the foreign state it is about, never its own
+    people = officials(
+        ex,
+        "Governor faults tariff plan",
+        "Governor Ann Lorde said on Tuesday that Peru's new tariffs on copper would hurt farmers"
+        " in her province.",
+    )
+    assert people["Ann Lorde"].country != "Peru"

@@ -21,7 +21,7 @@ from .document import Doc
 from .lexicon import Lexicon
 from .mentions import Mention, Person, name_country, paren_country
 from .names import NameSpan, looks_chinese
-from .perspective import publisher
+from .perspective import is_official_text, publisher
 from .voices import voiced_state
 
 _RELATION_RE = re.compile(
@@ -76,9 +76,11 @@ def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
             own = publisher(doc, lex, {p.country for p in people if p.country}, voiced)
     if own is not None:
         _by_publisher(doc, lex, people, own)
-    elif len(named := {p.country for p in doc.places}) == 1:
-        # a text that names one state and no other ("WASHINGTON – Today, President X announced"):
-        # its officials with no state of their own serve that one
+    elif len(named := {p.country for p in doc.places}) == 1 and is_official_text(doc, lex):
+        # a government's release that names one state and no other: its officials with no state of
+        # their own serve that one. Only a government's own text: a story that names one foreign
+        # state and never its own ("Senator X criticised <State>'s tariffs") says nothing of its
+        # officials' state
         for person in people:
             person.country = person.country or next(iter(named))
 
