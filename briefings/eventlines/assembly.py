@@ -14,6 +14,7 @@ from briefings.eventlines.rules import finish, rule_line
 from briefings.eventlines.sentence import ALL_QUOTES, PROPN_TAGS, Doc, Token
 
 DANGLING_END = frozenset({"cc", "mark", "prep", "det", "aux", "case", "preconj", "punct", "poss"})
+CORRELATIVES = {"both": "and", "either": "or", "neither": "nor"}  # the first word needs the second
 DANGLING_START = frozenset({"cc", "mark", "punct", "preconj"})
 
 
@@ -154,6 +155,9 @@ class LineBuilder(LineParts):
             words.update(k for k in self.glued[i] if not doc[k].is_punct)
         words.update(i for i in self.negations if doc[i].head.i in words)  # never lose a "not"
         words.update(i for i in self.possessives if i - 1 in words)  # "the United States’ commitment"
+        for i in [i for i in words if doc[i].lower_ in CORRELATIVES and doc[i].dep_ != "det"]:
+            if not any(doc[k].lower_ == CORRELATIVES[doc[i].lower_] for k in words if k > i):
+                words.discard(i)  # "to both meet the challenges" without "and deter the threats"
         marks: set[int] = set()
         for a, b in self.quotes:  # quotation marks only around a quotation kept whole
             inner = [i for i in range(a + 1, b) if not doc[i].is_punct]
