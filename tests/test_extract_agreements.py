@@ -317,3 +317,11 @@ def test_agreed_to_without_an_object_agrees_nothing(ex: Extractor) -> None:
         "agreed to in principle when they met in Marn on January 27."
     )
     assert [a.text for a in agreements(ex, text)] == []
+
+
+def test_a_second_verb_of_the_same_subject_ends_the_first_line(ex: Extractor) -> None:
+    text = (
+        "The two sides reaffirmed their commitment to a free trade agreement and tasked their teams "
+        "to conclude talks by June."
+    )
+    assert "their commitment to a free trade agreement" in [a.text for a in agreements(ex, text)]

@@ -161,3 +161,14 @@ def test_a_text_naming_one_foreign_state_gives_its_officials_no_state(ex: Extrac
         " in her province.",
     )
     assert people["Ann Lorde"].country != "Peru"
+
+
+def test_a_title_owned_by_a_post_takes_the_state_of_its_holder(ex: Extractor) -> None:
+    people = officials(
+        ex,
+        "Poland and Chile talk trade",
+        "Polish Prime Minister Karl Weiss received the delegation on Monday. The Prime Minister's"
+        " National Security Adviser Jane Roe said the talks were useful. Commissioner Maria Lopez of"
+        " Chile led the visiting delegation.",
+    )
+    assert people["Jane Roe"].country == "Poland"

@@ -66,6 +66,7 @@ def assign_countries(doc: Doc, lex: Lexicon, people: list[Person]) -> None:
         if explicit:
             person.country = explicit.most_common(1)[0][0]
     _by_principal(doc, people)
+    _by_possessor(doc, people)
     voiced = voiced_state(doc, lex, people)
     own = publisher(doc, lex, {p.country for p in people if p.country}, voiced)
     if len(main) == 2:
@@ -231,6 +232,32 @@ def _by_principal(doc: Doc, people: list[Person]) -> None:
             if later and later[0][1] is not person:
                 person.country = min(later, key=lambda x: x[0])[1].country
                 break
+
+
+def _by_possessor(doc: Doc, people: list[Person]) -> None:
+    """ "the Prime Minister's National Security Adviser X": X serves the state of the post that owns
+    the title, when the text's holders of that post all serve one state."""
+    holders: dict[str, set[str]] = {}
+    for p in people:
+        for m in p.mentions:
+            if m.title and p.country and not m.former:
+                holders.setdefault(m.title.lower(), set()).add(p.country)
+    for person in people:
+        if person.country is not None:
+            continue
+        for m in person.mentions:
+            owner = _POSSESSOR_RE.search(doc.clean, max(0, m.start - 60), m.start) if m.title else None
+            words = owner.group(1).lower().split() if owner else []
+            # the longest run of the owner's last words that is a post someone here holds
+            posts = [" ".join(words[-k:]) for k in range(len(words), 0, -1)]
+            states = next((holders[post] for post in posts if post in holders), set())
+            if len(states) == 1:
+                person.country = next(iter(states))
+                break
+
+
+#: the words that own the title right after them: "the Prime Minister's ", "the President’s "
+_POSSESSOR_RE = re.compile(r"((?:[\w-]+\s+){0,3}[\w-]+)['’]s\s+$")
 
 
 def _by_title_states(lex: Lexicon, people: list[Person], main: list[str]) -> None:
