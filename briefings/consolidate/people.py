@@ -205,6 +205,7 @@ class PeopleIndex:
         self._variants: dict[tuple[str, ...], list[tuple[str, ...]]] = {}  # wildcard -> specific forms
         self._by_token: dict[str, list[MentionKey]] = {}  # surname, first token, one-word form -> mentions
         self._groups: Memo[tuple[MentionKey, int], PersonCluster] = Memo()  # by root and size
+        self._facts: dict[tuple[MentionKey, int], list[Any]] = {}  # restored: see _group_facts
 
     def add(self, article: str, date: str | None, officials: Sequence[Official]) -> None:
         for i, official in enumerate(officials):
@@ -274,12 +275,25 @@ class PeopleIndex:
             [(t, sorted(c, key=lambda k: (k is not None, k or ""))) for t, c in self._countries.items()],
             list(self._variants.items()),
         )
-        return [(f.raw, f.tokens, f.key, f.honorifics) for f in forms], mentions, self._uf.state(), tables
+        table = [(f.raw, f.tokens, f.key, f.honorifics) for f in forms]
+        return table, mentions, self._uf.state(), tables, self._group_facts()
+
+    def _group_facts(self) -> list[tuple[Any, ...]]:
+        """What the last result worked out of each group (by root and size: groups only join) that
+        is slow to work out again: the mention with its best form, its country, its roles."""
+        facts = [  # restored and not yet asked for, then those of the last result
+            (root, size, (best[0], best[1]), tuple(country) if country else None, [list(r) for r in roles])
+            for (root, size), (best, country, roles) in self._facts.items()
+        ]
+        for (root, size), c in self._groups._last.items():
+            best = next(m.key for m in c.mentions if m.best == c.best)
+            facts.append((root, size, best, c._country, sorted(sorted(r) for r in c.roles)))
+        return sorted(facts, key=lambda f: (f[0], f[1]))
 
     @classmethod
     def from_state(cls, state: Any) -> PeopleIndex:
         """The index :meth:`state` described."""
-        table, mentions, uf, (by_token, holder, countries, variants) = state
+        table, mentions, uf, (by_token, holder, countries, variants), facts = state
         index = cls()
         forms = [NameForm(raw, tuple(tokens), key, honorifics) for raw, tokens, key, honorifics in table]
         for key, date, numbers, title, country, country_key, best, role, held, titles in mentions:
@@ -303,6 +317,7 @@ class PeopleIndex:
         index._countries = {tuple(tokens): set(keys) for tokens, keys in countries}
         index._variants = {tuple(w): [tuple(t) for t in tokens] for w, tokens in variants}
         index._uf = UnionFind.from_state(uf)
+        index._facts = {(tuple(root), size): rest for root, size, *rest in facts}
         return index
 
     # ------------------------------------------------------------------ result
@@ -310,7 +325,7 @@ class PeopleIndex:
     def clusters(self) -> list[PersonCluster]:
         """The people, resolved over every article added so far."""
         groups = {
-            root: self._groups.get((root, len(keys)), partial(self._cluster, keys))
+            root: self._groups.get((root, len(keys)), partial(self._cluster, root, keys))
             for root, keys in self._uf.groups().items()
         }
         self._groups.done()
@@ -319,8 +334,17 @@ class PeopleIndex:
         target = {root: resolver.attach(root) for root in order}
         return _merge(groups, target, order)
 
-    def _cluster(self, keys: list[MentionKey]) -> PersonCluster:
-        return PersonCluster(list(map(self._mentions.__getitem__, keys)))
+    def _cluster(self, root: MentionKey, keys: list[MentionKey]) -> PersonCluster:
+        cluster = PersonCluster(list(map(self._mentions.__getitem__, keys)))
+        facts = self._facts.pop((root, len(keys)), None)
+        if facts is not None:  # as the last result worked them out (see _group_facts)
+            best, country, roles = facts
+            cluster.__dict__.update(
+                best=self._mentions[best[0], best[1]].best,
+                _country=(country[0], country[1]) if country else None,
+                roles={frozenset(r) for r in roles},
+            )
+        return cluster
 
     def mentions_with(self, token: str) -> list[MentionKey]:
         """The mentions with ``token`` as surname, first token or one-word form."""
