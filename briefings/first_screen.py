@@ -77,14 +77,24 @@ def developments(brief: Brief) -> list[TimelineLine]:
 
     chosen: list[TimelineLine] = []
     ranked = sorted(recent, key=score, reverse=True)
+    clear = [t for t in ranked if not _vague(t.what)]
     # lines that say someone did something (or that several sources report) first; a bare
-    # remark ("enquiries had picked up") only when there is nothing else
-    for line in [t for t in ranked if score(t)[0] >= 2] + [t for t in ranked if score(t)[0] < 2]:
+    # remark ("enquiries had picked up") only when there is nothing else, and a line whose object
+    # is in another sentence ("raised it") last
+    strong = [t for t in clear if score(t)[0] >= 2]
+    for line in strong + [t for t in clear if t not in strong] + [t for t in ranked if t not in clear]:
         if all(line.what != c.what for c in chosen):
             chosen.append(line)
         if len(chosen) == DEVELOPMENTS:
             break
     return sorted(chosen, key=lambda t: t.date, reverse=True)
+
+
+def _vague(line: str) -> bool:
+    """The line's object is a pronoun whose meaning is in another sentence ("X raised it with Y");
+    a pronoun opening the line is its subject, not counted."""
+    words = re.findall(r"[\w’'-]+", line)
+    return any(w.lower() in _words("vague_objects") for w in words[1:])
 
 
 def first_screen(brief: Brief, agreements: int) -> FirstScreen:
