@@ -10,6 +10,7 @@ from typing import Any
 
 import msgpack
 import pytest
+import zstandard
 from sqlalchemy import select
 
 from briefings import service
@@ -157,6 +158,7 @@ class _Planted:
         "compressed garbage",
         "right header, bad payload",
         "a bomb",
+        "a zlib bomb",
     ],
 )
 def test_a_crafted_state_is_refused_and_nothing_in_it_runs(
@@ -172,11 +174,12 @@ def test_a_crafted_state_is_refused_and_nothing_in_it_runs(
         "pickle of a consolidator": zlib.compress(pickle.dumps((pipeline.STATE_VERSION, Consolidator()))),
         "garbage": b"\x00\xff not a state",
         "compressed garbage": zlib.compress(b"\x93\xa1x\x01\xa1y"),
-        "right header, bad payload": zlib.compress(
+        "right header, bad payload": zstandard.compress(
             msgpack.packb([consolidator_state.MAGIC, consolidator_state.FORMAT, pipeline.STATE_VERSION])
             + msgpack.packb({"articles": [[1, 2, 3]], "people": "x"})
         ),
-        "a bomb": zlib.compress(b"\0" * (1 << 24), 9),
+        "a bomb": zstandard.compress(b"\0" * (1 << 24), 19),
+        "a zlib bomb": zlib.compress(b"\0" * (1 << 24), 9),
     }
     monkeypatch.setattr(consolidator_state, "MAX_BYTES", 1 << 20)  # larger states are refused
     db = Database(db_url)

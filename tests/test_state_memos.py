@@ -7,6 +7,7 @@ import zlib
 
 import msgpack
 import pytest
+import zstandard
 
 from briefings.consolidate import Consolidator, consolidate, consolidator, state
 from briefings.models import ArticleSummary
@@ -67,6 +68,18 @@ def test_a_state_of_the_previous_format_is_refused_and_so_rebuilt() -> None:
     c.add(EVERYTHING[0])
     payload = {k: v for k, v in c.state().items() if k != "memos"}  # format 1 had no memos
     packer = msgpack.Packer(use_bin_type=True)
-    old = zlib.compress(packer.pack([state.MAGIC, 1, "code"]) + packer.pack(payload))
+    old = zstandard.compress(packer.pack([state.MAGIC, 1, "code"]) + packer.pack(payload))
     with pytest.raises(state.StateError, match="another format"):
+        state.load(old, "code")
+
+
+def test_a_zlib_state_of_format_5_is_refused() -> None:
+    c = Consolidator()
+    c.add(EVERYTHING[0])
+    packer = msgpack.Packer(use_bin_type=True)
+    payload = c.state()
+    old = zlib.compress(
+        packer.pack([state.MAGIC, 5, "code"]) + b"".join(packer.pack(payload[n]) for n in state.PARTS)
+    )
+    with pytest.raises(state.StateError, match="not compressed"):
         state.load(old, "code")

@@ -1,6 +1,6 @@
 """The consolidator's state as bytes that can be stored and read back, and that cannot run code.
 
-The state is MessagePack (strings, numbers, booleans, lists and maps only), zlib-compressed: a
+The state is MessagePack (strings, numbers, booleans, lists and maps only), Zstandard-compressed: a
 header, then the payload of :meth:`Consolidator.state`. Reading it back builds the indexes from
 that plain data; no class or function is ever named by the bytes, so whoever can write them can
 at worst make the state unreadable (it is then rebuilt from the stored summaries), never run
@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import queue
 import threading
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
 import msgpack
+import zstandard
 
 from briefings.consolidate.consolidator import Consolidator
 
 MAGIC = "briefings consolidator state"
 # the layout of the payload, raised whenever it changes (2: memos; 3: agreements; 4: packed parts;
-# 5: the parts one after the other, in the order they are restored)
-FORMAT = 5
+# 5: the parts one after the other, in the order they are restored; 6: Zstandard, not zlib)
+FORMAT = 6
 MAX_BYTES = 1 << 30  # inflated: a state larger than this is refused (ten thousand articles: ~50 MB)
 PARTS = ("articles", "people", "agreements", "issues", "timeline", "quotes", "figures", "spelling", "memos")
-CHUNK = 1 << 16  # compressed bytes inflated at a time (about half a megabyte of state)
+CHUNK = 1 << 19  # inflated bytes handed to the reader at a time
+LEVEL = 3  # Zstandard's default: smaller than zlib's fastest and inflated three times as fast
 
 
 class StateError(ValueError):
@@ -38,7 +39,7 @@ def dump(consolidator: Consolidator, code: str) -> bytes:
     packer = msgpack.Packer(use_bin_type=True)
     payload = consolidator.state()
     parts = b"".join(packer.pack(payload[name]) for name in PARTS)
-    return zlib.compress(packer.pack([MAGIC, FORMAT, code]) + parts, 1)
+    return zstandard.ZstdCompressor(level=LEVEL).compress(packer.pack([MAGIC, FORMAT, code]) + parts)
 
 
 def load(data: bytes, code: str) -> Consolidator:
@@ -46,7 +47,7 @@ def load(data: bytes, code: str) -> Consolidator:
     anything else (other code, another format, garbage, a pickle).
 
     The bytes are inflated in a thread while the parts inflated so far are read and restored
-    (zlib lets go of the interpreter while it inflates): a new process restores a large state in
+    (Zstandard lets go of the interpreter while it inflates): a new process restores a large state in
     about the time of the slower of the two, not of both."""
     inflated = _Inflated(data)
     unpacker = msgpack.Unpacker(
@@ -80,29 +81,29 @@ class _Parts:
 
 class _Inflated:
     """The inflated bytes of ``data`` as a file that msgpack reads, inflated by a thread ahead of
-    the reader; a fault (not zlib, larger than a state can be) is raised to the reader as a
+    the reader; a fault (not Zstandard, larger than a state can be) is raised to the reader as a
     :class:`StateError`."""
 
     def __init__(self, data: bytes) -> None:
         self._pieces: queue.SimpleQueue[bytes | StateError] = queue.SimpleQueue()
         self._stopped = False
         self._done = False
-        threading.Thread(target=self._inflate, args=(memoryview(data),), daemon=True).start()
+        threading.Thread(target=self._inflate, args=(data,), daemon=True).start()
 
-    def _inflate(self, data: memoryview) -> None:
-        inflate, total = zlib.decompressobj(), 0
+    def _inflate(self, data: bytes) -> None:
+        total = 0
         try:
-            for start in range(0, len(data), CHUNK):
-                if self._stopped:
-                    break
-                piece = inflate.decompress(data[start : start + CHUNK], MAX_BYTES + 1 - total)
-                total += len(piece)
-                if inflate.unconsumed_tail or total > MAX_BYTES:
-                    raise StateError("larger than a state can be")
-                if piece:
+            with zstandard.ZstdDecompressor().stream_reader(data, read_across_frames=False) as inflate:
+                while not self._stopped:
+                    piece = inflate.read(CHUNK)
+                    total += len(piece)
+                    if total > MAX_BYTES:
+                        raise StateError("larger than a state can be")
+                    if not piece:
+                        break
                     self._pieces.put(piece)
             self._pieces.put(b"")
-        except zlib.error as e:
+        except zstandard.ZstdError as e:
             self._pieces.put(StateError(f"not compressed: {e}"))
         except StateError as e:
             self._pieces.put(e)
