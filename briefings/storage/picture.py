@@ -13,7 +13,8 @@ from briefings.storage.tables import Picture
 
 
 def pack_picture(picture: Consolidated) -> bytes:
-    return zlib.compress(picture.model_dump_json().encode("utf-8"), 1)
+    # the serializer's bytes are model_dump_json's, without decoding them to a str and back
+    return zlib.compress(Consolidated.__pydantic_serializer__.to_json(picture), 1)
 
 
 def unpack_picture(packed: bytes) -> Consolidated:
