@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from briefings.consolidate import dates, discrepancies
@@ -277,7 +278,10 @@ def _figure_flag(mentions: Callable[[], list[FigureMention]]) -> Discrepancy | N
 
 
 def _person_key(cluster: PersonCluster) -> frozenset[MentionKey]:
-    return frozenset(m.key for m in cluster.mentions)
+    return frozenset(map(_KEY, cluster.mentions))
+
+
+_KEY = attrgetter("key")
 
 
 _Person = tuple[PersonRecord, list[Discrepancy], frozenset[str]]  # record, discrepancies, name forms

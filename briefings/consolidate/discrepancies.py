@@ -29,6 +29,7 @@ keeping at least one article for each version.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import combinations
@@ -51,9 +52,10 @@ TITLE_WINDOW_DAYS = 30
 def capped(versions: Mapping[str, str]) -> dict[str, str]:
     """At most MAX_DETAILS articles, taking one article of each version in turn."""
     by_version: dict[str, list[str]] = {}
-    for article in sorted(versions):
-        by_version.setdefault(versions[article].casefold(), []).append(article)
-    queues = [by_version[v] for v in sorted(by_version)]
+    for article, text in versions.items():
+        by_version.setdefault(text.casefold(), []).append(article)
+    # no queue gives more than MAX_DETAILS: each version's first articles only (not all sorted)
+    queues = [heapq.nsmallest(MAX_DETAILS, by_version[v]) for v in sorted(by_version)]
     chosen: list[str] = []
     while len(chosen) < MAX_DETAILS and any(queues):
         for queue in queues:
@@ -154,12 +156,12 @@ def _most_precise(given: set[str]) -> set[str]:
     return {d for d in given if not any(o != d and o.startswith(d) for o in given)}
 
 
-def _contradicting_dates(said: Mapping[str, set[str]]) -> bool:
+def _contradicting_dates(said: Iterable[set[str]]) -> bool:
     """True when two articles give the happening no date in common: none of the one's (most
-    precise) dates is the other's or a less precise form of it. An article that gives both dates
-    contradicts neither."""
+    precise) dates is the other's or a less precise form of it (``said``: the dates each article
+    gives). An article that gives both dates contradicts neither."""
     # articles that give the same dates agree with each other: each set of dates is compared once
-    precise = {frozenset(_most_precise(set(given))) for given in {frozenset(g) for g in said.values()}}
+    precise = {frozenset(_most_precise(set(given))) for given in {frozenset(g) for g in said}}
     for a, b in combinations(sorted(precise, key=sorted), 2):
         if not any(dates.compatible(x, y) for x in a for y in b):
             return True
@@ -167,27 +169,32 @@ def _contradicting_dates(said: Mapping[str, set[str]]) -> bool:
 
 
 def _event_date(entries: Sequence[EntryGroup]) -> Discrepancy | None:
-    said: dict[str, set[str]] = {}  # article -> the dates it gives
-    given: dict[str, list[tuple[int, int, str]]] = {}  # article -> (entry, its mention, what it says)
+    # article -> (entry, its mention, what it says, its date): the first mention of each article,
+    # and all of them for the few articles with more than one (no set and list per article)
+    first: dict[str, tuple[int, int, str, str]] = {}
+    more: dict[str, list[tuple[int, int, str, str]]] = {}
     for n, g in enumerate(entries):
         for v in g.variants:  # from the variants' keys: a stored variant makes no mention for it
             date, what = v.key
             text = f"{date}: {what}"
             for article, i in v.mention_keys():
-                rows = given.get(article)
-                if rows is None:  # (not setdefault: it would make a set and a list per mention)
-                    said[article], given[article] = {date}, [(n, i, text)]
-                else:
-                    said[article].add(date)
-                    rows.append((n, i, text))
+                row = (n, i, text, date)
+                seen = first.setdefault(article, row)
+                if seen is not row:
+                    rows = more.get(article)
+                    if rows is None:
+                        more[article] = [seen, row]
+                    else:
+                        rows.append(row)
+    said = [{date} for date in {row[3] for a, row in first.items() if a not in more}]
+    said += [{row[3] for row in rows} for rows in more.values()]
     if not _contradicting_dates(said):
         return None
     main = max(entries, key=lambda g: len(g.entry.articles))
     # what each article says, in the order of the entries and of its mentions, each version once
-    versions = {
-        a: rows[0][2] if len(rows) == 1 else "; ".join(dict.fromkeys(text for _, _, text in sorted(rows)))
-        for a, rows in given.items()
-    }
+    versions = {a: row[2] for a, row in first.items()}
+    for a, rows in more.items():
+        versions[a] = "; ".join(dict.fromkeys(text for _, _, text, _ in sorted(rows)))
     return _flag("date", f"date of: {main.entry.what}", versions)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import methodcaller
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -127,8 +128,7 @@ class Variants(Generic[K, M]):
 
     def count(self, keys: Iterable[K]) -> int:
         """How many mentions the variants ``keys`` have together."""
-        by_key = self._by_key
-        return sum(by_key[k].count() for k in keys)
+        return sum(map(_COUNT, map(self._by_key.__getitem__, keys)))
 
     def __iter__(self) -> Iterator[Variant[K, M]]:
         """The variants in the order they were first given."""
@@ -143,3 +143,6 @@ class Variants(Generic[K, M]):
         """File a variant as it was (restoring a state): ``mentions`` given by ``articles``."""
         variant = self._by_key[key] = Variant(key, mentions, articles)
         return variant
+
+
+_COUNT = methodcaller("count")
