@@ -30,8 +30,13 @@ class IssueIndex:
         self._memo: Memo[tuple[str, int], IssueRecord] = Memo()
         self._dirty: dict[str, set[str]] = {}  # topic key -> articles whose status changed since its history
         self._histories: Transient[str, list[StatusChange]] = Transient()  # the last history of each topic
+        # topics restored without their statuses: the history that holds them, read when all are
+        # needed (their entry in _topics holds only the statuses of articles added since)
+        self._unread: Transient[str, list[StatusChange]] = Transient()
 
     def add(self, article: str, reference: str | None, issues: Sequence[IssueMention]) -> None:
+        """Each article is added once (the consolidator refuses another summary under its name), so
+        its statuses are new to a topic's restored history."""
         for issue in issues:
             key = fold(issue.topic)
             if not key:
@@ -50,8 +55,8 @@ class IssueIndex:
         record's history holds them (one per article), and :meth:`restore_memo` takes them from there."""
         kept = {key for key, n in self._memo._last if self._changes.get(key) == n and key not in self._dirty}
         topics = [
-            (key, [(a, *by[a]) for a in sorted(by)] if key not in kept else None)  # in any order of adding
-            for key, by in self._topics.items()
+            (key, _steps(self._statuses(key)) if key not in kept else None)
+            for key in self._topics  # in any order of adding
         ]
         return (
             topics,
@@ -85,7 +90,7 @@ class IssueIndex:
                 kept[key, n] = record
                 self._histories[key] = list(record.history)
                 if not self._topics[key]:  # stored without its statuses: the history holds them
-                    self._topics[key] = {c.article: (c.date, c.status, c.evidence) for c in record.history}
+                    self._unread[key] = record.history
         self._memo._last = kept
 
     def records(self) -> list[IssueRecord]:
@@ -99,20 +104,34 @@ class IssueIndex:
     def history(self, key: str) -> list[StatusChange]:
         """One status per article for a topic key, oldest first (the last history of the topic,
         with the articles whose status changed since replaced)."""
-        by_article, dirty, last = self._topics[key], self._dirty.pop(key, set()), self._histories.get(key)
+        dirty, last = self._dirty.pop(key, set()), self._histories.get(key)
         if last is None:
-            changes = [_step(a, *step) for a, step in by_article.items()]
-        else:
+            changes = [_step(a, *step) for a, step in self._statuses(key).items()]
+        else:  # the articles changed since are among the statuses added since the history was read
+            by_article = self._topics[key]
             changes = [c for c in last if c.article not in dirty] + [_step(a, *by_article[a]) for a in dirty]
         changes.sort(key=lambda c: (sort_key(c.date), c.article))
         self._histories[key] = changes
         return list(changes)
+
+    def _statuses(self, key: str) -> dict[str, tuple[str | None, IssueStatus, str]]:
+        """The topic's statuses by article (read from its history when it was restored without them)."""
+        history = self._unread.pop(key, None)
+        if history is not None:
+            added = self._topics.get(key, {})
+            self._topics[key] = {c.article: (c.date, c.status, c.evidence) for c in history}
+            self._topics[key].update(added)
+        return self._topics.setdefault(key, {})
 
     def _record(self, key: str) -> IssueRecord:
         history = self.history(key)
         newest = sort_key(history[-1].date)
         current = max((c.status for c in history if sort_key(c.date) == newest), key=RANK.__getitem__)
         return IssueRecord.model_construct(topic=min(self._names[key]), status=current, history=history)
+
+
+def _steps(by: dict[str, tuple[str | None, IssueStatus, str]]) -> list[tuple[object, ...]]:
+    return [(a, *by[a]) for a in sorted(by)]
 
 
 def _step(article: str, date: str | None, status: IssueStatus, evidence: str) -> StatusChange:
