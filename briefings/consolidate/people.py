@@ -324,13 +324,14 @@ class PeopleIndex:
 
     def clusters(self) -> list[PersonCluster]:
         """The people, resolved over every article added so far."""
+        members = self._uf.groups()  # a cluster's mentions are its members' (its memo: same root, same size)
         groups = {
             root: self._groups.get((root, len(keys)), partial(self._cluster, root, keys))
-            for root, keys in self._uf.groups().items()
+            for root, keys in members.items()
         }
         self._groups.done()
-        order = sorted(groups, key=lambda r: _cluster_order(groups[r]))
-        resolver = _Resolver(self, groups)
+        order = sorted(groups, key=lambda r: _cluster_order(groups[r], members[r]))
+        resolver = _Resolver(self, groups, members)
         target = {root: resolver.attach(root) for root in order}
         return _merge(groups, target, order)
 
@@ -351,17 +352,25 @@ class PeopleIndex:
         return self._by_token.get(token, [])
 
 
-def _cluster_order(cluster: PersonCluster) -> tuple[int, int, tuple[str, ...], MentionKey]:
+def _cluster_order(
+    cluster: PersonCluster, keys: list[MentionKey]
+) -> tuple[int, int, tuple[str, ...], MentionKey]:
     spec = cluster.best.specificity
-    return -spec[0], -spec[1], cluster.best.tokens, min(m.key for m in cluster.mentions)
+    return -spec[0], -spec[1], cluster.best.tokens, min(keys)
 
 
 class _Resolver:
     """Decides, most specific clusters first, which fuller cluster a less specific one belongs to."""
 
-    def __init__(self, index: PeopleIndex, groups: dict[MentionKey, PersonCluster]) -> None:
+    def __init__(
+        self,
+        index: PeopleIndex,
+        groups: dict[MentionKey, PersonCluster],
+        members: dict[MentionKey, list[MentionKey]],
+    ) -> None:
         self._index = index
         self._groups = groups
+        self._members = members  # root -> the keys of its cluster's mentions
         self._final: dict[MentionKey, MentionKey] = {}
         self._token_roots: dict[str, set[MentionKey]] = {}
         self._root_of: dict[MentionKey, MentionKey] = {}  # mention -> the root of its group
@@ -398,7 +407,7 @@ class _Resolver:
 
     def _roots_for_token(self, token: str) -> set[MentionKey]:
         if not self._root_of:  # one lookup per mention instead of a walk up the union-find
-            self._root_of = {m.key: root for root, c in self._groups.items() for m in c.mentions}
+            self._root_of = {key: root for root, keys in self._members.items() for key in keys}
         return set(map(self._root_of.__getitem__, self._index.mentions_with(token)))
 
     @staticmethod
