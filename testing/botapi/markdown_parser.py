@@ -39,6 +39,23 @@ def _link_entity(kind_offset: int, length: int, url: str) -> Entity | None:
     return Entity("text_link", kind_offset, length, url=checked) if checked else None
 
 
+def _url_in_parens(data: bytes, begin: int, what: str) -> tuple[str, int]:
+    """The URL of ``[text](URL)`` from ``begin`` (after the "("), "\\" escaping the next ASCII
+    byte, and the index of its ")"."""
+    n, i = len(data), begin
+    raw = bytearray()
+    while i < n and data[i] != ord(")"):
+        if data[i] == ord("\\") and i + 1 < n and 0 < data[i + 1] <= 126:
+            raw.append(data[i + 1])
+            i += 2
+            continue
+        raw.append(data[i])
+        i += 1
+    if i >= n:
+        raise EntityParseError(f"Can't find end of {what} at byte offset {begin}")
+    return raw.decode("utf-8", "replace"), i
+
+
 def parse_markdown_v2(text: str) -> FormattedText:
     """Parse ``parse_mode=MarkdownV2`` exactly like tdlib's ``parse_markdown_v2``."""
     data = _encode(text)
@@ -196,37 +213,14 @@ def parse_markdown_v2(text: str) -> FormattedText:
             if at(i + 1) != ord("("):
                 url = out[top.begin :].decode("utf-8", "replace")
             else:
-                i += 2
-                url_begin = i
-                raw = bytearray()
-                while i < n and data[i] != ord(")"):
-                    if data[i] == ord("\\") and 0 < at(i + 1) <= 126:
-                        raw.append(data[i + 1])
-                        i += 2
-                        continue
-                    raw.append(data[i])
-                    i += 1
-                if at(i) != ord(")"):
-                    raise EntityParseError(f"Can't find end of a URL at byte offset {url_begin}")
-                url = raw.decode("utf-8", "replace")
+                url, i = _url_in_parens(data, i + 2, "a URL")
             new_entity = _link_entity(top.offset, utf16 - top.offset, url)
             skip = skip or new_entity is None
         elif kind == "custom_emoji":
             if at(i + 1) != ord("("):
                 raise EntityParseError("Custom emoji entity must contain a tg://emoji URL")
-            i += 2
-            url_begin = i
-            raw = bytearray()
-            while i < n and data[i] != ord(")"):
-                if data[i] == ord("\\") and 0 < at(i + 1) <= 126:
-                    raw.append(data[i + 1])
-                    i += 2
-                    continue
-                raw.append(data[i])
-                i += 1
-            if at(i) != ord(")"):
-                raise EntityParseError(f"Can't find end of a custom emoji URL at byte offset {url_begin}")
-            match = re.fullmatch(r"(?i)tg://emoji\?id=([0-9]{1,19})", raw.decode("utf-8", "replace"))
+            emoji_url, i = _url_in_parens(data, i + 2, "a custom emoji URL")
+            match = re.fullmatch(r"(?i)tg://emoji\?id=([0-9]{1,19})", emoji_url)
             if not match or int(match.group(1)) == 0:
                 raise EntityParseError("Invalid custom emoji identifier specified")
             new_entity = Entity(

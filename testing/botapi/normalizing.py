@@ -159,10 +159,8 @@ def _resplit(splittable: list[Entity], entities: list[Entity]) -> list[Entity]:
     return _sorted(entities + split)
 
 
-def _fix_entities(entities: list[Entity]) -> list[Entity]:
-    entities = _sorted(entities)
-    if _are_entities_valid(entities):
-        return entities
+def _partition(entities: list[Entity]) -> tuple[list[Entity], list[Entity], list[Entity]]:
+    """The entities that may not intersect, the blockquotes, and the splittable ones (bold …)."""
     continuous: list[Entity] = []
     blockquotes: list[Entity] = []
     splittable: list[Entity] = []
@@ -173,6 +171,14 @@ def _fix_entities(entities: list[Entity]) -> list[Entity]:
             blockquotes.append(entity)
         else:
             continuous.append(entity)
+    return continuous, blockquotes, splittable
+
+
+def _fix_entities(entities: list[Entity]) -> list[Entity]:
+    entities = _sorted(entities)
+    if _are_entities_valid(entities):
+        return entities
+    continuous, blockquotes, splittable = _partition(entities)
     continuous = _remove_intersecting(continuous)
     if blockquotes:
         blockquotes = _remove_intersecting(blockquotes)
@@ -184,16 +190,7 @@ def _fix_entities(entities: list[Entity]) -> list[Entity]:
 def _merge_new_entities(entities: list[Entity], new_entities: list[Entity]) -> list[Entity]:
     if not new_entities:
         return entities
-    continuous: list[Entity] = []
-    blockquotes: list[Entity] = []
-    splittable: list[Entity] = []
-    for entity in entities:
-        if entity.kind in _SPLIT_INDEX:
-            splittable.append(entity)
-        elif entity.kind in BLOCKQUOTES:
-            blockquotes.append(entity)
-        else:
-            continuous.append(entity)
+    continuous, blockquotes, splittable = _partition(entities)
     new_entities = _remove_intersecting_blockquote(new_entities, blockquotes)
     merged: list[Entity] = []
     index = 0
